@@ -1,0 +1,87 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+
+namespace StockAlerts.Modules.Shared.Data;
+
+/// <summary>Applies every module's migrations at startup, one logged step at a time, after the server answers.</summary>
+public sealed partial class DatabaseMigrator(
+    IServiceProvider services,
+    IEnumerable<MigrationTarget> targets,
+    DatabaseSettings settings,
+    TimeProvider time,
+    ILogger<DatabaseMigrator> logger)
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await WaitForServerAsync(cancellationToken);
+        foreach (var target in targets)
+        {
+            using var scope = services.CreateScope();
+            var context = (DbContext)scope.ServiceProvider.GetRequiredService(target.ContextType);
+            var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count == 0)
+            {
+                LogUpToDate(target.Name);
+                continue;
+            }
+
+            LogApplying(target.Name, pending.Count, settings.Provider);
+            var migrator = context.GetService<IMigrator>();
+            foreach (var migration in pending)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await migrator.MigrateAsync(migration, cancellationToken);
+                LogApplied(target.Name, migration, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+    }
+
+    private async Task WaitForServerAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Provider != DatabaseProvider.MySql)
+        {
+            return;
+        }
+
+        // The database itself may not exist yet (migrations create it), so only the server has to answer.
+        var serverOnly = new MySqlConnectionStringBuilder(settings.ConnectionString) { Database = "" }.ConnectionString;
+        var deadline = time.GetUtcNow() + settings.StartupTimeout;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = new MySqlConnection(serverOnly);
+                await connection.OpenAsync(cancellationToken);
+                LogServerReachable(attempt);
+                return;
+            }
+            catch (DbException exception) when (time.GetUtcNow() < deadline)
+            {
+                var delay = TimeSpan.FromSeconds(Math.Min(attempt, 5));
+                LogServerNotReachable(attempt, exception.Message, delay.TotalSeconds);
+                await Task.Delay(delay, time, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database: {Context} schema is up to date")]
+    private partial void LogUpToDate(string context);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database: applying {Count} migration(s) to {Context} on {Provider}")]
+    private partial void LogApplying(string context, int count, DatabaseProvider provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database: {Context} migration {Migration} applied in {Milliseconds:F0} ms")]
+    private partial void LogApplied(string context, string migration, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database: server reachable (attempt {Attempt})")]
+    private partial void LogServerReachable(int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database: server not reachable yet (attempt {Attempt}): {Reason}; retrying in {Seconds} s")]
+    private partial void LogServerNotReachable(int attempt, string reason, double seconds);
+}

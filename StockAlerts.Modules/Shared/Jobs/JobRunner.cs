@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace StockAlerts.Modules.Shared.Jobs;
+
+/// <summary>Runs a registered job by id, in its own scope; Hangfire stores only the id.</summary>
+public sealed class JobRunner(IServiceScopeFactory scopes, IEnumerable<RecurringJob> jobs)
+{
+    public IReadOnlyList<RecurringJob> Jobs { get; } = jobs.ToList();
+
+    public RecurringJob? Find(string jobId) => Jobs.FirstOrDefault(job => job.Id == jobId);
+
+    public async Task RunAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var job = Find(jobId) ?? throw new InvalidOperationException($"No job '{jobId}' is registered.");
+        await using var scope = scopes.CreateAsyncScope();
+        await job.RunAsync(scope.ServiceProvider, cancellationToken);
+    }
+}

@@ -1,0 +1,13 @@
+using System.Security.Claims;
+
+namespace StockAlerts.Modules.Shared.Users;
+
+public static class CurrentUser
+{
+    public const string AdminRole = "admin";
+
+    /// <summary>The signed-in user's id; endpoints behind authorization always have one.</summary>
+    public static string GetUserId(this ClaimsPrincipal principal) =>
+        principal.FindFirstValue(ClaimTypes.NameIdentifier)
+        ?? throw new InvalidOperationException("The endpoint requires an authenticated user.");
+}

@@ -1,0 +1,57 @@
+using StockAlerts.Modules.Shared.Data;
+using StockAlerts.Modules.Shared.Jobs;
+using StockAlerts.Web.Identity;
+
+namespace StockAlerts.Web.Infrastructure;
+
+/// <summary>One-shot commands that use the same configuration as the service, then exit.</summary>
+internal static class CommandLine
+{
+    private const string Usage = """
+        Usage:
+          StockAlerts.Web                         run the service
+          StockAlerts.Web users make-admin EMAIL  give a registered user the admin role
+          StockAlerts.Web jobs list               list the scheduled jobs
+          StockAlerts.Web jobs run JOB_ID         run one job once (for cron or a serverless scheduler)
+        """;
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=');
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        var jobs = app.Services.GetRequiredService<JobRunner>();
+        try
+        {
+            switch (args)
+            {
+                case ["users", "make-admin", var email]:
+                    await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(stopping);
+                    Console.WriteLine(await UsersSetup.MakeAdminAsync(app.Services, email));
+                    return 0;
+                case ["jobs", "list"]:
+                    foreach (var job in jobs.Jobs)
+                    {
+                        Console.WriteLine($"{job.Id}\tevery {job.Interval}");
+                    }
+                    return 0;
+                case ["jobs", "run", var jobId] when jobs.Find(jobId) is not null:
+                    await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(stopping);
+                    await jobs.RunAsync(jobId, stopping);
+                    Console.WriteLine($"{jobId} ran once.");
+                    return 0;
+                case ["jobs", "run", var jobId]:
+                    Console.Error.WriteLine($"Unknown job '{jobId}'. Known jobs: {string.Join(", ", jobs.Jobs.Select(job => job.Id))}");
+                    return 2;
+                default:
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+        catch (InvalidOperationException exception)
+        {
+            Console.Error.WriteLine(exception.Message);
+            return 1;
+        }
+    }
+}
