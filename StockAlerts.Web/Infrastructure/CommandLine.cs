@@ -13,6 +13,7 @@ internal static class CommandLine
           StockAlerts.Web users make-admin EMAIL  give a registered user the admin role
           StockAlerts.Web jobs list               list the scheduled jobs
           StockAlerts.Web jobs run JOB_ID         run one job once (for cron or a serverless scheduler)
+          StockAlerts.Web health                  exit 0 when the running service answers /health/live (container health check)
         """;
 
     public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=');
@@ -43,6 +44,8 @@ internal static class CommandLine
                 case ["jobs", "run", var jobId]:
                     Console.Error.WriteLine($"Unknown job '{jobId}'. Known jobs: {string.Join(", ", jobs.Jobs.Select(job => job.Id))}");
                     return 2;
+                case ["health"]:
+                    return await ProbeLivenessAsync(app.Configuration, stopping);
                 default:
                     Console.Error.WriteLine(Usage);
                     return 2;
@@ -51,6 +54,24 @@ internal static class CommandLine
         catch (InvalidOperationException exception)
         {
             Console.Error.WriteLine(exception.Message);
+            return 1;
+        }
+    }
+
+    private static async Task<int> ProbeLivenessAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var url = (configuration["urls"] ?? "http://localhost:8080").Split(';')[0]
+            .Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var response = await http.GetAsync($"{url.TrimEnd('/')}/health/live", cancellationToken);
+            Console.WriteLine($"{url}/health/live: {(int)response.StatusCode}");
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            Console.Error.WriteLine($"{url}/health/live: {exception.Message}");
             return 1;
         }
     }

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using StockAlerts.Tests.Infrastructure;
+using StockAlerts.Web.Identity;
+
+namespace StockAlerts.Tests.Host;
+
+[TestFixture(StorageKind.Sqlite)]
+[TestFixture(StorageKind.MariaDb)]
+public sealed partial class JobsDashboardTests(StorageKind storage)
+{
+    private const string ConfiguredAdmin = "ops@example.com";
+    private const string Password = "Correct-Horse-42";
+    private TestApp app = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() =>
+        app = await TestApp.StartAsync(storage, new Dictionary<string, string?> { ["Admin:Emails:0"] = ConfiguredAdmin });
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await app.DisposeAsync();
+
+    [Test]
+    public async Task Dashboard_Anonymous_Returns401()
+    {
+        var response = await app.CreateClient().GetAsync("/hangfire");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task Dashboard_AnonymousBrowser_Gets401WithASignInForm()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/hangfire");
+        request.Headers.Accept.ParseAdd("text/html");
+
+        var response = await app.CreateClient().SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("<form method=\"post\""));
+    }
+
+    [Test]
+    public async Task Dashboard_SignedInNonAdmin_Returns403()
+    {
+        var client = await app.SignInAsync();
+
+        var response = await client.GetAsync("/hangfire");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task Dashboard_AdminFromConfiguration_WithBearerToken_Opens()
+    {
+        var client = await SignInConfiguredAdminAsync();
+
+        var response = await client.GetAsync("/hangfire");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("StockAlerts jobs"));
+    }
+
+    [Test]
+    public async Task Dashboard_AdminMadeByCommand_OpensAfterNextSignIn()
+    {
+        var email = $"promoted-{Guid.NewGuid():N}@example.com";
+        var before = await app.SignInAsync(email, Password);
+        Assert.That((await before.GetAsync("/hangfire")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+
+        var message = await UsersSetup.MakeAdminAsync(app.Services, email);
+        var after = app.CreateClient();
+        after.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TestApp.LoginAsync(after, email, Password));
+
+        Assert.That(message, Does.Contain("now an admin"));
+        Assert.That((await after.GetAsync("/hangfire")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Dashboard_AdminInAPlainBrowser_SignsInWithTheFormAndOpensIt()
+    {
+        await SignInConfiguredAdminAsync();
+        var browser = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = true });
+        var page = await browser.GetStringAsync("/account/login?returnUrl=/hangfire");
+        var token = AntiforgeryField().Match(page);
+
+        var response = await browser.PostAsync("/account/login?returnUrl=%2Fhangfire", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.Groups["name"].Value] = token.Groups["value"].Value,
+            ["email"] = ConfiguredAdmin,
+            ["password"] = Password,
+        }));
+
+        Assert.That(token.Success, Is.True);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo("/hangfire"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("StockAlerts jobs"));
+    }
+
+    [Test]
+    public async Task SignInForm_WithWrongPassword_Returns401AndNoCookie()
+    {
+        var browser = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        var token = AntiforgeryField().Match(await browser.GetStringAsync("/account/login"));
+
+        var response = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.Groups["name"].Value] = token.Groups["value"].Value,
+            ["email"] = ConfiguredAdmin,
+            ["password"] = "Wrong-Horse-99",
+        }));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await browser.GetAsync("/hangfire")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    private async Task<HttpClient> SignInConfiguredAdminAsync()
+    {
+        var client = app.CreateClient();
+        await client.PostAsJsonAsync("/api/auth/register", new { email = ConfiguredAdmin, password = Password });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TestApp.LoginAsync(client, ConfiguredAdmin, Password));
+        return client;
+    }
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]+)\">")]
+    private static partial Regex AntiforgeryField();
+}

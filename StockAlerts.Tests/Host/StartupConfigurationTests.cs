@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.Options;
+using StockAlerts.Modules.Shared.Data;
+using StockAlerts.Tests.Infrastructure;
+
+namespace StockAlerts.Tests.Host;
+
+public sealed class StartupConfigurationTests
+{
+    [Test]
+    public void MySqlProvider_WithoutConnectionString_StopsStartupNamingTheSetting()
+    {
+        var exception = Assert.ThrowsAsync<OptionsValidationException>(async () =>
+            await (await TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?> { ["Database:Provider"] = "MySql" })).DisposeAsync());
+
+        Assert.That(exception!.Message, Does.Contain("Database:ConnectionString").And.Contain("Database__ConnectionString"));
+    }
+
+    [Test]
+    public void UnknownProvider_StopsStartupNamingTheSetting()
+    {
+        var exception = Assert.CatchAsync(async () =>
+            await (await TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?> { ["Database:Provider"] = "Postgres" })).DisposeAsync());
+
+        Assert.That(exception!.ToString(), Does.Contain("Database"));
+    }
+
+    [Test]
+    public void AdminEmailThatIsNotAnEmail_StopsStartupNamingTheSetting()
+    {
+        var exception = Assert.CatchAsync(async () =>
+            await (await TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?> { ["Admin:Emails:0"] = "not-an-email" })).DisposeAsync());
+
+        Assert.That(exception!.ToString(), Does.Contain("Admin:Emails[0]").And.Contain("not-an-email"));
+    }
+
+    [Test]
+    public async Task SqliteMode_CreatesTheDataDirectoryWhenMissing()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"stockalerts-missing-{Guid.NewGuid():N}", "nested");
+
+        await using (await TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?> { ["Storage:DataDirectory"] = folder }))
+        {
+            Assert.That(File.Exists(Path.Combine(folder, "stockalerts.db")), Is.True);
+        }
+    }
+
+    [TestCaseSource(nameof(ProviderContexts))]
+    public void EveryProviderContext_HasAMigrationForTheCurrentModel(Type factoryType)
+    {
+        var factory = Activator.CreateInstance(factoryType)!;
+        using var context = (DbContext)factoryType.GetMethod(nameof(IDesignTimeDbContextFactory<DbContext>.CreateDbContext))!.Invoke(factory, [Array.Empty<string>()])!;
+
+        Assert.That(context.Database.GetMigrations(), Is.Not.Empty, $"{context.GetType().Name} has no migrations");
+        Assert.That(context.Database.HasPendingModelChanges(), Is.False,
+            $"{context.GetType().Name}: the model changed without a migration. Add one: dotnet ef migrations add <Name> --context {context.GetType().Name} -o <Module>/Data/Migrations/<Provider>");
+    }
+
+    private static IEnumerable<Type> ProviderContexts() =>
+        new[] { typeof(StockAlerts.Web.Infrastructure.HostSetup).Assembly, typeof(DatabaseSettings).Assembly }
+            .SelectMany(assembly => assembly.GetTypes())
+            .Where(type => !type.IsAbstract && type.BaseType is { IsGenericType: true } baseType
+                && baseType.GetGenericTypeDefinition() == typeof(DesignTimeContextFactory<>));
+}

@@ -1,0 +1,85 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace StockAlerts.Tests.Infrastructure;
+
+/// <summary>The real host, in memory, on SQLite or on MariaDB + Redis, with its own database.</summary>
+internal sealed class TestApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings;
+    private readonly string dataDirectory;
+    private readonly string? mySqlConnectionString;
+
+    private TestApp(StorageKind storage, Dictionary<string, string?> settings, string dataDirectory, string? mySqlConnectionString)
+    {
+        Storage = storage;
+        this.settings = settings;
+        this.dataDirectory = dataDirectory;
+        this.mySqlConnectionString = mySqlConnectionString;
+    }
+
+    public StorageKind Storage { get; }
+
+    public static async Task<TestApp> StartAsync(StorageKind storage, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("stockalerts-app-").FullName;
+        var settings = new Dictionary<string, string?> { ["Storage:DataDirectory"] = dataDirectory };
+        string? mySql = null;
+        if (storage == StorageKind.MariaDb)
+        {
+            mySql = await TestServers.MariaDb.CreateDatabaseAsync();
+            settings["Database:Provider"] = "MySql";
+            settings["ConnectionStrings:Database"] = mySql;
+            settings["ConnectionStrings:Redis"] = TestServers.Redis.ConnectionString;
+        }
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var app = new TestApp(storage, settings, dataDirectory, mySql);
+        _ = app.Server;
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public async Task<HttpClient> SignInAsync(string? email = null, string password = "Correct-Horse-42")
+    {
+        email ??= $"user-{Guid.NewGuid():N}@example.com";
+        var client = CreateClient();
+        var registered = await client.PostAsJsonAsync("/api/auth/register", new { email, password });
+        registered.EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(client, email, password));
+        return client;
+    }
+
+    public static async Task<string> LoginAsync(HttpClient client, string email, string password)
+    {
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
+        response.EnsureSuccessStatusCode();
+        var tokens = await response.Content.ReadFromJsonAsync<TokenResponse>();
+        return tokens!.AccessToken;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (mySqlConnectionString is not null)
+        {
+            await TestServers.MariaDb.DropDatabaseAsync(mySqlConnectionString);
+        }
+        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    internal sealed record TokenResponse(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
+}
