@@ -20,10 +20,10 @@ public sealed class StartupConfigurationTests
     [Test]
     public void UnknownProvider_StopsStartupNamingTheSetting()
     {
-        var exception = Assert.CatchAsync(async () =>
+        var exception = Assert.ThrowsAsync<OptionsValidationException>(async () =>
             await (await TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?> { ["Database:Provider"] = "Postgres" })).DisposeAsync());
 
-        Assert.That(exception!.ToString(), Does.Contain("Database"));
+        Assert.That(exception!.Message, Does.Contain("Database:Provider").And.Contain("'Sqlite'").And.Contain("'MySql'"));
     }
 
     [Test]

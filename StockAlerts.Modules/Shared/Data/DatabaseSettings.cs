@@ -35,7 +35,7 @@ public sealed class DatabaseSettings
                 }
             });
 
-        if (database.Provider == DatabaseProvider.MySql)
+        if (database.ParsedProvider == DatabaseProvider.MySql)
         {
             return new DatabaseSettings(DatabaseProvider.MySql, database.ConnectionString!,
                 Microsoft.EntityFrameworkCore.ServerVersion.Parse(database.ServerVersion), database.StartupTimeoutSeconds);
