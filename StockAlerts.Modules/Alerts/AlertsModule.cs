@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
 
 namespace StockAlerts.Modules.Alerts;
 
@@ -9,6 +10,7 @@ public static class AlertsModule
 {
     public static IServiceCollection AddAlertsModule(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<RuleIndex>();
         return services;
     }
 

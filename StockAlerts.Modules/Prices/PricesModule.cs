@@ -1,7 +1,24 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+using StockAlerts.Modules.Prices.Data;
+using StockAlerts.Modules.Prices.GetPrices;
+using StockAlerts.Modules.Prices.History;
+using StockAlerts.Modules.Prices.ListInstruments;
+using StockAlerts.Modules.Prices.ManageInstruments;
+using StockAlerts.Modules.Prices.PollPrices;
+using StockAlerts.Modules.Prices.Providers;
+using StockAlerts.Modules.Prices.Quotes;
+using StockAlerts.Modules.Prices.Streaming;
+using StockAlerts.Modules.Shared;
+using StockAlerts.Modules.Shared.Data;
+using StockAlerts.Modules.Shared.Jobs;
+using StockAlerts.Modules.Shared.Options;
+using StockAlerts.Modules.Shared.Validation;
 
 namespace StockAlerts.Modules.Prices;
 
@@ -9,11 +26,71 @@ public static class PricesModule
 {
     public static IServiceCollection AddPricesModule(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddModuleDbContext<PricesDbContext, PricesSqliteDbContext, PricesMySqlDbContext>("prices");
+        services.AddValidatedOptions<PricesOptions, PricesOptionsValidator>(PricesOptions.Section);
+        services.AddOptions<SimulatedFeedOptions>().Bind(configuration.GetSection(ProviderConfiguration.SectionFor(EnabledProviders.Simulated)));
+        services.AddHttpPriceProviders(configuration);
+
+        var enabled = ProviderConfiguration.Resolve(configuration);
+        services.AddSingleton(enabled);
+        services.AddSingleton<InstrumentCatalog>();
+        services.AddSingleton<Staleness>();
+        services.AddSingleton<LiveSubscriptions>();
+        services.AddSingleton<BarRecorder>();
+        services.AddSingleton<PriceStreamer>();
+        services.AddHostedService(provider => provider.GetRequiredService<PriceStreamer>());
+        services.AddHostedService<BarFlusher>();
+        services.AddSingleton<SimulatedProvider>();
+        if (enabled.IsEnabled(EnabledProviders.Simulated))
+        {
+            services.AddTransient<IPriceProvider>(provider => provider.GetRequiredService<SimulatedProvider>());
+        }
+        services.AddSingleton<IQuoteStore>(provider => provider.GetService<IConnectionMultiplexer>() is { } redis
+            ? new RedisQuoteStore(redis)
+            : new MemoryQuoteStore());
+        services.AddScoped<QuoteIngestor>();
+        services.AddScoped<PollPricesJob>();
+        services.AddScoped<StaleCheckJob>();
+        services.AddScoped<PruneHistoryJob>();
+
+        foreach (var (provider, interval) in enabled.Intervals)
+        {
+            services.AddSingleton(new RecurringJob(PollPricesJob.JobId(provider), interval,
+                (scope, cancellationToken) => scope.GetRequiredService<PollPricesJob>().RunAsync(provider, cancellationToken)));
+        }
+        services.AddSingleton(new RecurringJob(StaleCheckJob.JobId, TimeSpan.FromSeconds(5),
+            (scope, cancellationToken) => scope.GetRequiredService<StaleCheckJob>().RunAsync(cancellationToken)));
+        services.AddSingleton(new RecurringJob(PruneHistoryJob.JobId, TimeSpan.FromHours(12),
+            (scope, cancellationToken) => scope.GetRequiredService<PruneHistoryJob>().RunAsync(cancellationToken)));
+        services.AddSingleton(new StartupTask("price feeds: " + string.Join(", ", enabled.Intervals.Select(entry => $"{entry.Key} every {entry.Value.TotalSeconds:0} s")),
+            (scope, _) => ProviderConfiguration.LogNotesAsync(scope, enabled)));
+        services.AddSingleton(new StartupTask("seeding the instrument catalog",
+            (scope, cancellationToken) => InstrumentSeeder.SeedAsync(scope.GetRequiredService<PricesDbContext>(), scope.GetRequiredService<TimeProvider>(), cancellationToken)));
+        services.AddHealthChecks().AddCheck<PriceFeedsHealthCheck>("prices", tags: [HealthTags.Ready]);
         return services;
     }
 
     public static IEndpointRouteBuilder MapPricesModule(this IEndpointRouteBuilder endpoints)
     {
+        var prices = endpoints.MapGroup("/api/prices").RequireAuthorization().WithTags("Prices").AddEndpointFilter<ValidationFilter>();
+        prices.MapGetQuotes();
+        prices.MapGetQuote();
+        prices.MapGetHistory();
+
+        var instruments = endpoints.MapGroup("/api/instruments").RequireAuthorization().WithTags("Instruments").AddEndpointFilter<ValidationFilter>();
+        instruments.MapListInstruments();
+        instruments.MapAddInstrument();
+        instruments.MapUpdateInstrument();
+
+        endpoints.MapHub<PricesHub>("/hubs/prices").RequireAuthorization();
         return endpoints;
+    }
+
+    /// <summary>Writes the bars still in memory when the service stops, so a restart loses no history.</summary>
+    private sealed class BarFlusher(BarRecorder bars) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => bars.FlushAsync(cancellationToken);
     }
 }

@@ -10,8 +10,6 @@ namespace StockAlerts.Web.Identity;
 
 internal static class UsersSetup
 {
-    public const string AdminPolicy = "admin";
-
     public static IServiceCollection AddUsers(this IServiceCollection services)
     {
         services.AddModuleDbContext<UsersDbContext, UsersSqliteDbContext, UsersMySqlDbContext>("identity");
@@ -49,7 +47,7 @@ internal static class UsersSetup
             options.Events.OnRedirectToAccessDenied = context => WriteStatus(context, StatusCodes.Status403Forbidden);
         });
         services.AddTransient<IClaimsTransformation, AdminClaimsTransformation>();
-        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(CurrentUser.AdminRole));
+        services.AddAuthorizationBuilder().AddPolicy(CurrentUser.AdminPolicy, policy => policy.RequireRole(CurrentUser.AdminRole));
         return services;
     }
 

@@ -9,7 +9,7 @@ namespace StockAlerts.Web.Infrastructure;
 
 internal static class HealthSetup
 {
-    public const string ReadyTag = "ready";
+    public const string ReadyTag = StockAlerts.Modules.Shared.HealthTags.Ready;
 
     public static IServiceCollection AddHealth(this IServiceCollection services, IConfiguration configuration)
     {

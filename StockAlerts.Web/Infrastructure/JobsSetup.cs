@@ -1,6 +1,8 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.Redis.StackExchange;
+using Hangfire.States;
+using Hangfire.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using StackExchange.Redis;
 using StockAlerts.Modules.Shared.Jobs;
@@ -10,15 +12,17 @@ using StockAlerts.Web.Identity;
 namespace StockAlerts.Web.Infrastructure;
 
 /// <summary>Hangfire: Redis storage when Redis is configured (one schedule across instances), in-memory otherwise.</summary>
-internal static class JobsSetup
+internal static partial class JobsSetup
 {
     public const string DashboardPath = "/hangfire";
 
     public static IServiceCollection AddJobs(this IServiceCollection services)
     {
+        services.AddSingleton<ScheduledJobs>();
         services.AddHangfire((provider, configuration) =>
         {
             configuration
+                .UseFilter(new ShortHistory())
                 .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
@@ -29,7 +33,7 @@ internal static class JobsSetup
             }
             else
             {
-                configuration.UseRedisStorage(redis, new RedisStorageOptions { Prefix = "stockalerts:hangfire:" });
+                configuration.UseRedisStorage(redis, new RedisStorageOptions { Prefix = "stockalerts:hangfire:", Db = redis.GetDatabase().Database });
             }
         });
         // Sub-minute schedules need the scheduler to look more often than its 15 s default.
@@ -40,21 +44,32 @@ internal static class JobsSetup
     public static void ScheduleRecurringJobs(this WebApplication app)
     {
         var manager = app.Services.GetRequiredService<IRecurringJobManager>();
-        foreach (var job in app.Services.GetRequiredService<JobRunner>().Jobs)
+        // Jobs:Schedule=false leaves scheduling to cron or a serverless scheduler calling `jobs run <id>`.
+        var jobs = app.Configuration.GetValue("Jobs:Schedule", true) ? app.Services.GetRequiredService<JobRunner>().Jobs : [];
+        foreach (var job in jobs)
         {
-            manager.AddOrUpdate<JobRunner>(
+            manager.AddOrUpdate<ScheduledJobs>(
                 job.Id,
-                runner => runner.RunAsync(job.Id, CancellationToken.None),
+                scheduled => scheduled.RunAsync(job.Id, CancellationToken.None),
                 CronFor(job.Interval),
                 new RecurringJobOptions { MisfireHandling = MisfireHandlingMode.Ignorable });
         }
+
+        // A job switched off in configuration leaves its schedule behind in shared storage: remove it.
+        using var connection = app.Services.GetRequiredService<JobStorage>().GetConnection();
+        foreach (var stale in connection.GetRecurringJobs().Where(recurring => jobs.All(job => job.Id != recurring.Id)))
+        {
+            manager.RemoveIfExists(stale.Id);
+        }
     }
 
+    /// <summary>Rounds up, so a schedule never runs more often than its interval (quotas depend on it).</summary>
     public static string CronFor(TimeSpan interval) => interval.TotalSeconds switch
     {
-        < 60 => $"*/{Math.Max(1, (int)interval.TotalSeconds)} * * * * *",
-        < 3600 => $"0 */{(int)interval.TotalMinutes} * * * *",
-        _ => $"0 0 */{Math.Min(23, (int)interval.TotalHours)} * * *",
+        < 60 => $"*/{Math.Max(1, (int)Math.Ceiling(interval.TotalSeconds))} * * * * *",
+        < 3600 => $"0 */{(int)Math.Ceiling(interval.TotalMinutes)} * * * *",
+        < 86_400 => $"0 0 */{(int)Math.Ceiling(interval.TotalHours)} * * *",
+        _ => "0 0 0 * * *",
     };
 
     public static void UseJobsDashboard(this WebApplication app)
@@ -78,6 +93,48 @@ internal static class JobsSetup
             DashboardTitle = "StockAlerts jobs",
             AppPath = "/",
         });
+    }
+
+    /// <summary>
+    /// The entry Hangfire calls, with the job id only. Runs never overlap: a run that finds the previous one still
+    /// going is skipped, not queued; failures are not retried (the next scheduled run is the retry).
+    /// </summary>
+    internal sealed partial class ScheduledJobs(JobRunner runner, JobStorage storage, ILogger<ScheduledJobs> logger)
+    {
+        [AutomaticRetry(Attempts = 0)]
+        [System.ComponentModel.DisplayName("{0}")]
+        public async Task RunAsync(string jobId, CancellationToken cancellationToken)
+        {
+            IDisposable handle;
+            using var connection = storage.GetConnection();
+            try
+            {
+                handle = connection.AcquireDistributedLock($"stockalerts:job:{jobId}", TimeSpan.Zero);
+            }
+            catch (DistributedLockTimeoutException)
+            {
+                LogSkipped(jobId);
+                return;
+            }
+            using (handle)
+            {
+                await runner.RunAsync(jobId, cancellationToken);
+            }
+        }
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} skipped: the previous run is still going")]
+        private partial void LogSkipped(string jobId);
+    }
+
+    /// <summary>Frequent jobs would otherwise keep a day of succeeded runs (86,400 a day for a 1-second feed).</summary>
+    private sealed class ShortHistory : IApplyStateFilter
+    {
+        public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction) =>
+            context.JobExpirationTimeout = TimeSpan.FromMinutes(10);
+
+        public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
+        {
+        }
     }
 
     /// <summary>Replaces Hangfire's local-requests-only default: behind a reverse proxy every request looks local.</summary>

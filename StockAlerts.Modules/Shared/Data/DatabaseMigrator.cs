@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
+using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Shared.Data;
 
@@ -13,6 +14,7 @@ namespace StockAlerts.Modules.Shared.Data;
 public sealed partial class DatabaseMigrator(
     IServiceProvider services,
     IEnumerable<MigrationTarget> targets,
+    IEnumerable<StartupTask> startupTasks,
     DatabaseSettings settings,
     TimeProvider time,
     ILogger<DatabaseMigrator> logger)
@@ -39,6 +41,15 @@ public sealed partial class DatabaseMigrator(
                 await migrator.MigrateAsync(migration, cancellationToken);
                 LogApplied(target.Name, migration, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
+        }
+
+        foreach (var task in startupTasks)
+        {
+            var started = Stopwatch.GetTimestamp();
+            LogStartupTask(task.Name);
+            await using var scope = services.CreateAsyncScope();
+            await task.RunAsync(scope.ServiceProvider, cancellationToken);
+            LogStartupTaskDone(task.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
@@ -78,6 +89,12 @@ public sealed partial class DatabaseMigrator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database: {Context} migration {Migration} applied in {Milliseconds:F0} ms")]
     private partial void LogApplied(string context, string migration, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Startup: {Task}...")]
+    private partial void LogStartupTask(string task);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Startup: {Task} done in {Milliseconds:F0} ms")]
+    private partial void LogStartupTaskDone(string task, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database: server reachable (attempt {Attempt})")]
     private partial void LogServerReachable(int attempt);

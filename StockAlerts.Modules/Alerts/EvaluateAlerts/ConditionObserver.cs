@@ -1,0 +1,167 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+internal static class ConditionObserver
+{
+    public static Observation Observe(AlertRule rule, RuleRuntime runtime, decimal price, decimal? previous, MarketState market)
+    {
+        var condition = rule.Condition;
+        switch (condition.Type)
+        {
+            case ConditionType.Above when condition.Level is { } level:
+                return new Observation(price >= level, price >= level, level);
+            case ConditionType.Below when condition.Level is { } level:
+                return new Observation(price <= level, price <= level, level);
+            case ConditionType.CrossesAbove or ConditionType.CrossesBelow or ConditionType.Crosses when condition.Level is { } level:
+                return Cross(ConditionTraits.Direction(rule, runtime), level, price, previous, runtime.Armed);
+            case ConditionType.EntersChannel or ConditionType.ExitsChannel or ConditionType.InsideChannel or ConditionType.OutsideChannel
+                when condition.Lower is { } lower && condition.Upper is { } upper:
+                return Channel(condition.Type, lower, upper, price, previous, runtime.Armed);
+            case ConditionType.MovesUp or ConditionType.MovesDown when condition.WindowMinutes is { } minutes:
+                return Move(condition, market.FindWindow(minutes), price, runtime.Armed);
+            case ConditionType.PercentChange:
+                return PercentChange(condition, runtime, price, market);
+            case ConditionType.TrailingDrawdown or ConditionType.TrailingRise:
+                return Trailing(condition, runtime.TrailingExtreme, price);
+            case ConditionType.Step:
+                return Step(condition, runtime.StepAnchor, price);
+            default:
+                return default;
+        }
+    }
+
+    public static string Describe(AlertRule rule, RuleRuntime runtime, decimal price, decimal compared)
+    {
+        var condition = rule.Condition;
+        var priceText = NumberText.Price(price);
+        var comparedText = NumberText.Price(compared);
+        var channel = $"{NumberText.Price(condition.Lower ?? 0)}..{NumberText.Price(condition.Upper ?? 0)}";
+        var percent = compared == 0 ? 0 : (price - compared) * 100 / compared;
+        var move = $"{NumberText.Signed(price - compared)} ({NumberText.Percent(percent)})";
+        var window = NumberText.Integer(condition.WindowMinutes ?? 0);
+        return condition.Type switch
+        {
+            ConditionType.Above => $"price {priceText} is at or above {comparedText}",
+            ConditionType.Below => $"price {priceText} is at or below {comparedText}",
+            ConditionType.CrossesAbove or ConditionType.CrossesBelow or ConditionType.Crosses =>
+                $"price {priceText} crossed {(ConditionTraits.Direction(rule, runtime) == CrossDirection.Down ? "below" : "above")} {comparedText}",
+            ConditionType.EntersChannel => $"price {priceText} entered the channel {channel}",
+            ConditionType.ExitsChannel => $"price {priceText} left the channel {channel}",
+            ConditionType.InsideChannel => $"price {priceText} is inside the channel {channel}",
+            ConditionType.OutsideChannel => $"price {priceText} is outside the channel {channel}",
+            ConditionType.MovesUp => $"price {priceText} moved {move} from the {window}-minute low {comparedText}",
+            ConditionType.MovesDown => $"price {priceText} moved {move} from the {window}-minute high {comparedText}",
+            ConditionType.PercentChange => $"price {priceText} moved {move} from the {ReferenceName(condition.Reference)} {comparedText}",
+            ConditionType.TrailingDrawdown => $"price {priceText} moved {move} from the peak {comparedText}",
+            ConditionType.TrailingRise => $"price {priceText} moved {move} from the trough {comparedText}",
+            ConditionType.Step => $"price {priceText} moved {move} from the anchor {comparedText}",
+            _ => $"price {priceText}",
+        };
+    }
+
+    private static Observation Cross(CrossDirection? direction, decimal level, decimal price, decimal? previous, bool armed) =>
+        direction switch
+        {
+            CrossDirection.Up => new Observation(price >= level, armed && previous < level && level <= price, level),
+            CrossDirection.Down => new Observation(price <= level, armed && previous > level && level >= price, level),
+            _ => default,
+        };
+
+    // A jump over the whole channel is neither an entry nor an exit: the price was never seen inside.
+    private static Observation Channel(ConditionType type, decimal lower, decimal upper, decimal price, decimal? previous, bool armed)
+    {
+        var inside = lower <= price && price <= upper;
+        var wasInside = previous is { } start && lower <= start && start <= upper;
+        var nearest = price - lower <= upper - price ? lower : upper;
+        var crossed = price < lower ? lower : upper;
+        return type switch
+        {
+            ConditionType.EntersChannel => new Observation(inside, armed && previous is not null && !wasInside && inside, nearest),
+            ConditionType.ExitsChannel => new Observation(!inside, armed && wasInside && !inside, crossed),
+            ConditionType.InsideChannel => new Observation(inside, inside, nearest),
+            _ => new Observation(!inside, !inside, crossed),
+        };
+    }
+
+    private static Observation Move(AlertCondition condition, RollingWindow? window, decimal price, bool armed)
+    {
+        var rising = condition.Type == ConditionType.MovesUp;
+        var extreme = rising ? window?.Minimum : window?.Maximum;
+        if (extreme is not { } reference)
+        {
+            return default;
+        }
+
+        var holds = Reaches(condition, rising ? price - reference : reference - price, reference);
+        return new Observation(holds, holds && armed, reference);
+    }
+
+    private static Observation PercentChange(AlertCondition condition, RuleRuntime runtime, decimal price, MarketState market)
+    {
+        var reference = condition.Reference switch
+        {
+            ReferenceKind.PreviousClose => market.PreviousClose ?? condition.ReferencePrice,
+            ReferenceKind.DayOpen => market.DayOpen ?? condition.ReferencePrice,
+            _ => condition.ReferencePrice ?? runtime.ReferencePrice,
+        };
+        if (reference is not { } basis || basis <= 0)
+        {
+            return default;
+        }
+
+        var change = price - basis;
+        var holds = false;
+        if (condition.Amount is { } amount)
+        {
+            holds = ReachesSigned(change, amount);
+        }
+        else if (condition.Percent is { } percent)
+        {
+            holds = ReachesSigned(change * 100, percent * basis);
+        }
+
+        return new Observation(holds, holds && runtime.Armed, basis);
+    }
+
+    private static Observation Trailing(AlertCondition condition, decimal? extreme, decimal price)
+    {
+        if (extreme is not { } reference)
+        {
+            return default;
+        }
+
+        var distance = condition.Type == ConditionType.TrailingDrawdown ? reference - price : price - reference;
+        var holds = Reaches(condition, distance, reference);
+        return new Observation(holds, holds, reference);
+    }
+
+    private static Observation Step(AlertCondition condition, decimal? anchor, decimal price)
+    {
+        if (anchor is not { } reference)
+        {
+            return default;
+        }
+
+        var holds = Reaches(condition, Math.Abs(price - reference), reference);
+        return new Observation(holds, holds, reference);
+    }
+
+    private static bool Reaches(AlertCondition condition, decimal distance, decimal basis)
+    {
+        if (condition.Amount is { } amount)
+        {
+            return distance >= amount;
+        }
+
+        return condition.Percent is { } percent && basis > 0 && distance * 100 >= percent * basis;
+    }
+
+    private static bool ReachesSigned(decimal value, decimal threshold) =>
+        threshold >= 0 ? value >= threshold : value <= threshold;
+
+    private static string ReferenceName(ReferenceKind? kind) => kind switch
+    {
+        ReferenceKind.PreviousClose => "previous close",
+        ReferenceKind.DayOpen => "day open",
+        _ => "price at creation",
+    };
+}

@@ -1,0 +1,25 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+internal static class ConditionTraits
+{
+    public static bool IsLevelEdge(ConditionType type) =>
+        type is ConditionType.CrossesAbove or ConditionType.CrossesBelow or ConditionType.Crosses
+            or ConditionType.EntersChannel or ConditionType.ExitsChannel;
+
+    public static bool RearmsWhenConditionClears(ConditionType type) =>
+        type is ConditionType.MovesUp or ConditionType.MovesDown or ConditionType.PercentChange;
+
+    public static bool IsTrailing(ConditionType type) =>
+        type is ConditionType.TrailingDrawdown or ConditionType.TrailingRise;
+
+    public static bool NeedsWindow(ConditionType type) =>
+        type is ConditionType.MovesUp or ConditionType.MovesDown;
+
+    public static CrossDirection? Direction(AlertRule rule, RuleRuntime runtime) => rule.Condition.Type switch
+    {
+        ConditionType.CrossesAbove => CrossDirection.Up,
+        ConditionType.CrossesBelow => CrossDirection.Down,
+        ConditionType.Crosses => rule.Condition.Direction ?? runtime.Direction,
+        _ => null,
+    };
+}

@@ -1,0 +1,7 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+internal enum CrossDirection
+{
+    Up,
+    Down,
+}

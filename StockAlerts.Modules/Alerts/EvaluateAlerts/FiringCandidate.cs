@@ -1,0 +1,22 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+internal sealed record FiringCandidate(
+    Guid RuleId,
+    string UserId,
+    string Symbol,
+    decimal Price,
+    decimal ComparedValue,
+    string Description,
+    DateTime Time)
+{
+    // The rule's fire count after this firing: with the rule id, the unique key of the firing row.
+    public int Sequence { get; init; }
+
+    public long Version { get; init; }
+    public RuleState State { get; init; }
+    public string? Reason { get; init; }
+
+    public decimal Change => Price - ComparedValue;
+
+    public decimal ChangePercent => ComparedValue == 0 ? 0 : Change * 100 / ComparedValue;
+}

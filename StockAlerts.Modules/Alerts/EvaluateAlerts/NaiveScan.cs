@@ -1,0 +1,114 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+// The reference the index is checked against: every rule of every symbol, visited on every tick.
+internal sealed class NaiveScan : IRuleEngine
+{
+    private readonly List<RuleSlot> slots = [];
+    private readonly Dictionary<string, MarketState> markets = new(StringComparer.Ordinal);
+
+    public int Count => slots.Count;
+
+    public bool Add(AlertRule rule, RuleRuntime? runtime = null)
+    {
+        if (FindSlot(rule.Id) is not null)
+        {
+            return false;
+        }
+
+        var slot = new RuleSlot(rule, runtime ?? new RuleRuntime(), 0);
+        RuleEvaluator.Admit(slot, Market(rule.Symbol), runtime is not null);
+        slots.Add(slot);
+        return true;
+    }
+
+    public bool Update(AlertRule rule)
+    {
+        if (FindSlot(rule.Id) is not { } slot)
+        {
+            return false;
+        }
+
+        slot.Rule = rule;
+        RuleEvaluator.Edit(slot, Market(rule.Symbol));
+        return true;
+    }
+
+    public bool Remove(Guid ruleId) => slots.RemoveAll(slot => slot.Rule.Id == ruleId) > 0;
+
+    public bool Rearm(Guid ruleId)
+    {
+        if (FindSlot(ruleId) is not { } slot)
+        {
+            return false;
+        }
+
+        RuleEvaluator.Rearm(slot, Market(slot.Rule.Symbol));
+        return true;
+    }
+
+    public RuleRuntime? FindRuntime(Guid ruleId) => FindSlot(ruleId)?.Runtime;
+
+    public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null)
+    {
+        var market = Market(tick.Symbol);
+        if (tick.IsStale)
+        {
+            if (market.MarkStale())
+            {
+                foreach (var slot in slots)
+                {
+                    if (IsFor(slot, tick))
+                    {
+                        RuleEvaluator.MarkNoData(slot, tick.Time, stateChanges);
+                    }
+                }
+            }
+
+            return [];
+        }
+
+        if (!market.TryBegin(tick, out var previous, out var recovering))
+        {
+            return [];
+        }
+
+        var firings = new List<FiringCandidate>();
+        foreach (var slot in slots)
+        {
+            if (!IsFor(slot, tick))
+            {
+                continue;
+            }
+
+            if (recovering)
+            {
+                RuleEvaluator.Resume(slot, previous ?? tick.Price, tick.Time, stateChanges);
+            }
+
+            RuleEvaluator.ApplyDeadlines(slot, tick.Time, previous ?? tick.Price, stateChanges);
+            RuleEvaluator.ApplyPriceBand(slot, tick.Price, tick.Time, stateChanges);
+            if (RuleEvaluator.Evaluate(slot, tick, previous, market, stateChanges) is { } firing)
+            {
+                firings.Add(firing);
+            }
+        }
+
+        market.Complete(tick);
+        return firings;
+    }
+
+    private static bool IsFor(RuleSlot slot, PriceTick tick) => string.Equals(slot.Rule.Symbol, tick.Symbol, StringComparison.Ordinal);
+
+    private RuleSlot? FindSlot(Guid ruleId) => slots.Find(slot => slot.Rule.Id == ruleId);
+
+    private MarketState Market(string symbol)
+    {
+        if (!markets.TryGetValue(symbol, out var market))
+        {
+            market = new MarketState();
+            markets.Add(symbol, market);
+        }
+
+        return market;
+    }
+}

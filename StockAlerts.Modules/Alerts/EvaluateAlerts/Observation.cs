@@ -1,0 +1,4 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+// Holds: the condition is true at this price. Event: the rule would fire now if the gates allow it.
+internal readonly record struct Observation(bool Holds, bool Event, decimal ComparedValue);

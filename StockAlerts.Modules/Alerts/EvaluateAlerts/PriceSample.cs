@@ -1,0 +1,3 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+internal readonly record struct PriceSample(DateTime Time, decimal Price);

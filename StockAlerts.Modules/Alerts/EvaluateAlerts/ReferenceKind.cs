@@ -1,0 +1,8 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+internal enum ReferenceKind
+{
+    PreviousClose,
+    DayOpen,
+    Creation,
+}

@@ -1,0 +1,339 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+// The per-rule semantics shared by RuleIndex and NaiveScan; they differ only in which rules they visit.
+internal static class RuleEvaluator
+{
+    public const int RunawayFiringLimit = 15;
+
+    public static readonly TimeSpan RunawayWindow = TimeSpan.FromMinutes(3);
+
+    public static void Admit(RuleSlot slot, MarketState market, bool restored)
+    {
+        EnsureWindow(slot.Rule, market);
+        if (!restored)
+        {
+            Reset(slot, market);
+            return;
+        }
+
+        var runtime = slot.Runtime;
+        Seed(slot, market.LastFreshPrice ?? slot.Rule.Condition.ReferencePrice);
+        if (slot.Rule.Paused)
+        {
+            SetState(runtime, RuleState.Paused, RuleStateReasons.Paused);
+        }
+        else if ((runtime.State is RuleState.Active or RuleState.Pending or RuleState.NoData) && !market.HasFreshPrice)
+        {
+            runtime.PendingSince = null;
+            SetState(runtime, RuleState.NoData, RuleStateReasons.NoFreshPrice);
+        }
+        else if (runtime.State == RuleState.NoData)
+        {
+            SetState(runtime, RuleState.Active, null);
+        }
+    }
+
+    public static void Edit(RuleSlot slot, MarketState market)
+    {
+        slot.Runtime.Direction = null;
+        slot.Runtime.ReferencePrice = null;
+        EnsureWindow(slot.Rule, market);
+        Reset(slot, market);
+        slot.Runtime.Version++;
+    }
+
+    public static void Rearm(RuleSlot slot, MarketState market)
+    {
+        Reset(slot, market);
+        slot.Runtime.Version++;
+    }
+
+    public static void MarkNoData(RuleSlot slot, DateTime time, ICollection<RuleStateChange>? changes)
+    {
+        if (slot.Runtime.State is RuleState.Active or RuleState.Pending)
+        {
+            slot.Runtime.PendingSince = null;
+            Transition(slot, RuleState.NoData, RuleStateReasons.StaleData, time, changes);
+        }
+    }
+
+    public static void Resume(RuleSlot slot, decimal price, DateTime time, ICollection<RuleStateChange>? changes)
+    {
+        if (slot.Runtime.State == RuleState.NoData)
+        {
+            Seed(slot, price);
+            Transition(slot, RuleState.Active, null, time, changes);
+        }
+    }
+
+    public static void ApplyDeadlines(RuleSlot slot, DateTime time, decimal price, ICollection<RuleStateChange>? changes)
+    {
+        var runtime = slot.Runtime;
+        if (runtime.State is RuleState.Paused or RuleState.Expired)
+        {
+            return;
+        }
+
+        if (slot.Rule.ExpiresAt <= time)
+        {
+            runtime.PendingSince = null;
+            Transition(slot, RuleState.Expired, RuleStateReasons.Expired, time, changes);
+        }
+        else if (RearmDueAt(slot) <= time)
+        {
+            Rearm(slot, price, RuleStateReasons.RearmedByTime, time, changes);
+        }
+    }
+
+    public static void ApplyPriceBand(RuleSlot slot, decimal price, DateTime time, ICollection<RuleStateChange>? changes)
+    {
+        if (slot.Runtime.State is RuleState.Paused or RuleState.Expired || !IsLatched(slot))
+        {
+            return;
+        }
+
+        if (RearmBand.For(slot.Rule, slot.Runtime).Contains(price))
+        {
+            Rearm(slot, price, RuleStateReasons.RearmedByPrice, time, changes);
+        }
+    }
+
+    public static bool IsLatched(RuleSlot slot) =>
+        slot.Runtime.State == RuleState.Triggered
+        || (ConditionTraits.IsLevelEdge(slot.Rule.Condition.Type) && !slot.Runtime.Armed);
+
+    public static DateTime? NextDeadline(RuleSlot slot)
+    {
+        if (slot.Runtime.State is RuleState.Paused or RuleState.Expired)
+        {
+            return null;
+        }
+
+        var expiresAt = slot.Rule.ExpiresAt;
+        var rearmAt = RearmDueAt(slot);
+        if (expiresAt is not { } expiry)
+        {
+            return rearmAt;
+        }
+
+        return rearmAt is { } rearm && rearm < expiry ? rearm : expiry;
+    }
+
+    public static FiringCandidate? Evaluate(RuleSlot slot, PriceTick tick, decimal? previous, MarketState market, ICollection<RuleStateChange>? changes)
+    {
+        var rule = slot.Rule;
+        var runtime = slot.Runtime;
+        if (runtime.State is not (RuleState.Active or RuleState.Pending))
+        {
+            return null;
+        }
+
+        var price = tick.Price;
+        var time = tick.Time;
+        Track(rule, runtime, price);
+        var observation = ConditionObserver.Observe(rule, runtime, price, previous, market);
+        if (!observation.Holds && ConditionTraits.RearmsWhenConditionClears(rule.Condition.Type))
+        {
+            runtime.Armed = true;
+        }
+
+        if (runtime.State == RuleState.Pending)
+        {
+            var scheduled = IsScheduled(rule, time);
+            if (!observation.Holds || !scheduled || !FrequencyGate.Allows(rule, runtime, time))
+            {
+                runtime.PendingSince = null;
+                Transition(slot, RuleState.Active, scheduled ? RuleStateReasons.ConfirmationLost : RuleStateReasons.OutsideSchedule, time, changes);
+                return null;
+            }
+
+            var since = runtime.PendingSince ??= time;
+            return time - since < TimeSpan.FromSeconds(rule.ConfirmationSeconds)
+                ? null
+                : Fire(slot, price, observation.ComparedValue, time);
+        }
+
+        if (!observation.Event || !IsScheduled(rule, time) || !FrequencyGate.Allows(rule, runtime, time))
+        {
+            return null;
+        }
+
+        if (rule.ConfirmationSeconds > 0)
+        {
+            runtime.PendingSince = time;
+            Transition(slot, RuleState.Pending, RuleStateReasons.Confirming, time, changes);
+            return null;
+        }
+
+        return Fire(slot, price, observation.ComparedValue, time);
+    }
+
+    private static FiringCandidate Fire(RuleSlot slot, decimal price, decimal compared, DateTime time)
+    {
+        var rule = slot.Rule;
+        var runtime = slot.Runtime;
+        var type = rule.Condition.Type;
+        runtime.PendingSince = null;
+        runtime.FireCount++;
+        runtime.LastFiredAt = time;
+        runtime.LastFiredPrice = price;
+        runtime.Version++;
+        runtime.RecentFirings.Enqueue(time);
+        while (runtime.RecentFirings.Peek() <= time - RunawayWindow)
+        {
+            runtime.RecentFirings.Dequeue();
+        }
+
+        if ((ConditionTraits.IsLevelEdge(type) && rule.HysteresisMargin is not null) || ConditionTraits.RearmsWhenConditionClears(type))
+        {
+            runtime.Armed = false;
+        }
+
+        if (ConditionTraits.IsTrailing(type))
+        {
+            runtime.TrailingExtreme = price;
+        }
+
+        if (type == ConditionType.Step)
+        {
+            runtime.StepAnchor = price;
+        }
+
+        if (rule.Frequency.MaxFires is { } maximum && runtime.FireCount >= maximum)
+        {
+            SetState(runtime, RuleState.Expired, RuleStateReasons.MaxFires);
+        }
+        else if (runtime.RecentFirings.Count > RunawayFiringLimit)
+        {
+            SetState(runtime, RuleState.Paused, RuleStateReasons.Runaway);
+        }
+        else if (rule.Frequency.Type == FrequencyType.Once)
+        {
+            SetState(runtime, RuleState.Triggered, RuleStateReasons.Fired);
+        }
+        else
+        {
+            SetState(runtime, RuleState.Active, null);
+        }
+
+        return new FiringCandidate(rule.Id, rule.UserId, rule.Symbol, price, compared, ConditionObserver.Describe(rule, runtime, price, compared), time)
+        {
+            Sequence = runtime.FireCount,
+            Version = runtime.Version,
+            State = runtime.State,
+            Reason = runtime.Reason,
+        };
+    }
+
+    private static bool IsScheduled(AlertRule rule, DateTime time) => rule.Schedule?.Contains(time) ?? true;
+
+    private static void Track(AlertRule rule, RuleRuntime runtime, decimal price)
+    {
+        switch (rule.Condition.Type)
+        {
+            case ConditionType.TrailingDrawdown:
+                runtime.TrailingExtreme = Math.Max(runtime.TrailingExtreme ?? price, price);
+                break;
+            case ConditionType.TrailingRise:
+                runtime.TrailingExtreme = Math.Min(runtime.TrailingExtreme ?? price, price);
+                break;
+            case ConditionType.Step:
+                runtime.StepAnchor ??= price;
+                break;
+        }
+    }
+
+    private static void Reset(RuleSlot slot, MarketState market)
+    {
+        var rule = slot.Rule;
+        var runtime = slot.Runtime;
+        var seed = market.LastFreshPrice ?? rule.Condition.ReferencePrice;
+        Arm(runtime, seed);
+        Seed(slot, seed);
+        runtime.RecentFirings.Clear();
+        if (rule.Paused)
+        {
+            SetState(runtime, RuleState.Paused, RuleStateReasons.Paused);
+        }
+        else if (rule.Frequency.MaxFires is { } maximum && runtime.FireCount >= maximum)
+        {
+            SetState(runtime, RuleState.Expired, RuleStateReasons.MaxFires);
+        }
+        else if (!market.HasFreshPrice)
+        {
+            SetState(runtime, RuleState.NoData, RuleStateReasons.NoFreshPrice);
+        }
+        else
+        {
+            SetState(runtime, RuleState.Active, null);
+        }
+    }
+
+    private static void Rearm(RuleSlot slot, decimal price, string reason, DateTime time, ICollection<RuleStateChange>? changes)
+    {
+        Arm(slot.Runtime, price);
+        if (slot.Runtime.State == RuleState.Triggered)
+        {
+            Transition(slot, RuleState.Active, reason, time, changes);
+        }
+    }
+
+    private static void Arm(RuleRuntime runtime, decimal? price)
+    {
+        runtime.Armed = true;
+        runtime.PendingSince = null;
+        runtime.TrailingExtreme = price;
+        runtime.StepAnchor = price;
+    }
+
+    private static void Seed(RuleSlot slot, decimal? price)
+    {
+        if (price is not { } value)
+        {
+            return;
+        }
+
+        var runtime = slot.Runtime;
+        var condition = slot.Rule.Condition;
+        if (condition.Type == ConditionType.Crosses && condition.Level is { } level)
+        {
+            runtime.Direction ??= AlertCondition.InferCrossDirection(level, value);
+        }
+
+        runtime.ReferencePrice ??= value;
+        runtime.TrailingExtreme ??= value;
+        runtime.StepAnchor ??= value;
+    }
+
+    private static DateTime? RearmDueAt(RuleSlot slot) =>
+        IsLatched(slot) && slot.Rule.RearmAfterSeconds is { } seconds && slot.Runtime.LastFiredAt is { } firedAt
+            ? firedAt.AddSeconds(seconds)
+            : null;
+
+    private static void EnsureWindow(AlertRule rule, MarketState market)
+    {
+        if (ConditionTraits.NeedsWindow(rule.Condition.Type) && rule.Condition.WindowMinutes is { } minutes)
+        {
+            market.EnsureWindow(minutes);
+        }
+    }
+
+    private static void Transition(RuleSlot slot, RuleState state, string? reason, DateTime time, ICollection<RuleStateChange>? changes)
+    {
+        var runtime = slot.Runtime;
+        if (runtime.State == state && runtime.Reason == reason)
+        {
+            return;
+        }
+
+        SetState(runtime, state, reason);
+        runtime.Version++;
+        changes?.Add(new RuleStateChange(slot.Rule.Id, state, reason, runtime.Version, time));
+    }
+
+    private static void SetState(RuleRuntime runtime, RuleState state, string? reason)
+    {
+        runtime.State = state;
+        runtime.Reason = reason;
+    }
+}

@@ -1,0 +1,84 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+internal sealed class RuleIndex : IRuleEngine
+{
+    private readonly Dictionary<Guid, RuleSlot> slots = new();
+    private readonly Dictionary<string, SymbolRuleBook> books = new(StringComparer.Ordinal);
+    private long sequence;
+
+    public int Count => slots.Count;
+
+    public bool Add(AlertRule rule, RuleRuntime? runtime = null)
+    {
+        if (slots.ContainsKey(rule.Id))
+        {
+            return false;
+        }
+
+        var book = Book(rule.Symbol);
+        var slot = new RuleSlot(rule, runtime ?? new RuleRuntime(), ++sequence);
+        RuleEvaluator.Admit(slot, book.Market, runtime is not null);
+        slots.Add(rule.Id, slot);
+        book.Attach(slot);
+        return true;
+    }
+
+    public bool Update(AlertRule rule)
+    {
+        if (!slots.TryGetValue(rule.Id, out var slot))
+        {
+            return false;
+        }
+
+        Book(slot.Rule.Symbol).Detach(slot);
+        slot.Rule = rule;
+        var book = Book(rule.Symbol);
+        RuleEvaluator.Edit(slot, book.Market);
+        book.Attach(slot);
+        return true;
+    }
+
+    public bool Remove(Guid ruleId)
+    {
+        if (!slots.Remove(ruleId, out var slot))
+        {
+            return false;
+        }
+
+        Book(slot.Rule.Symbol).Detach(slot);
+        return true;
+    }
+
+    public bool Rearm(Guid ruleId)
+    {
+        if (!slots.TryGetValue(ruleId, out var slot))
+        {
+            return false;
+        }
+
+        var book = Book(slot.Rule.Symbol);
+        book.Detach(slot);
+        RuleEvaluator.Rearm(slot, book.Market);
+        book.Attach(slot);
+        return true;
+    }
+
+    public RuleRuntime? FindRuntime(Guid ruleId) => slots.GetValueOrDefault(ruleId)?.Runtime;
+
+    // State is committed here, before the caller saves the firing, and never rolled back: losing the race means
+    // another evaluator saved this same firing (same rule and sequence), and a failed save is repaired by the
+    // periodic reconcile, which reloads the rule with Remove and Add(rule, storedRuntime).
+    public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null) =>
+        Book(tick.Symbol).Evaluate(tick, stateChanges);
+
+    private SymbolRuleBook Book(string symbol)
+    {
+        if (!books.TryGetValue(symbol, out var book))
+        {
+            book = new SymbolRuleBook();
+            books.Add(symbol, book);
+        }
+
+        return book;
+    }
+}

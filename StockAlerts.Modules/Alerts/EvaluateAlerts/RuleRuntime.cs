@@ -1,0 +1,20 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+internal sealed class RuleRuntime
+{
+    public RuleState State { get; set; } = RuleState.Active;
+    public string? Reason { get; set; }
+    public long Version { get; set; }
+    public DateTime? LastFiredAt { get; set; }
+    public decimal? LastFiredPrice { get; set; }
+    public int FireCount { get; set; }
+    public Queue<DateTime> RecentFirings { get; } = new();
+    public bool Armed { get; set; } = true;
+    public DateTime? PendingSince { get; set; }
+    public decimal? TrailingExtreme { get; set; }
+    public decimal? StepAnchor { get; set; }
+
+    // Resolved at admission when the condition carries none.
+    public CrossDirection? Direction { get; set; }
+    public decimal? ReferencePrice { get; set; }
+}

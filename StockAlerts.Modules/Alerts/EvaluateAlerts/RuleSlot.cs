@@ -1,0 +1,12 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+internal sealed class RuleSlot(AlertRule rule, RuleRuntime runtime, long sequence)
+{
+    public AlertRule Rule { get; set; } = rule;
+    public RuleRuntime Runtime { get; } = runtime;
+    public long Sequence { get; } = sequence;
+    public List<(LevelIndex Index, decimal Key)> Entries { get; } = [];
+    public (RuleState State, bool Armed, DateTime? LastFiredAt)? Placement { get; set; }
+    public DateTime? QueuedDeadline { get; set; }
+    public long VisitStamp { get; set; }
+}

@@ -1,0 +1,23 @@
+using Mediator;
+
+namespace StockAlerts.Modules.Prices.Contracts;
+
+/// <summary>The latest quote of a symbol, or null when the symbol has none yet.</summary>
+public sealed record GetLatestPrice(string Symbol) : IQuery<LatestPrice?>;
+
+public sealed record LatestPrice(string Symbol, decimal Price, decimal? PreviousClose, decimal? DayOpen, DateTime Time, string Source, bool Stale);
+
+/// <summary>Minimum and maximum of the prices received in the last <see cref="Minutes"/> minutes; null without data.</summary>
+public sealed record GetPriceWindow(string Symbol, int Minutes) : IQuery<PriceWindow?>;
+
+public sealed record PriceWindow(string Symbol, decimal Min, decimal Max, decimal First, decimal Last, DateTime From, DateTime To, int Points);
+
+/// <summary>An instrument of the catalog by symbol (case-insensitive), or null when unknown.</summary>
+public sealed record GetInstrument(string Symbol) : IQuery<InstrumentInfo?>;
+
+public sealed record InstrumentInfo(string Symbol, string Kind, string Currency, string DisplayName, bool Enabled);
+
+/// <summary>Stored one-minute bars of a symbol between two UTC times, oldest first (for backtests).</summary>
+public sealed record GetPriceHistory(string Symbol, DateTime From, DateTime To) : IQuery<IReadOnlyList<PriceBarInfo>>;
+
+public sealed record PriceBarInfo(DateTime Start, decimal Open, decimal High, decimal Low, decimal Close);

@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using StockAlerts.Modules.Prices.Data;
+using StockAlerts.Modules.Prices.Quotes;
+
+namespace StockAlerts.Modules.Prices.History;
+
+/// <summary>
+/// Folds ticks into one-minute bars in memory and writes them every few seconds. Writes merge with what is stored
+/// (high/low widen, the newer close wins), so instances that poll the same symbol in turn never lose a tick.
+/// </summary>
+internal sealed class BarRecorder(IServiceScopeFactory scopes, TimeProvider time)
+{
+    private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(5);
+    private readonly Dictionary<(string Symbol, DateTime Start), PriceBar> pending = [];
+    private readonly SemaphoreSlim flushing = new(1, 1);
+    private DateTimeOffset lastFlush = DateTimeOffset.MinValue;
+
+    public async Task RecordAsync(IReadOnlyList<StoredQuote> quotes, CancellationToken cancellationToken)
+    {
+        lock (pending)
+        {
+            foreach (var quote in quotes)
+            {
+                var start = MinuteOf(quote.ReceivedAt);
+                if (pending.TryGetValue((quote.Symbol, start), out var bar))
+                {
+                    Merge(bar, quote.Price, quote.Price, quote.Price, quote.ReceivedAt);
+                }
+                else
+                {
+                    pending[(quote.Symbol, start)] = new PriceBar
+                    {
+                        Symbol = quote.Symbol, Start = start, Open = quote.Price, High = quote.Price, Low = quote.Price,
+                        Close = quote.Price, CloseAt = quote.ReceivedAt,
+                    };
+                }
+            }
+        }
+        if (time.GetUtcNow() - lastFlush >= FlushEvery)
+        {
+            await FlushAsync(cancellationToken);
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await flushing.WaitAsync(cancellationToken);
+        try
+        {
+            lastFlush = time.GetUtcNow();
+            List<PriceBar> batch;
+            lock (pending)
+            {
+                batch = pending.Values.ToList();
+                pending.Clear();
+            }
+            if (batch.Count == 0)
+            {
+                return;
+            }
+            try
+            {
+                await WriteAsync(batch, cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another instance inserted one of these bars first: merge with its row instead.
+                await WriteAsync(batch, cancellationToken);
+            }
+        }
+        finally
+        {
+            flushing.Release();
+        }
+    }
+
+    private async Task WriteAsync(List<PriceBar> batch, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<PricesDbContext>();
+        foreach (var minute in batch.GroupBy(bar => bar.Start))
+        {
+            var symbols = minute.Select(bar => bar.Symbol).ToList();
+            var stored = await database.PriceBars
+                .Where(bar => bar.Start == minute.Key && symbols.Contains(bar.Symbol))
+                .ToDictionaryAsync(bar => bar.Symbol, StringComparer.Ordinal, cancellationToken);
+            foreach (var bar in minute)
+            {
+                if (stored.TryGetValue(bar.Symbol, out var existing))
+                {
+                    Merge(existing, bar.High, bar.Low, bar.Close, bar.CloseAt);
+                }
+                else
+                {
+                    database.PriceBars.Add(bar);
+                }
+            }
+        }
+        await database.SaveChangesAsync(cancellationToken);
+    }
+
+    private static void Merge(PriceBar bar, decimal high, decimal low, decimal close, DateTime closeAt)
+    {
+        bar.High = Math.Max(bar.High, high);
+        bar.Low = Math.Min(bar.Low, low);
+        if (closeAt >= bar.CloseAt)
+        {
+            bar.Close = close;
+            bar.CloseAt = closeAt;
+        }
+    }
+
+    public static DateTime MinuteOf(DateTime time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+}

@@ -1,0 +1,60 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using StockAlerts.Modules.Prices.Contracts;
+using StockAlerts.Modules.Prices.Data;
+
+namespace StockAlerts.Modules.Prices.Quotes;
+
+internal sealed class PriceQueryHandlers(InstrumentCatalog catalog, IQuoteStore store, Staleness staleness, PricesDbContext database, TimeProvider time) :
+    IQueryHandler<GetLatestPrice, LatestPrice?>,
+    IQueryHandler<GetPriceWindow, PriceWindow?>,
+    IQueryHandler<GetInstrument, InstrumentInfo?>,
+    IQueryHandler<GetPriceHistory, IReadOnlyList<PriceBarInfo>>
+{
+    public async ValueTask<LatestPrice?> Handle(GetLatestPrice query, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(cancellationToken);
+        if (snapshot.Find(query.Symbol) is not { } instrument)
+        {
+            return null;
+        }
+        var quotes = await store.GetLatestAsync([instrument.Symbol], cancellationToken);
+        if (!quotes.TryGetValue(instrument.Symbol, out var quote))
+        {
+            return null;
+        }
+        var stale = staleness.IsStale(quote, instrument.Kind, time.GetUtcNow().UtcDateTime);
+        return new LatestPrice(quote.Symbol, quote.Price, quote.PreviousClose, quote.DayOpen, quote.ReceivedAt, quote.Source, stale);
+    }
+
+    public async ValueTask<PriceWindow?> Handle(GetPriceWindow query, CancellationToken cancellationToken)
+    {
+        var symbol = query.Symbol.ToUpperInvariant();
+        var to = time.GetUtcNow().UtcDateTime;
+        var points = await store.GetWindowAsync(symbol, to.AddMinutes(-query.Minutes), cancellationToken);
+        if (points.Count == 0)
+        {
+            return null;
+        }
+        return new PriceWindow(symbol, points.Min(point => point.Price), points.Max(point => point.Price), points[0].Price, points[^1].Price,
+            points[0].Time, points[^1].Time, points.Count);
+    }
+
+    public async ValueTask<InstrumentInfo?> Handle(GetInstrument query, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(cancellationToken);
+        return snapshot.Find(query.Symbol) is { } instrument
+            ? new InstrumentInfo(instrument.Symbol, instrument.Kind.ToString().ToLowerInvariant(), instrument.Currency, instrument.DisplayName, instrument.Enabled)
+            : null;
+    }
+
+    public async ValueTask<IReadOnlyList<PriceBarInfo>> Handle(GetPriceHistory query, CancellationToken cancellationToken)
+    {
+        var symbol = query.Symbol.ToUpperInvariant();
+        return await database.PriceBars.AsNoTracking()
+            .Where(bar => bar.Symbol == symbol && bar.Start >= query.From && bar.Start < query.To)
+            .OrderBy(bar => bar.Start)
+            .Select(bar => new PriceBarInfo(bar.Start, bar.Open, bar.High, bar.Low, bar.Close))
+            .ToListAsync(cancellationToken);
+    }
+}

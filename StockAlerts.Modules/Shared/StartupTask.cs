@@ -1,0 +1,10 @@
+namespace StockAlerts.Modules.Shared;
+
+/// <summary>Work a module does once at startup, after every migration and before the service takes traffic (seeding).</summary>
+public sealed record StartupTask(string Name, Func<IServiceProvider, CancellationToken, Task> RunAsync);
+
+public static class HealthTags
+{
+    /// <summary>Checks with this tag make up /health/ready.</summary>
+    public const string Ready = "ready";
+}
