@@ -20,7 +20,11 @@ internal sealed class TestApp : WebApplicationFactory<Program>
         this.mySqlConnectionString = mySqlConnectionString;
     }
 
+    private static int redisDatabase;
+
     public StorageKind Storage { get; }
+
+    public IReadOnlyDictionary<string, string?> Settings => settings;
 
     public static async Task<TestApp> StartAsync(StorageKind storage, IReadOnlyDictionary<string, string?>? overrides = null)
     {
@@ -32,8 +36,11 @@ internal sealed class TestApp : WebApplicationFactory<Program>
             mySql = await TestServers.MariaDb.CreateDatabaseAsync();
             settings["Database:Provider"] = "MySql";
             settings["ConnectionStrings:Database"] = mySql;
-            settings["ConnectionStrings:Redis"] = TestServers.Redis.ConnectionString;
+            // Each app its own Redis database, so one fixture's prices never leak into another's.
+            settings["ConnectionStrings:Redis"] = $"{TestServers.Redis.ConnectionString},defaultDatabase={Interlocked.Increment(ref redisDatabase) % 63 + 1}";
         }
+        // Tests drive the price jobs themselves unless they ask for the schedule; the feed still ticks when they do.
+        settings["Jobs:Schedule"] = "false";
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

@@ -69,13 +69,13 @@ internal static class HostSetup
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var settings = app.Services.GetRequiredService<DatabaseSettings>();
-        var jobs = app.Services.GetRequiredService<JobRunner>().Jobs;
+        var jobs = app.Configuration.GetValue("Jobs:Schedule", true) ? app.Services.GetRequiredService<JobRunner>().Jobs : [];
         foreach (var address in addresses)
         {
             app.Logger.LogInformation(
                 "StockAlerts is listening on {Address} ({Provider} database). API reference: {Address}/scalar/v1 · OpenAPI: {Address}/openapi/v1.json · Jobs dashboard (admins): {Address}{Dashboard} · Health: {Address}/health/ready",
                 address, settings.Provider, address, address, address, JobsSetup.DashboardPath, address);
         }
-        app.Logger.LogInformation("{Count} recurring job(s) scheduled: {Jobs}", jobs.Count, string.Join(", ", jobs.Select(job => job.Id)));
+        app.Logger.LogInformation("{Count} recurring job(s) scheduled in process: {Jobs}", jobs.Count, string.Join(", ", jobs.Select(job => job.Id)));
     }
 }

@@ -12,31 +12,40 @@ internal static class ProviderRegistration
     private static readonly TimeSpan CircuitSamplingDuration = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Binds Prices:Providers:{fixer|currencylayer|finnhub} as named ProviderSettings for all three, and registers an
-    /// IPriceProvider (a typed HttpClient with the standard resilience handler) for each enabled one.
+    /// Binds named ProviderSettings for every provider (simulated, fixer, currencylayer, finnhub) from
+    /// Prices:Providers:{name}, and registers an IPriceProvider (a typed HttpClient with the standard resilience
+    /// handler) for each enabled HTTP provider.
     /// </summary>
     public static IServiceCollection AddHttpPriceProviders(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<ProviderSettings>(EnabledProviders.Simulated)
-            .Configure(settings => ApplyDefaults(EnabledProviders.Simulated, settings))
-            .Bind(configuration.GetSection($"{ProviderSettings.SectionPrefix}:{EnabledProviders.Simulated}"))
-            .PostConfigure(bound => bound.Enabled = IsEnabled(configuration, EnabledProviders.Simulated));
+        AddSettings(services, configuration, EnabledProviders.Simulated);
         Add<FixerProvider>(services, configuration, FixerProvider.ProviderName);
         Add<CurrencyLayerProvider>(services, configuration, CurrencyLayerProvider.ProviderName);
         Add<FinnhubProvider>(services, configuration, FinnhubProvider.ProviderName);
         return services;
     }
 
-    /// <summary>A provider's settings as configured, over its defaults; for decisions made before the container exists.</summary>
+    /// <summary>A provider's settings as the container will see them: defaults, then configuration, then Enabled resolved.</summary>
     public static ProviderSettings Read(IConfiguration configuration, string name)
     {
         var settings = new ProviderSettings();
         ApplyDefaults(name, settings);
-        configuration.GetSection($"{ProviderSettings.SectionPrefix}:{name}").Bind(settings);
+        SectionFor(configuration, name).Bind(settings);
         settings.Enabled = IsEnabled(configuration, name);
         return settings;
     }
+
+    /// <summary>An explicit Enabled wins; without one, an HTTP provider is enabled by an ApiKey and the simulated feed always is.</summary>
+    public static bool IsEnabled(IConfiguration configuration, string name)
+    {
+        var section = SectionFor(configuration, name);
+        return section.GetValue<bool?>(nameof(ProviderSettings.Enabled))
+            ?? (name == EnabledProviders.Simulated || !string.IsNullOrWhiteSpace(section[nameof(ProviderSettings.ApiKey)]));
+    }
+
+    private static IConfigurationSection SectionFor(IConfiguration configuration, string name) =>
+        configuration.GetSection($"{ProviderSettings.SectionPrefix}:{name}");
 
     private static void ApplyDefaults(string name, ProviderSettings settings)
     {
@@ -46,19 +55,19 @@ internal static class ProviderRegistration
                 settings.IntervalSeconds = 1;
                 settings.MaxSymbolsPerRun = 0;
                 break;
-            case EnabledProviders.Fixer:
+            case FixerProvider.ProviderName:
                 settings.BaseUrl = FixerProvider.DefaultBaseUrl;
                 settings.MonthlyQuota = 100;
                 settings.IntervalSeconds = 8 * 3600;
                 settings.MaxSymbolsPerRun = 100;
                 break;
-            case EnabledProviders.CurrencyLayer:
+            case CurrencyLayerProvider.ProviderName:
                 settings.BaseUrl = CurrencyLayerProvider.DefaultBaseUrl;
                 settings.MonthlyQuota = 100;
                 settings.IntervalSeconds = 8 * 3600;
                 settings.MaxSymbolsPerRun = 100;
                 break;
-            case EnabledProviders.Finnhub:
+            case FinnhubProvider.ProviderName:
                 settings.BaseUrl = FinnhubProvider.DefaultBaseUrl;
                 // 12 symbols every 15 s is 48 calls a minute, under the free tier's 60.
                 settings.IntervalSeconds = 15;
@@ -67,33 +76,28 @@ internal static class ProviderRegistration
         }
     }
 
-    /// <summary>An explicit Enabled wins; without one, a provider is enabled when it has an ApiKey (the simulated feed: always).</summary>
-    public static bool IsEnabled(IConfiguration configuration, string name)
+    private static bool AddSettings(IServiceCollection services, IConfiguration configuration, string name)
     {
-        var section = configuration.GetSection($"{ProviderSettings.SectionPrefix}:{name}");
-        return section.GetValue<bool?>(nameof(ProviderSettings.Enabled))
-            ?? (name == EnabledProviders.Simulated || !string.IsNullOrWhiteSpace(section[nameof(ProviderSettings.ApiKey)]));
+        var enabled = IsEnabled(configuration, name);
+        services.AddOptions<ProviderSettings>(name)
+            .Configure(settings => ApplyDefaults(name, settings))
+            .Bind(SectionFor(configuration, name))
+            .PostConfigure(settings => settings.Enabled = enabled);
+        return enabled;
     }
 
     private static void Add<TProvider>(IServiceCollection services, IConfiguration configuration, string name)
         where TProvider : class, IPriceProvider
     {
-        var section = configuration.GetSection($"{ProviderSettings.SectionPrefix}:{name}");
-        var enabled = IsEnabled(configuration, name);
-        services.AddOptions<ProviderSettings>(name)
-            .Configure(settings => ApplyDefaults(name, settings))
-            .Bind(section)
-            .PostConfigure(bound => bound.Enabled = enabled);
-        if (!enabled)
+        if (!AddSettings(services, configuration, name))
         {
             return;
         }
-
         // The resilience pipeline is built once per client, so its timeouts are read from configuration here.
-        var resilienceSettings = Read(configuration, name);
+        var settings = Read(configuration, name);
         services.AddHttpClient<TProvider>()
             .RedactLoggedHeaders(["apikey", "X-Finnhub-Token"])
-            .AddStandardResilienceHandler(options => ConfigureResilience(options, resilienceSettings));
+            .AddStandardResilienceHandler(options => ConfigureResilience(options, settings));
         // Typed clients are transient (each gets a fresh HttpClient from the factory), so the interface must be too.
         services.AddTransient<IPriceProvider>(serviceProvider => serviceProvider.GetRequiredService<TProvider>());
     }

@@ -1,0 +1,7 @@
+namespace StockAlerts.Tests.Alerts.Engine;
+
+public enum EngineKind
+{
+    Index,
+    Naive,
+}

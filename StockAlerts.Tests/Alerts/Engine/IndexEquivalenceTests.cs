@@ -1,0 +1,185 @@
+using NUnit.Framework;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+namespace StockAlerts.Tests.Alerts.Engine;
+
+// Property test: on seeded random rules, edits and ticks (gaps, stale and late ticks included), the index
+// must produce exactly the firings, state changes and runtime state of the naive scan.
+public sealed class IndexEquivalenceTests
+{
+    private static readonly string[] Symbols = ["AAPL", "MSFT", "EURUSD"];
+    private static readonly string[] TimeZones = ["UTC", "America/New_York", "Asia/Tokyo"];
+    private static readonly ConditionType[] Types = Enum.GetValues<ConditionType>();
+
+    private static readonly HashSet<DayOfWeek> Weekdays =
+        [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+
+    private static readonly ActiveSchedule MarketHours = new(Weekdays, new TimeOnly(9, 30), new TimeOnly(16, 0), "America/New_York");
+    private static readonly ActiveSchedule Overnight = new(Weekdays, new TimeOnly(22, 0), new TimeOnly(6, 0), "UTC");
+
+    [TestCase(1)]
+    [TestCase(7)]
+    [TestCase(42)]
+    [TestCase(2024)]
+    [TestCase(31337)]
+    public void Evaluate_OnRandomRulesEditsAndTicks_IndexMatchesTheNaiveScan(int seed)
+    {
+        var random = new Random(seed);
+        var index = new RuleIndex();
+        var naive = new NaiveScan();
+        var rules = new List<AlertRule>();
+        var time = new DateTime(2025, 3, 3, 13, 0, 0, DateTimeKind.Utc);
+        var lastPrices = Symbols.ToDictionary(symbol => symbol, _ => 100m);
+        var totalFirings = 0;
+
+        for (var count = 0; count < 300; count++)
+        {
+            AddToBoth(index, naive, rules, RandomRule(random, time));
+        }
+
+        for (var step = 0; step < 4000; step++)
+        {
+            time = time.AddSeconds(random.Next(10) == 0 ? random.Next(600, 14400) : random.Next(0, 40));
+            if (random.Next(25) == 0)
+            {
+                Mutate(random, index, naive, rules, time);
+            }
+
+            var symbol = Symbols[random.Next(Symbols.Length)];
+            var price = NextPrice(random, lastPrices[symbol]);
+            var tickTime = random.Next(100) == 0 ? time.AddSeconds(-random.Next(1, 300)) : time;
+            var tick = new PriceTick(symbol, price, lastPrices[symbol], tickTime, IsStale: random.Next(20) == 0)
+            {
+                PreviousClose = random.Next(15) == 0 ? RandomLevel(random) : null,
+                DayOpen = random.Next(15) == 0 ? RandomLevel(random) : null,
+            };
+            lastPrices[symbol] = price;
+
+            var indexChanges = new List<RuleStateChange>();
+            var naiveChanges = new List<RuleStateChange>();
+            var fromIndex = index.Evaluate(tick, indexChanges);
+            var fromNaive = naive.Evaluate(tick, naiveChanges);
+
+            Assert.That(fromIndex.OrderBy(firing => firing.RuleId), Is.EqualTo(fromNaive.OrderBy(firing => firing.RuleId)), $"firings at step {step}");
+            Assert.That(
+                indexChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version),
+                Is.EqualTo(naiveChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version)),
+                $"state changes at step {step}");
+            totalFirings += fromIndex.Count;
+        }
+
+        foreach (var rule in rules)
+        {
+            Assert.That(Snapshot(index.FindRuntime(rule.Id)), Is.EqualTo(Snapshot(naive.FindRuntime(rule.Id))), $"runtime of {rule.Id}");
+        }
+
+        Assert.That(totalFirings, Is.GreaterThan(100));
+    }
+
+    private static void AddToBoth(RuleIndex index, NaiveScan naive, List<AlertRule> rules, AlertRule rule)
+    {
+        Assert.That(index.Add(rule), Is.EqualTo(naive.Add(rule)));
+        rules.Add(rule);
+    }
+
+    private static void Mutate(Random random, RuleIndex index, NaiveScan naive, List<AlertRule> rules, DateTime time)
+    {
+        var choice = random.Next(4);
+        if (choice == 0 || rules.Count == 0)
+        {
+            AddToBoth(index, naive, rules, RandomRule(random, time));
+            return;
+        }
+
+        var position = random.Next(rules.Count);
+        var target = rules[position];
+        switch (choice)
+        {
+            case 1:
+                var edited = RandomRule(random, time) with { Id = target.Id };
+                Assert.That(index.Update(edited), Is.EqualTo(naive.Update(edited)));
+                rules[position] = edited;
+                break;
+            case 2:
+                Assert.That(index.Remove(target.Id), Is.EqualTo(naive.Remove(target.Id)));
+                rules.RemoveAt(position);
+                break;
+            default:
+                Assert.That(index.Rearm(target.Id), Is.EqualTo(naive.Rearm(target.Id)));
+                break;
+        }
+    }
+
+    private static AlertRule RandomRule(Random random, DateTime now)
+    {
+        var type = Types[random.Next(Types.Length)];
+        var level = RandomLevel(random);
+        var condition = new AlertCondition(type)
+        {
+            Level = level,
+            Lower = level,
+            Upper = level + (random.Next(1, 30) * 0.5m),
+            Amount = random.Next(2) == 0 ? random.Next(1, 12) * 0.5m : null,
+            Percent = random.Next(1, 12) * (type == ConditionType.PercentChange && random.Next(2) == 0 ? -1m : 1m),
+            WindowMinutes = random.Next(1, 120),
+            Reference = (ReferenceKind)random.Next(3),
+            ReferencePrice = random.Next(2) == 0 ? RandomLevel(random) : null,
+            Direction = random.Next(3) switch
+            {
+                0 => CrossDirection.Up,
+                1 => CrossDirection.Down,
+                _ => (CrossDirection?)null,
+            },
+        };
+        var frequency = random.Next(3) switch
+        {
+            0 => AlertFrequency.Once,
+            1 => AlertFrequency.EveryTime(random.Next(0, 4) * 30, random.Next(4) == 0 ? random.Next(1, 6) : (int?)null),
+            _ => AlertFrequency.OncePerDay,
+        };
+        var id = new byte[16];
+        random.NextBytes(id);
+        return new AlertRule(new Guid(id), "user-" + random.Next(5), Symbols[random.Next(Symbols.Length)], condition)
+        {
+            Frequency = frequency,
+            HysteresisMargin = random.Next(2) == 0 ? random.Next(0, 10) * 0.5m : null,
+            RearmAfterSeconds = random.Next(3) == 0 ? random.Next(30, 1800) : null,
+            ConfirmationSeconds = random.Next(4) == 0 ? random.Next(5, 120) : 0,
+            ExpiresAt = random.Next(5) == 0 ? now.AddSeconds(random.Next(60, 86400)) : null,
+            Paused = random.Next(20) == 0,
+            Schedule = random.Next(7) switch
+            {
+                0 => MarketHours,
+                1 => Overnight,
+                _ => null,
+            },
+            TimeZoneId = TimeZones[random.Next(TimeZones.Length)],
+        };
+    }
+
+    private static decimal RandomLevel(Random random) => 80m + (random.Next(0, 81) * 0.5m);
+
+    private static decimal NextPrice(Random random, decimal last)
+    {
+        var move = random.Next(12) == 0 ? random.Next(-40, 41) * 0.5m : random.Next(-6, 7) * 0.5m;
+        return Math.Clamp(last + move, 60m, 140m);
+    }
+
+    private static string Snapshot(RuleRuntime? runtime) =>
+        runtime is null
+            ? "missing"
+            : string.Join(
+                " | ",
+                runtime.State,
+                runtime.Reason,
+                runtime.Version,
+                runtime.FireCount,
+                runtime.Armed,
+                runtime.LastFiredAt,
+                runtime.LastFiredPrice,
+                runtime.PendingSince,
+                runtime.TrailingExtreme,
+                runtime.StepAnchor,
+                runtime.Direction,
+                runtime.ReferencePrice);
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using StockAlerts.Modules.Prices.Quotes;
+using StockAlerts.Modules.Prices.Streaming;
+using StockAlerts.Modules.Shared.Jobs;
+using StockAlerts.Tests.Infrastructure;
+
+namespace StockAlerts.Tests.Prices;
+
+public sealed class PricesScheduleAndScaleOutTests
+{
+    [TestCase(StorageKind.Sqlite)]
+    [TestCase(StorageKind.MariaDb)]
+    public async Task SimulatedFeedJob_RunsEverySecondOnTheHangfireSchedule(StorageKind storage)
+    {
+        await using var app = await TestApp.StartAsync(storage, new Dictionary<string, string?> { ["Jobs:Schedule"] = "true" });
+        var store = app.Services.GetRequiredService<IQuoteStore>();
+        var attempts = new List<DateTime>();
+
+        var until = DateTime.UtcNow.AddSeconds(8);
+        while (DateTime.UtcNow < until)
+        {
+            var status = (await store.GetProviderStatusesAsync(CancellationToken.None)).SingleOrDefault(candidate => candidate.Provider == "simulated");
+            if (status?.LastAttemptAt is { } attempt && (attempts.Count == 0 || attempts[^1] != attempt))
+            {
+                attempts.Add(attempt);
+            }
+            await Task.Delay(100);
+        }
+
+        var gaps = attempts.Zip(attempts.Skip(1), (earlier, later) => (later - earlier).TotalSeconds).ToList();
+        TestContext.Out.WriteLine($"{attempts.Count} runs in 8 s; gaps: {string.Join(", ", gaps.Select(gap => gap.ToString("0.00")))}");
+        Assert.That(attempts, Has.Count.GreaterThanOrEqualTo(4), "a 1-second job should run several times in 8 seconds");
+        Assert.That(gaps.Average(), Is.InRange(0.5, 2.5));
+    }
+
+    [Test]
+    public async Task TwoHostsOnOneRedis_AClientOnHostB_ReceivesATickPolledByHostA()
+    {
+        await using var hostA = await TestApp.StartAsync(StorageKind.MariaDb);
+        await using var hostB = await TestApp.StartAsync(StorageKind.MariaDb, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Database"] = hostA.Settings["ConnectionStrings:Database"],
+            ["ConnectionStrings:Redis"] = hostA.Settings["ConnectionStrings:Redis"],
+            ["Prices:Providers:simulated:Enabled"] = "false",
+        });
+        var userOnB = await hostB.SignInAsync();
+        await using var connection = await HubClients.ConnectAsync(hostB, userOnB, "/hubs/prices");
+        var received = new ConcurrentBag<QuoteView>();
+        connection.On<QuoteView>(nameof(IPricesClient.PriceChanged), received.Add);
+        await connection.InvokeAsync<IReadOnlyList<QuoteView>>("Subscribe", new[] { "AMZN" });
+
+        for (var attempt = 0; attempt < 10 && received.IsEmpty; attempt++)
+        {
+            await hostA.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:simulated", CancellationToken.None);
+            await Task.Delay(700);
+        }
+        var onB = await userOnB.GetFromJsonAsync<JsonElement>("/api/prices/AMZN");
+
+        Assert.That(hostB.Services.GetRequiredService<JobRunner>().Find("prices:poll:simulated"), Is.Null, "host B must not poll itself");
+        Assert.That(received.Select(quote => quote.Symbol), Has.Some.EqualTo("AMZN"));
+        Assert.That(onB.GetProperty("source").GetString(), Is.EqualTo("simulated"));
+    }
+}
