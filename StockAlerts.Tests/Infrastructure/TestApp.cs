@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace StockAlerts.Tests.Infrastructure;
 
@@ -11,6 +12,8 @@ internal sealed class TestApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
     private readonly string dataDirectory;
     private readonly string? mySqlConnectionString;
+
+    private Action<IServiceCollection>? replaceServices;
 
     private TestApp(StorageKind storage, Dictionary<string, string?> settings, string dataDirectory, string? mySqlConnectionString)
     {
@@ -26,7 +29,7 @@ internal sealed class TestApp : WebApplicationFactory<Program>
 
     public IReadOnlyDictionary<string, string?> Settings => settings;
 
-    public static async Task<TestApp> StartAsync(StorageKind storage, IReadOnlyDictionary<string, string?>? overrides = null)
+    public static async Task<TestApp> StartAsync(StorageKind storage, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? replaceServices = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("stockalerts-app-").FullName;
         var settings = new Dictionary<string, string?> { ["Storage:DataDirectory"] = dataDirectory };
@@ -46,7 +49,7 @@ internal sealed class TestApp : WebApplicationFactory<Program>
             settings[key] = value;
         }
 
-        var app = new TestApp(storage, settings, dataDirectory, mySql);
+        var app = new TestApp(storage, settings, dataDirectory, mySql) { replaceServices = replaceServices };
         _ = app.Server;
         return app;
     }
@@ -57,6 +60,10 @@ internal sealed class TestApp : WebApplicationFactory<Program>
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (replaceServices is not null)
+        {
+            builder.ConfigureServices(replaceServices);
         }
     }
 

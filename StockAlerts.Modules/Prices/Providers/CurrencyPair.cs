@@ -72,12 +72,19 @@ internal readonly record struct CurrencyPair(string Symbol, string BaseCurrency,
         }
         try
         {
-            var rate = quoteRate / baseRate;
+            var rate = RoundToSignificantDigits(quoteRate / baseRate, 10);
             return rate > 0 ? rate : null;
         }
         catch (OverflowException)
         {
             return null;
         }
+    }
+
+    /// <summary>A division yields 28 digits; ten significant ones are more than any feed delivers.</summary>
+    private static decimal RoundToSignificantDigits(decimal value, int digits)
+    {
+        var magnitude = (int)Math.Floor(Math.Log10((double)value));
+        return Math.Round(value, Math.Clamp(digits - 1 - magnitude, 0, 20));
     }
 }
