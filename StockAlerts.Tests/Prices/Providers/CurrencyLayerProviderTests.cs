@@ -30,10 +30,10 @@ public sealed class CurrencyLayerProviderTests
         Assert.That(result.NoData, Is.Empty);
         Assert.That(result.PricesBySymbol(), Is.EqualTo(new Dictionary<string, decimal>
         {
-            ["EURUSD"] = 1m / 0.855856m,
-            ["EURGBP"] = 0.740102m / 0.855856m,
-            ["USDJPY"] = 156.7231m / 1m,
-            ["GBPJPY"] = 156.7231m / 0.740102m,
+            ["EURUSD"] = TenDigits(1m / 0.855856m),
+            ["EURGBP"] = TenDigits(0.740102m / 0.855856m),
+            ["USDJPY"] = TenDigits(156.7231m / 1m),
+            ["GBPJPY"] = TenDigits(156.7231m / 0.740102m),
         }));
         Assert.That(result.Quotes.Select(quote => quote.ProviderTime), Is.All.EqualTo(new DateTime(2026, 1, 7, 10, 40, 0, DateTimeKind.Utc)));
     }
@@ -59,9 +59,9 @@ public sealed class CurrencyLayerProviderTests
 
         Assert.That(result.PricesBySymbol(), Is.EqualTo(new Dictionary<string, decimal>
         {
-            ["BTCUSD"] = 1m / 0.000010921m,
+            ["BTCUSD"] = TenDigits(1m / 0.000010921m),
             ["USDBTC"] = 0.000010921m,
-            ["EURBTC"] = 0.000010921m / 0.855856m,
+            ["EURBTC"] = TenDigits(0.000010921m / 0.855856m),
         }));
     }
 
@@ -148,4 +148,8 @@ public sealed class CurrencyLayerProviderTests
         Assert.That(result.PricesBySymbol().Keys, Is.EquivalentTo(new[] { "GBPUSD" }));
         Assert.That(result.NoData, Is.EquivalentTo(new[] { "EURUSD", "EURGBP" }));
     }
+
+    /// <summary>Cross rates are rounded to ten significant digits.</summary>
+    private static decimal TenDigits(decimal value) =>
+        Math.Round(value, Math.Clamp(9 - (int)Math.Floor(Math.Log10((double)value)), 0, 20));
 }

@@ -32,10 +32,10 @@ public sealed class FixerProviderTests
         Assert.That(result.NoData, Is.Empty);
         Assert.That(result.PricesBySymbol(), Is.EqualTo(new Dictionary<string, decimal>
         {
-            ["EURUSD"] = 1.168421m / 1m,
-            ["GBPUSD"] = 1.168421m / 0.864210m,
-            ["USDJPY"] = 183.120044m / 1.168421m,
-            ["EURGBP"] = 0.864210m / 1m,
+            ["EURUSD"] = TenDigits(1.168421m / 1m),
+            ["GBPUSD"] = TenDigits(1.168421m / 0.864210m),
+            ["USDJPY"] = TenDigits(183.120044m / 1.168421m),
+            ["EURGBP"] = TenDigits(0.864210m / 1m),
         }));
         Assert.That(result.Quotes.Select(quote => quote.ProviderTime), Is.All.EqualTo(new DateTime(2026, 1, 7, 10, 40, 0, DateTimeKind.Utc)));
         Assert.That(result.Quotes.Select(quote => quote.ProviderTime.Kind), Is.All.EqualTo(DateTimeKind.Utc));
@@ -63,7 +63,7 @@ public sealed class FixerProviderTests
         Assert.That(request.Path, Is.EqualTo("/apilayer/fixer/latest"));
         Assert.That(request.Headers["apikey"], Is.EqualTo(ProviderHarness.ApiKey));
         Assert.That(request.Query.ContainsKey("access_key"), Is.False);
-        Assert.That(result.PricesBySymbol(), Is.EqualTo(new Dictionary<string, decimal> { ["GBPUSD"] = 1.168421m / 0.864210m }));
+        Assert.That(result.PricesBySymbol(), Is.EqualTo(new Dictionary<string, decimal> { ["GBPUSD"] = TenDigits(1.168421m / 0.864210m) }));
     }
 
     [Test]
@@ -75,7 +75,7 @@ public sealed class FixerProviderTests
 
         Assert.That(result.PricesBySymbol(), Is.EqualTo(new Dictionary<string, decimal>
         {
-            ["BTCUSD"] = 1.168421m / 0.000010921m,
+            ["BTCUSD"] = TenDigits(1.168421m / 0.000010921m),
             ["EURBTC"] = 0.000010921m,
         }));
     }
@@ -254,4 +254,8 @@ public sealed class FixerProviderTests
 
         Assert.That(result.Error?.Message, Does.Not.Contain(ProviderHarness.ApiKey));
     }
+
+    /// <summary>Cross rates are rounded to ten significant digits.</summary>
+    private static decimal TenDigits(decimal value) =>
+        Math.Round(value, Math.Clamp(9 - (int)Math.Floor(Math.Log10((double)value)), 0, 20));
 }
