@@ -239,6 +239,36 @@ public sealed class ProviderPollingTests(StorageKind storage)
         Assert.That(status.PausedUntil!.Value.Day, Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task LimitedRuns_PollSymbolsWatchedLiveFirst_ThenTheRestInTurn()
+    {
+        await using var limited = await TestApp.StartAsync(storage, new Dictionary<string, string?>
+        {
+            ["Prices:Providers:simulated:Enabled"] = "false",
+            ["Prices:Providers:finnhub:ApiKey"] = "finnhub-secret-key",
+            ["Prices:Providers:finnhub:BaseUrl"] = fake.BaseUrl + "/finnhub",
+            ["Prices:Providers:finnhub:MaxSymbolsPerRun"] = "3",
+        });
+        fake.Finnhub = _ => FakeResponse.FinnhubQuote(10m, 10m, 10m, FakeQuoteServer.Timestamp);
+        await using var connection = await HubClients.ConnectAsync(limited, await limited.SignInAsync(), "/hubs/prices");
+        await connection.InvokeAsync<IReadOnlyList<QuoteView>>("Subscribe", new[] { "WMT" });
+        await limited.Services.GetRequiredService<IQuoteStore>().SetLiveSymbolsAsync("test", ["WMT"], DateTime.UtcNow.AddMinutes(1), CancellationToken.None);
+        var runner = limited.Services.GetRequiredService<JobRunner>();
+
+        var runs = new List<string[]>();
+        for (var run = 0; run < 6; run++)
+        {
+            fake.Reset();
+            fake.Finnhub = _ => FakeResponse.FinnhubQuote(10m + run, 10m, 10m, FakeQuoteServer.Timestamp);
+            await runner.RunAsync("prices:poll:finnhub", CancellationToken.None);
+            runs.Add(fake.Requests.Select(request => request.Query["symbol"]).Order().ToArray());
+        }
+
+        Assert.That(runs.Select(symbols => symbols.Length), Has.All.EqualTo(3));
+        Assert.That(runs, Has.All.Contains("WMT"), "a symbol watched live is in every run");
+        Assert.That(runs.SelectMany(symbols => symbols).Distinct().Count(), Is.EqualTo(12), "the other eleven stocks are covered in turn");
+    }
+
     private async Task<int> PollAsync(string provider)
     {
         var store = app.Services.GetRequiredService<IQuoteStore>();
