@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using StockAlerts.Modules.Prices.Data;
+using StockAlerts.Modules.Prices.PollPrices;
+using StockAlerts.Modules.Prices.Providers;
+using StockAlerts.Modules.Prices.Quotes;
+
+namespace StockAlerts.Bench;
+
+/// <summary>
+/// Ingest → store → PricesUpdated → SignalR group send, for many symbols and clients over real WebSockets on
+/// loopback. Prints ticks/s through the ingest path and the latency from ingest to a client's receipt.
+/// </summary>
+internal static class PricesBench
+{
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var symbolCount = options.Int("symbols", 5000);
+        var clientCount = options.Int("clients", 50);
+        var perClient = options.Int("per-client", 100);
+        var rounds = options.Int("rounds", 20);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = Directory.CreateTempSubdirectory("stockalerts-bench-").FullName,
+            ["Jobs:Schedule"] = "false",
+            ["Prices:Providers:simulated:Enabled"] = "false",
+            ["Prices:MaxSymbolsPerConnection"] = "5000",
+            ["Prices:MaxUpdatesPerSecond"] = "10",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (options.Text("mysql") is { } mysql)
+        {
+            settings["Database:Provider"] = "MySql";
+            settings["ConnectionStrings:Database"] = mysql;
+        }
+        if (options.Text("redis") is { } redis)
+        {
+            settings["ConnectionStrings:Redis"] = redis;
+        }
+
+        Console.WriteLine($"prices bench: {symbolCount:N0} symbols, {clientCount} clients x {perClient} symbols, {rounds} rounds, store {(settings.ContainsKey("ConnectionStrings:Redis") ? "Redis" : "in-process")}");
+        await using var app = new BenchApp(settings);
+        app.UseKestrel(0);
+        app.StartServer();
+        var services = app.Services;
+        var symbols = await SeedInstrumentsAsync(services, symbolCount);
+        Console.WriteLine($"seeded {symbols.Count:N0} instruments");
+
+        var token = await SignInAsync(app);
+        var random = new Random(7);
+        var latencies = new ConcurrentBag<double>();
+        var received = 0L;
+        var connections = new List<HubConnection>();
+        for (var client = 0; client < clientCount; client++)
+        {
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(app.ClientOptions.BaseAddress, "/hubs/prices"), hub =>
+                {
+                    hub.Transports = HttpTransportType.WebSockets;
+                    hub.SkipNegotiation = true;
+                    hub.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                })
+                .Build();
+            connection.On<QuoteView>("PriceChanged", quote =>
+            {
+                latencies.Add((DateTime.UtcNow - quote.Time).TotalMilliseconds);
+                Interlocked.Increment(ref received);
+            });
+            await connection.StartAsync();
+            var watched = Enumerable.Range(0, perClient).Select(_ => symbols[random.Next(symbols.Count)]).Distinct().ToArray();
+            await connection.InvokeAsync<IReadOnlyList<QuoteView>>("Subscribe", watched);
+            connections.Add(connection);
+        }
+        Console.WriteLine($"{connections.Count} clients connected and subscribed; {3} warm-up rounds, then {rounds} measured");
+
+        var prices = symbols.ToDictionary(symbol => symbol, _ => 100m + random.Next(0, 1000));
+        var ingestMilliseconds = new List<double>();
+        var warmup = 3;
+        var total = Stopwatch.StartNew();
+        for (var round = -warmup; round < rounds; round++)
+        {
+            if (round == 0)
+            {
+                latencies.Clear();
+                Interlocked.Exchange(ref received, 0);
+                total.Restart();
+            }
+            var quotes = symbols.Select(symbol =>
+            {
+                prices[symbol] = Math.Max(0.01m, prices[symbol] + random.Next(-50, 51) / 100m);
+                return new ProviderQuote(symbol, prices[symbol], DateTime.UtcNow);
+            }).ToList();
+            var started = Stopwatch.GetTimestamp();
+            await using (var scope = services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<QuoteIngestor>().IngestAsync("bench", quotes, CancellationToken.None);
+            }
+            if (round >= 0)
+            {
+                ingestMilliseconds.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            await Task.Delay(100);
+        }
+        await Task.Delay(1500);
+        total.Stop();
+
+        var ingestSeconds = ingestMilliseconds.Sum() / 1000;
+        Console.WriteLine($"ingest: {symbolCount * rounds:N0} ticks in {ingestSeconds:0.000} s of ingest time = {symbolCount * rounds / ingestSeconds:N0} ticks/s (store + history + PricesUpdated + stream queue)");
+        Console.WriteLine($"ingest per batch of {symbolCount:N0}: {Percentiles.Describe(ingestMilliseconds, "ms")}");
+        Console.WriteLine($"delivered {received:N0} PriceChanged messages to {clientCount} clients over {total.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"ingest → client latency (includes coalescing at 10/s): {Percentiles.Describe(latencies.ToList(), "ms")}");
+        foreach (var connection in connections)
+        {
+            await connection.DisposeAsync();
+        }
+        return 0;
+    }
+
+    private static async Task<List<string>> SeedInstrumentsAsync(IServiceProvider services, int count)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<PricesDbContext>();
+        var symbols = Enumerable.Range(0, count).Select(index => $"B{index:D5}").ToList();
+        database.Instruments.AddRange(symbols.Select(symbol => new Instrument
+        {
+            Symbol = symbol, Kind = InstrumentKind.Stock, Currency = "USD", DisplayName = symbol, ReferencePrice = 100m, Provider = "simulated", CreatedAt = DateTime.UtcNow,
+        }));
+        await database.SaveChangesAsync();
+        scope.ServiceProvider.GetRequiredService<InstrumentCatalog>().Invalidate();
+        return symbols;
+    }
+
+    private static async Task<string> SignInAsync(BenchApp app)
+    {
+        using var client = app.CreateClient();
+        var credentials = new { email = "bench@example.com", password = "Correct-Horse-42" };
+        await client.PostAsJsonAsync("/api/auth/register", credentials);
+        var response = await client.PostAsJsonAsync("/api/auth/login", credentials);
+        var tokens = await response.Content.ReadFromJsonAsync<Dictionary<string, object>>();
+        return tokens!["accessToken"].ToString()!;
+    }
+
+    private sealed class BenchApp(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}
