@@ -1,8 +1,18 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.Engine;
+using StockAlerts.Modules.Alerts.ListRules;
+using StockAlerts.Modules.Alerts.ManageRules;
+using StockAlerts.Modules.Alerts.PreviewRule;
+using StockAlerts.Modules.Shared;
+using StockAlerts.Modules.Shared.Data;
+using StockAlerts.Modules.Shared.Jobs;
+using StockAlerts.Modules.Shared.Options;
+using StockAlerts.Modules.Shared.Validation;
 
 namespace StockAlerts.Modules.Alerts;
 
@@ -10,12 +20,32 @@ public static class AlertsModule
 {
     public static IServiceCollection AddAlertsModule(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<RuleIndex>();
+        services.AddModuleDbContext<AlertsDbContext, AlertsSqliteDbContext, AlertsMySqlDbContext>("alerts");
+        services.AddValidatedOptions<AlertsOptions, AlertsOptionsValidator>(AlertsOptions.Section);
+        services.AddSingleton<AlertEngine>();
+        services.AddSingleton<RuleChangeBus>();
+        services.AddSingleton<RuleSync>();
+        services.AddHostedService(provider => provider.GetRequiredService<RuleSync>());
+        services.AddScoped<FiringRecorder>();
+        services.AddScoped<RuleWriter>();
+        services.AddScoped<ResumeSnoozedRulesJob>();
+        services.AddSingleton(new RecurringJob(ResumeSnoozedRulesJob.JobId, TimeSpan.FromSeconds(30),
+            (scope, cancellationToken) => scope.GetRequiredService<ResumeSnoozedRulesJob>().RunAsync(cancellationToken)));
+        services.AddSingleton(new StartupTask("building the alert rule index",
+            (scope, cancellationToken) => scope.GetRequiredService<RuleSync>().BuildIndexAsync(scope.GetRequiredService<AlertsDbContext>(), cancellationToken)));
         return services;
     }
 
     public static IEndpointRouteBuilder MapAlertsModule(this IEndpointRouteBuilder endpoints)
     {
+        var alerts = endpoints.MapGroup("/api/alerts").RequireAuthorization().WithTags("Alerts").AddEndpointFilter<ValidationFilter>();
+        alerts.MapCreateAlertRule();
+        alerts.MapListAlertRules();
+        alerts.MapUpdateAlertRule();
+        alerts.MapDeleteAlertRule();
+        alerts.MapChangeAlertRuleState();
+        alerts.MapListFirings();
+        alerts.MapPreviewAlertRule();
         return endpoints;
     }
 }

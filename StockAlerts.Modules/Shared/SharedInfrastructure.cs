@@ -15,7 +15,7 @@ public static class SharedInfrastructure
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<Jobs.JobRunner>();
         services.AddSingleton(TimeProvider.System);
-        services.AddValidatorsFromAssembly(typeof(SharedInfrastructure).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddValidatorsFromAssembly(typeof(SharedInfrastructure).Assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
         services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
 
         var redis = configuration.GetConnectionString("Redis");

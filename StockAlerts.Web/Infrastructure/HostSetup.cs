@@ -20,7 +20,7 @@ internal static class HostSetup
         services.AddSharedInfrastructure(builder.Configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<UnexpectedExceptionHandler>();
-        services.AddValidatorsFromAssemblyContaining<UnexpectedExceptionHandler>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddValidatorsFromAssemblyContaining<UnexpectedExceptionHandler>(ServiceLifetime.Scoped, includeInternalTypes: true);
         services.AddUsers();
         services.AddApiDocumentation();
         services.AddHealth(builder.Configuration);

@@ -18,6 +18,7 @@ internal sealed class QuoteIngestor(
     PriceStreamer streamer,
     IMediator mediator,
     IOptionsMonitor<PricesOptions> options,
+    Staleness staleness,
     TimeProvider time)
 {
     public async Task<IReadOnlyList<PriceChange>> IngestAsync(string source, IReadOnlyList<ProviderQuote> quotes, CancellationToken cancellationToken)
@@ -42,7 +43,8 @@ internal sealed class QuoteIngestor(
             var previousClose = quote.PreviousClose ?? previous?.PreviousClose;
             var dayOpen = quote.DayOpen ?? previous?.DayOpen;
             changed.Add(new StoredQuote(quote.Symbol, quote.Price, previousClose, dayOpen, quote.ProviderTime, now, now, source));
-            changes.Add(new PriceChange(quote.Symbol, quote.Price, previous?.Price, previous?.ReceivedAt, source, quote.ProviderTime, now, previousClose, dayOpen));
+            var afterGap = previous is not null && now - previous.SeenAt > staleness.ThresholdFor(previous.Source);
+            changes.Add(new PriceChange(quote.Symbol, quote.Price, previous?.Price, previous?.ReceivedAt, source, quote.ProviderTime, now, previousClose, dayOpen, afterGap));
         }
 
         var windowStart = now - TimeSpan.FromMinutes(options.CurrentValue.WindowMinutes);

@@ -1,0 +1,23 @@
+using FluentValidation;
+
+namespace StockAlerts.Modules.Alerts;
+
+public sealed class AlertsOptions
+{
+    public const string Section = "Alerts";
+
+    /// <summary>Rules a user may have that are not expired.</summary>
+    public int MaxActiveRulesPerUser { get; set; } = 200;
+
+    /// <summary>The longest window a "% move within N minutes" rule may look back.</summary>
+    public int MaxWindowMinutes { get; set; } = 1440;
+}
+
+public sealed class AlertsOptionsValidator : AbstractValidator<AlertsOptions>
+{
+    public AlertsOptionsValidator()
+    {
+        RuleFor(options => options.MaxActiveRulesPerUser).InclusiveBetween(1, 1_000_000);
+        RuleFor(options => options.MaxWindowMinutes).InclusiveBetween(1, 7 * 24 * 60);
+    }
+}

@@ -1,0 +1,25 @@
+namespace StockAlerts.Modules.Alerts.Data;
+
+/// <summary>One firing of a rule, unique by (rule, sequence); kept after the rule is deleted.</summary>
+internal sealed class AlertFiringRecord
+{
+    public Guid Id { get; set; }
+
+    public Guid RuleId { get; set; }
+
+    public int Sequence { get; set; }
+
+    public required string UserId { get; set; }
+
+    public required string Symbol { get; set; }
+
+    public decimal Price { get; set; }
+
+    public decimal ComparedValue { get; set; }
+
+    public required string Description { get; set; }
+
+    public required string Message { get; set; }
+
+    public DateTime FiredAt { get; set; }
+}

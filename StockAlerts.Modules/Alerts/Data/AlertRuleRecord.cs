@@ -1,0 +1,95 @@
+namespace StockAlerts.Modules.Alerts.Data;
+
+/// <summary>A user's rule as stored: its definition plus the engine state that must survive a restart.</summary>
+internal sealed class AlertRuleRecord
+{
+    public Guid Id { get; set; }
+
+    public required string UserId { get; set; }
+
+    public required string Symbol { get; set; }
+
+    public string? Name { get; set; }
+
+    public required string ConditionType { get; set; }
+
+    public decimal? Level { get; set; }
+
+    public decimal? Lower { get; set; }
+
+    public decimal? Upper { get; set; }
+
+    public decimal? Amount { get; set; }
+
+    public decimal? Percent { get; set; }
+
+    public int? WindowMinutes { get; set; }
+
+    public string? Reference { get; set; }
+
+    /// <summary>The price the percentage refers to (creation price, or the close/open seen at creation), shown to the user.</summary>
+    public decimal? ReferencePrice { get; set; }
+
+    /// <summary>For "crosses": the direction inferred from the price when the rule was created.</summary>
+    public string? Direction { get; set; }
+
+    public required string FrequencyType { get; set; }
+
+    public int CooldownSeconds { get; set; }
+
+    public int? MaxFires { get; set; }
+
+    public decimal? HysteresisMargin { get; set; }
+
+    public int? RearmAfterSeconds { get; set; }
+
+    public int ConfirmationSeconds { get; set; }
+
+    public DateTime? ExpiresAt { get; set; }
+
+    /// <summary>Days as "Mon,Tue,...", with From/To times of day in ScheduleTimeZone; null when always active.</summary>
+    public string? ScheduleDays { get; set; }
+
+    public TimeOnly? ScheduleFrom { get; set; }
+
+    public TimeOnly? ScheduleTo { get; set; }
+
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>"push,live,webhook".</summary>
+    public required string Channels { get; set; }
+
+    public string? WebhookUrl { get; set; }
+
+    public string? WebhookSecret { get; set; }
+
+    public string? MessageTemplate { get; set; }
+
+    public bool Paused { get; set; }
+
+    /// <summary>A snooze: paused until then, and resumed by itself.</summary>
+    public DateTime? PausedUntil { get; set; }
+
+    public required string State { get; set; }
+
+    public string? StateReason { get; set; }
+
+    /// <summary>Bumped by every change; a firing is saved only against the fire count it was computed from.</summary>
+    public long Version { get; set; }
+
+    public int FireCount { get; set; }
+
+    public DateTime? LastFiredAt { get; set; }
+
+    public decimal? LastFiredPrice { get; set; }
+
+    public bool Armed { get; set; } = true;
+
+    public decimal? TrailingExtreme { get; set; }
+
+    public decimal? StepAnchor { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+}

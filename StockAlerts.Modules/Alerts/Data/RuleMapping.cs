@@ -1,0 +1,64 @@
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+namespace StockAlerts.Modules.Alerts.Data;
+
+/// <summary>Between the stored rule and the engine's rule and runtime.</summary>
+internal static class RuleMapping
+{
+    public static AlertRule ToEngine(AlertRuleRecord record, DateTime now) => new(record.Id, record.UserId, record.Symbol, new AlertCondition(Enum.Parse<ConditionType>(record.ConditionType, ignoreCase: true))
+    {
+        Level = record.Level,
+        Lower = record.Lower,
+        Upper = record.Upper,
+        Amount = record.Amount,
+        Percent = record.Percent,
+        WindowMinutes = record.WindowMinutes,
+        Reference = record.Reference is null ? null : Enum.Parse<ReferenceKind>(record.Reference, ignoreCase: true),
+        ReferencePrice = record.ReferencePrice,
+        Direction = record.Direction is null ? null : Enum.Parse<CrossDirection>(record.Direction, ignoreCase: true),
+    })
+    {
+        Frequency = new AlertFrequency(Enum.Parse<FrequencyType>(record.FrequencyType, ignoreCase: true), record.CooldownSeconds, record.MaxFires),
+        HysteresisMargin = record.HysteresisMargin,
+        RearmAfterSeconds = record.RearmAfterSeconds,
+        ConfirmationSeconds = record.ConfirmationSeconds,
+        ExpiresAt = record.ExpiresAt,
+        Paused = record.Paused && (record.PausedUntil is null || record.PausedUntil > now),
+        Schedule = record.ScheduleDays is null || record.ScheduleFrom is null || record.ScheduleTo is null
+            ? null
+            : new ActiveSchedule(ParseDays(record.ScheduleDays), record.ScheduleFrom.Value, record.ScheduleTo.Value, record.TimeZone),
+        TimeZoneId = record.TimeZone,
+        Name = record.Name,
+        MessageTemplate = record.MessageTemplate,
+    };
+
+    public static RuleRuntime ToRuntime(AlertRuleRecord record) => new()
+    {
+        State = Enum.Parse<RuleState>(record.State, ignoreCase: true),
+        Reason = record.StateReason,
+        Version = record.Version,
+        FireCount = record.FireCount,
+        LastFiredAt = record.LastFiredAt,
+        LastFiredPrice = record.LastFiredPrice,
+        Armed = record.Armed,
+        TrailingExtreme = record.TrailingExtreme,
+        StepAnchor = record.StepAnchor,
+        ReferencePrice = record.ReferencePrice,
+        Direction = record.Direction is null ? null : Enum.Parse<CrossDirection>(record.Direction, ignoreCase: true),
+    };
+
+    public static string StateName(RuleState state) => JsonName(state.ToString());
+
+    public static string JsonName(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+    public static IReadOnlySet<DayOfWeek> ParseDays(string days) =>
+        days.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(day => DayNames.First(entry => entry.Value.Equals(day, StringComparison.OrdinalIgnoreCase)).Key)
+            .ToHashSet();
+
+    public static readonly IReadOnlyDictionary<DayOfWeek, string> DayNames = new Dictionary<DayOfWeek, string>
+    {
+        [DayOfWeek.Monday] = "mon", [DayOfWeek.Tuesday] = "tue", [DayOfWeek.Wednesday] = "wed", [DayOfWeek.Thursday] = "thu",
+        [DayOfWeek.Friday] = "fri", [DayOfWeek.Saturday] = "sat", [DayOfWeek.Sunday] = "sun",
+    };
+}

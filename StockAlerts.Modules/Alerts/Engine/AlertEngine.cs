@@ -1,0 +1,117 @@
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Prices.Contracts;
+
+namespace StockAlerts.Modules.Alerts.Engine;
+
+/// <summary>
+/// The process's rule index, behind one lock: the index itself is single-threaded and every price batch, edit and
+/// reload goes through here. Ready only once it has been built from the database.
+/// </summary>
+internal sealed class AlertEngine
+{
+    private readonly RuleIndex index = new();
+    private readonly Dictionary<Guid, string> symbols = [];
+    private readonly Dictionary<string, int> rulesPerSymbol = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Ready => ready.Task;
+
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return index.Count;
+            }
+        }
+    }
+
+    public void MarkReady() => ready.TrySetResult();
+
+    /// <summary>Puts the stored rule and its stored state into the index, replacing what was there.</summary>
+    public void Upsert(AlertRuleRecord record, DateTime now)
+    {
+        var rule = RuleMapping.ToEngine(record, now);
+        var runtime = RuleMapping.ToRuntime(record);
+        lock (gate)
+        {
+            RemoveLocked(record.Id);
+            index.Add(rule, runtime);
+            symbols[record.Id] = record.Symbol;
+            rulesPerSymbol[record.Symbol] = rulesPerSymbol.GetValueOrDefault(record.Symbol) + 1;
+        }
+    }
+
+    public void Remove(Guid ruleId)
+    {
+        lock (gate)
+        {
+            RemoveLocked(ruleId);
+        }
+    }
+
+    public RuleRuntime? RuntimeOf(Guid ruleId)
+    {
+        lock (gate)
+        {
+            return index.FindRuntime(ruleId);
+        }
+    }
+
+    public IReadOnlyList<Guid> RuleIds()
+    {
+        lock (gate)
+        {
+            return symbols.Keys.ToList();
+        }
+    }
+
+    public IReadOnlyCollection<string> SymbolsInUse()
+    {
+        lock (gate)
+        {
+            return rulesPerSymbol.Keys.ToList();
+        }
+    }
+
+    public IReadOnlyList<FiringCandidate> Evaluate(IReadOnlyList<PriceChange> changes, List<RuleStateChange> stateChanges)
+    {
+        var firings = new List<FiringCandidate>();
+        lock (gate)
+        {
+            foreach (var change in changes)
+            {
+                if (!rulesPerSymbol.ContainsKey(change.Symbol))
+                {
+                    continue;
+                }
+                if (change.AfterGap)
+                {
+                    // The feed was stale before this price: tell the engine, so it does not compare across the gap.
+                    index.Evaluate(new PriceTick(change.Symbol, change.PreviousPrice ?? change.Price, null, change.ReceivedAt, IsStale: true), stateChanges);
+                }
+                firings.AddRange(index.Evaluate(new PriceTick(change.Symbol, change.Price, change.PreviousPrice, change.ReceivedAt)
+                {
+                    PreviousClose = change.PreviousClose,
+                    DayOpen = change.DayOpen,
+                }, stateChanges));
+            }
+        }
+        return firings;
+    }
+
+    private void RemoveLocked(Guid ruleId)
+    {
+        if (!index.Remove(ruleId) || !symbols.Remove(ruleId, out var symbol))
+        {
+            return;
+        }
+        if (--rulesPerSymbol[symbol] == 0)
+        {
+            rulesPerSymbol.Remove(symbol);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Mediator;
+using Microsoft.Extensions.Logging;
+using StockAlerts.Modules.Alerts.Contracts;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Prices.Contracts;
+
+namespace StockAlerts.Modules.Alerts.Engine;
+
+/// <summary>Every price batch goes through the index; each firing is saved once, then published.</summary>
+internal sealed partial class EvaluateOnPricesUpdated(AlertEngine engine, FiringRecorder recorder, RuleSync sync, ILogger<EvaluateOnPricesUpdated> logger) :
+    INotificationHandler<PricesUpdated>,
+    IQueryHandler<GetSymbolsInUse, IReadOnlyCollection<string>>
+{
+    public async ValueTask Handle(PricesUpdated notification, CancellationToken cancellationToken)
+    {
+        await engine.Ready.WaitAsync(cancellationToken);
+        var stateChanges = new List<RuleStateChange>();
+        var firings = engine.Evaluate(notification.Changes, stateChanges);
+        if (stateChanges.Count > 0)
+        {
+            await recorder.RecordStateChangesAsync(stateChanges, cancellationToken);
+        }
+        foreach (var firing in firings)
+        {
+            try
+            {
+                await recorder.RecordAsync(firing, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The index already moved on; put the rule back as stored so the next price can fire it again.
+                LogFiringNotSaved(exception, firing.RuleId);
+                await sync.ReloadAsync(firing.RuleId);
+            }
+        }
+    }
+
+    public ValueTask<IReadOnlyCollection<string>> Handle(GetSymbolsInUse query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(engine.SymbolsInUse());
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: the firing of rule {RuleId} could not be saved; the rule was reloaded as stored")]
+    private partial void LogFiringNotSaved(Exception exception, Guid ruleId);
+}

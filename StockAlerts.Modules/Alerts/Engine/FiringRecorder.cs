@@ -1,0 +1,151 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using StockAlerts.Modules.Alerts.Contracts;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+namespace StockAlerts.Modules.Alerts.Engine;
+
+/// <summary>
+/// Saves a firing exactly once: the rule row moves from fire count n-1 to n (a conditional update) and the firing
+/// row (rule, n) is inserted, in one transaction. An evaluator that loses the race changes nothing, reloads the
+/// rule as stored and publishes nothing. Only a saved firing is published.
+/// </summary>
+internal sealed partial class FiringRecorder(
+    AlertsDbContext database,
+    AlertEngine engine,
+    RuleChangeBus changes,
+    IMediator mediator,
+    TimeProvider time,
+    ILogger<FiringRecorder> logger)
+{
+    public async Task<bool> RecordAsync(FiringCandidate candidate, CancellationToken cancellationToken)
+    {
+        var stored = await database.Rules.AsNoTracking().SingleOrDefaultAsync(rule => rule.Id == candidate.RuleId, cancellationToken);
+        if (stored is null)
+        {
+            engine.Remove(candidate.RuleId);
+            return false;
+        }
+        if (stored.FireCount != candidate.Sequence - 1)
+        {
+            await ReloadAsync(stored, cancellationToken);
+            return false;
+        }
+
+        var runtime = engine.RuntimeOf(candidate.RuleId);
+        var rule = RuleMapping.ToEngine(stored, candidate.Time);
+        var message = AlertMessageTemplate.Render(rule, candidate);
+        var state = RuleMapping.StateName(candidate.State);
+        var now = time.GetUtcNow().UtcDateTime;
+        var firing = new AlertFiringRecord
+        {
+            Id = Guid.CreateVersion7(),
+            RuleId = candidate.RuleId,
+            Sequence = candidate.Sequence,
+            UserId = candidate.UserId,
+            Symbol = candidate.Symbol,
+            Price = candidate.Price,
+            ComparedValue = candidate.ComparedValue,
+            Description = Truncate(candidate.Description, 300),
+            Message = Truncate(message, 1000),
+            FiredAt = candidate.Time,
+        };
+
+        await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
+        var updated = await database.Rules
+            .Where(row => row.Id == candidate.RuleId && row.FireCount == candidate.Sequence - 1)
+            .ExecuteUpdateAsync(row => row
+                .SetProperty(column => column.FireCount, candidate.Sequence)
+                .SetProperty(column => column.State, state)
+                .SetProperty(column => column.StateReason, candidate.Reason)
+                .SetProperty(column => column.LastFiredAt, candidate.Time)
+                .SetProperty(column => column.LastFiredPrice, candidate.Price)
+                .SetProperty(column => column.Armed, runtime == null || runtime.Armed)
+                .SetProperty(column => column.TrailingExtreme, runtime == null ? null : runtime.TrailingExtreme)
+                .SetProperty(column => column.StepAnchor, runtime == null ? null : runtime.StepAnchor)
+                .SetProperty(column => column.Version, column => column.Version + 1)
+                .SetProperty(column => column.UpdatedAt, now), cancellationToken);
+        if (updated == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            await ReloadByIdAsync(candidate.RuleId, cancellationToken);
+            return false;
+        }
+        database.Firings.Add(firing);
+        try
+        {
+            await database.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            database.ChangeTracker.Clear();
+            await ReloadByIdAsync(candidate.RuleId, cancellationToken);
+            return false;
+        }
+
+        LogFired(candidate.RuleId, candidate.Sequence, candidate.Symbol, candidate.Price, candidate.Description);
+        if (candidate.Reason == RuleStateReasons.Runaway)
+        {
+            LogRunaway(candidate.RuleId, candidate.Symbol);
+        }
+        await changes.PublishAsync(candidate.RuleId);
+        await mediator.Publish(new AlertTriggered(
+            candidate.RuleId, firing.Id, candidate.Sequence, candidate.UserId, candidate.Symbol, candidate.Price, candidate.ComparedValue,
+            RuleMapping.JsonName(stored.ConditionType), Title(stored, candidate), firing.Message,
+            stored.Channels.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            stored.WebhookUrl is { } url && stored.WebhookSecret is { } secret ? new AlertWebhook(url, secret) : null,
+            candidate.Time), cancellationToken);
+        return true;
+    }
+
+    /// <summary>Visible states (pending, noData, expired, ...) that changed without a firing.</summary>
+    public async Task RecordStateChangesAsync(IReadOnlyList<RuleStateChange> stateChanges, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var change in stateChanges.GroupBy(change => change.RuleId).Select(group => group.Last()))
+        {
+            var state = RuleMapping.StateName(change.State);
+            await database.Rules.Where(rule => rule.Id == change.RuleId)
+                .ExecuteUpdateAsync(rule => rule
+                    .SetProperty(column => column.State, state)
+                    .SetProperty(column => column.StateReason, change.Reason)
+                    .SetProperty(column => column.UpdatedAt, now), cancellationToken);
+        }
+    }
+
+    private static string Title(AlertRuleRecord rule, FiringCandidate candidate) =>
+        rule.Name is { Length: > 0 } name ? $"{candidate.Symbol}: {name}" : $"{candidate.Symbol} {candidate.Price}";
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+
+    private async Task ReloadByIdAsync(Guid ruleId, CancellationToken cancellationToken)
+    {
+        var stored = await database.Rules.AsNoTracking().SingleOrDefaultAsync(rule => rule.Id == ruleId, cancellationToken);
+        if (stored is null)
+        {
+            engine.Remove(ruleId);
+            return;
+        }
+        await ReloadAsync(stored, cancellationToken);
+    }
+
+    private Task ReloadAsync(AlertRuleRecord stored, CancellationToken cancellationToken)
+    {
+        LogLostRace(stored.Id, stored.FireCount);
+        engine.Upsert(stored, time.GetUtcNow().UtcDateTime);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: rule {RuleId} fired (#{Sequence}) on {Symbol} at {Price}: {Description}")]
+    private partial void LogFired(Guid ruleId, int sequence, string symbol, decimal price, string description);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: rule {RuleId} on {Symbol} fired more than 15 times in 3 minutes and was paused (runaway stop)")]
+    private partial void LogRunaway(Guid ruleId, string symbol);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Alerts: rule {RuleId} was already fired elsewhere (stored fire count {FireCount}); reloaded")]
+    private partial void LogLostRace(Guid ruleId, int fireCount);
+}

@@ -1,0 +1,116 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StockAlerts.Modules.Alerts.Data;
+
+namespace StockAlerts.Modules.Alerts.Engine;
+
+/// <summary>
+/// Keeps this instance's index in step with the database: builds it at startup (with progress in the log), reloads
+/// rules other instances announce, and reconciles every minute in case an announcement was missed.
+/// </summary>
+internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine engine, RuleChangeBus bus, TimeProvider time, ILogger<RuleSync> logger) : BackgroundService
+{
+    private static readonly TimeSpan ReconcileEvery = TimeSpan.FromMinutes(1);
+    private DateTime lastReconciled = DateTime.MinValue;
+
+    public async Task BuildIndexAsync(AlertsDbContext database, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        var total = await database.Rules.CountAsync(cancellationToken);
+        LogBuilding(total);
+        var loaded = 0;
+        var now = time.GetUtcNow().UtcDateTime;
+        await foreach (var rule in database.Rules.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            engine.Upsert(rule, now);
+            if (++loaded % 100_000 == 0)
+            {
+                LogProgress(loaded, total);
+            }
+        }
+        lastReconciled = time.GetUtcNow().UtcDateTime;
+        engine.MarkReady();
+        LogBuilt(loaded, (time.GetUtcNow() - started).TotalSeconds);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await bus.SubscribeAsync(ReloadAsync);
+        using var timer = new PeriodicTimer(ReconcileEvery, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await ReconcileAsync(stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogReconcileFailed(exception);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    public async Task ReloadAsync(Guid ruleId)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var stored = await scope.ServiceProvider.GetRequiredService<AlertsDbContext>().Rules.AsNoTracking()
+                .SingleOrDefaultAsync(rule => rule.Id == ruleId);
+            if (stored is null)
+            {
+                engine.Remove(ruleId);
+            }
+            else
+            {
+                engine.Upsert(stored, time.GetUtcNow().UtcDateTime);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogReloadFailed(exception, ruleId);
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var since = lastReconciled - TimeSpan.FromSeconds(5);
+        lastReconciled = time.GetUtcNow().UtcDateTime;
+        await using var scope = scopes.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+        var changed = await database.Rules.AsNoTracking().Where(rule => rule.UpdatedAt >= since).ToListAsync(cancellationToken);
+        foreach (var rule in changed)
+        {
+            engine.Upsert(rule, lastReconciled);
+        }
+        var stored = (await database.Rules.Select(rule => rule.Id).ToListAsync(cancellationToken)).ToHashSet();
+        foreach (var gone in engine.RuleIds().Where(id => !stored.Contains(id)))
+        {
+            engine.Remove(gone);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: building the rule index from {Total:N0} stored rule(s)...")]
+    private partial void LogBuilding(int total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: indexed {Loaded:N0} of {Total:N0} rules")]
+    private partial void LogProgress(int loaded, int total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: rule index ready with {Count:N0} rule(s) in {Seconds:0.0} s")]
+    private partial void LogBuilt(int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reconciling the rule index failed; trying again in a minute")]
+    private partial void LogReconcileFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reloading rule {RuleId} failed")]
+    private partial void LogReloadFailed(Exception exception, Guid ruleId);
+}

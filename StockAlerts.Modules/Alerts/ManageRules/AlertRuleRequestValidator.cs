@@ -1,0 +1,125 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Prices.Contracts;
+
+namespace StockAlerts.Modules.Alerts.ManageRules;
+
+internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleRequest>
+{
+    public static readonly string[] ChannelNames = ["push", "live", "webhook"];
+
+    private static readonly ConditionType[] LevelConditions = [ConditionType.Above, ConditionType.Below, ConditionType.CrossesAbove, ConditionType.CrossesBelow, ConditionType.Crosses];
+    private static readonly ConditionType[] ChannelConditions = [ConditionType.EntersChannel, ConditionType.ExitsChannel, ConditionType.InsideChannel, ConditionType.OutsideChannel];
+    private static readonly ConditionType[] MoveConditions = [ConditionType.MovesUp, ConditionType.MovesDown, ConditionType.TrailingDrawdown, ConditionType.TrailingRise, ConditionType.Step];
+
+    public AlertRuleRequestValidator(IMediator mediator, IOptionsMonitor<AlertsOptions> options, TimeProvider time)
+    {
+        RuleFor(request => request.Symbol).NotEmpty().MaximumLength(20)
+            .MustAsync(async (symbol, cancellationToken) => await mediator.Send(new GetInstrument(symbol!), cancellationToken) is { Enabled: true })
+            .When(request => !string.IsNullOrWhiteSpace(request.Symbol) && request.Symbol.Length <= 20)
+            .WithMessage(request => $"Unknown symbol '{request.Symbol}'. GET /api/instruments lists the symbols you can watch.");
+        RuleFor(request => request.Name).MaximumLength(100);
+        RuleFor(request => request.Condition).NotNull().WithMessage("Give a condition, e.g. {\"type\":\"crossesAbove\",\"level\":200}.");
+        When(request => request.Condition is not null, () =>
+        {
+            RuleFor(request => request.Condition!.Type).NotEmpty().Must(BeAConditionType).OverridePropertyName("condition.type")
+                .WithMessage($"condition.type must be one of {string.Join(", ", Enum.GetNames<ConditionType>().Select(RuleMapping.JsonName))}.");
+            When(request => Is(request, LevelConditions), () =>
+                RuleFor(request => request.Condition!.Level).NotNull().GreaterThan(0).OverridePropertyName("condition.level"));
+            When(request => Is(request, ChannelConditions), () =>
+            {
+                RuleFor(request => request.Condition!.Lower).NotNull().GreaterThan(0).OverridePropertyName("condition.lower");
+                RuleFor(request => request.Condition!.Upper).NotNull().GreaterThan(0).OverridePropertyName("condition.upper");
+                RuleFor(request => request.Condition!).Must(condition => condition.Lower is null || condition.Upper is null || condition.Lower < condition.Upper)
+                    .OverridePropertyName("condition.lower").WithMessage("condition.lower must be below condition.upper.");
+            });
+            When(request => Is(request, MoveConditions), () =>
+            {
+                RuleFor(request => request.Condition!).Must(condition => condition.Amount is > 0 ^ condition.Percent is > 0)
+                    .OverridePropertyName("condition.amount").WithMessage("Give exactly one of condition.amount or condition.percent, above 0.");
+                RuleFor(request => request.Condition!.Percent).LessThan(100).When(request => Is(request, [ConditionType.TrailingDrawdown]))
+                    .OverridePropertyName("condition.percent").WithMessage("A drawdown of 100% or more can never happen.");
+            });
+            When(request => Is(request, [ConditionType.MovesUp, ConditionType.MovesDown]), () =>
+                RuleFor(request => request.Condition!.WindowMinutes).NotNull().InclusiveBetween(1, options.CurrentValue.MaxWindowMinutes)
+                    .OverridePropertyName("condition.windowMinutes"));
+            When(request => Is(request, [ConditionType.PercentChange]), () =>
+            {
+                RuleFor(request => request.Condition!.Percent).NotNull().NotEqual(0).InclusiveBetween(-99.99m, 10_000m)
+                    .OverridePropertyName("condition.percent").WithMessage("condition.percent is a signed change, e.g. 5 or -3; below -100% can never happen.");
+                RuleFor(request => request.Condition!.Reference).NotEmpty().Must(reference => Enum.TryParse<ReferenceKind>(reference, true, out _))
+                    .OverridePropertyName("condition.reference").WithMessage("condition.reference must be previousClose, dayOpen or creation.");
+            });
+        });
+        When(request => request.Frequency is not null, () =>
+        {
+            RuleFor(request => request.Frequency!.Type).Must(type => type is null || Enum.TryParse<FrequencyType>(type, true, out _))
+                .OverridePropertyName("frequency.type").WithMessage("frequency.type must be once, everyTime or oncePerDay.");
+            RuleFor(request => request.Frequency!.CooldownSeconds).InclusiveBetween(0, 30 * 86_400).OverridePropertyName("frequency.cooldownSeconds");
+            RuleFor(request => request.Frequency!.MaxFires).InclusiveBetween(1, 100_000).OverridePropertyName("frequency.maxFires");
+        });
+        When(request => request.Rearm is not null, () =>
+        {
+            RuleFor(request => request.Rearm!.Margin).GreaterThanOrEqualTo(0).OverridePropertyName("rearm.margin");
+            RuleFor(request => request.Rearm!.AfterSeconds).InclusiveBetween(1, 365 * 86_400).OverridePropertyName("rearm.afterSeconds");
+        });
+        RuleFor(request => request.ConfirmationSeconds).InclusiveBetween(0, 86_400);
+        RuleFor(request => request.ExpiresAt).Must(expiresAt => expiresAt is null || expiresAt.Value.ToUniversalTime() > time.GetUtcNow().UtcDateTime)
+            .WithMessage("expiresAt is in the past: such a rule could never fire.");
+        RuleFor(request => request.TimeZone).Must(BeATimeZone).WithMessage("timeZone must be an IANA time zone such as Europe/Berlin.");
+        When(request => request.Schedule is not null, () =>
+        {
+            RuleFor(request => request.Schedule!.Days).NotEmpty()
+                .Must(days => days!.All(day => RuleMapping.DayNames.Values.Contains(day, StringComparer.OrdinalIgnoreCase)))
+                .OverridePropertyName("schedule.days").WithMessage("schedule.days lists mon, tue, wed, thu, fri, sat, sun (at least one).");
+            RuleFor(request => request.Schedule!.From).NotEmpty().Must(BeATime).OverridePropertyName("schedule.from").WithMessage("schedule.from is a time of day, HH:mm.");
+            RuleFor(request => request.Schedule!.To).NotEmpty().Must(BeATime).OverridePropertyName("schedule.to").WithMessage("schedule.to is a time of day, HH:mm.");
+            RuleFor(request => request.Schedule!.TimeZone).Must(BeATimeZone).OverridePropertyName("schedule.timeZone")
+                .WithMessage("schedule.timeZone must be an IANA time zone such as America/New_York.");
+        });
+        RuleFor(request => request.Channels).NotEmpty().WithMessage("Give at least one channel: push, live or webhook.")
+            .Must(channels => channels!.All(channel => ChannelNames.Contains(channel)) && channels!.Distinct().Count() == channels!.Length)
+            .When(request => request.Channels is { Length: > 0 })
+            .WithMessage("channels are distinct values among push, live and webhook.");
+        When(request => request.Channels?.Contains("webhook") == true, () =>
+        {
+            RuleFor(request => request.Webhook).NotNull().WithMessage("The webhook channel needs webhook.url and webhook.secret.");
+            RuleFor(request => request.Webhook!.Url).NotEmpty().MaximumLength(500)
+                .Must(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+                .When(request => request.Webhook is not null)
+                .OverridePropertyName("webhook.url").WithMessage("webhook.url must be an absolute https URL.");
+            RuleFor(request => request.Webhook!.Secret).NotEmpty().Length(16, 200).When(request => request.Webhook is not null)
+                .OverridePropertyName("webhook.secret").WithMessage("webhook.secret signs the calls: 16 to 200 characters.");
+        });
+        RuleFor(request => request.MessageTemplate).MaximumLength(500);
+    }
+
+    public static ConditionType ConditionOf(AlertRuleRequest request) => Enum.Parse<ConditionType>(request.Condition!.Type!, ignoreCase: true);
+
+    private static bool Is(AlertRuleRequest request, ConditionType[] types) =>
+        Enum.TryParse<ConditionType>(request.Condition?.Type, ignoreCase: true, out var type) && types.Contains(type);
+
+    private static bool BeAConditionType(string? type) => Enum.TryParse<ConditionType>(type, ignoreCase: true, out _) && !int.TryParse(type, out _);
+
+    private static bool BeATime(string? text) => TimeOnly.TryParseExact(text, "HH:mm", out _);
+
+    private static bool BeATimeZone(string? zone)
+    {
+        if (zone is null)
+        {
+            return true;
+        }
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(zone);
+            return true;
+        }
+        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
+    }
+}

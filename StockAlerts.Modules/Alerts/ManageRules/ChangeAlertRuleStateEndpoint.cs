@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Shared.Users;
+
+namespace StockAlerts.Modules.Alerts.ManageRules;
+
+/// <summary>Pause, resume and re-arm: the user's hand on a rule's state.</summary>
+internal static class ChangeAlertRuleStateEndpoint
+{
+    public static void MapChangeAlertRuleState(this RouteGroupBuilder alerts)
+    {
+        alerts.MapPost("/{id:guid}/pause", (Guid id, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, CancellationToken cancellationToken) =>
+                ChangeAsync(id, user, writer, database, RuleStateChanges.Pause(null), cancellationToken))
+            .WithName("PauseAlertRule").WithSummary("Pauses a rule until it is resumed");
+        alerts.MapPost("/{id:guid}/resume", (Guid id, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, CancellationToken cancellationToken) =>
+                ChangeAsync(id, user, writer, database, RuleStateChanges.Resume, cancellationToken))
+            .WithName("ResumeAlertRule").WithSummary("Resumes a paused rule");
+        alerts.MapPost("/{id:guid}/rearm", (Guid id, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, CancellationToken cancellationToken) =>
+                ChangeAsync(id, user, writer, database, RuleStateChanges.Rearm, cancellationToken))
+            .WithName("RearmAlertRule").WithSummary("Re-arms a triggered or expired-by-count rule");
+    }
+
+    private static async Task<Results<Ok<AlertRuleView>, ProblemHttpResult>> ChangeAsync(
+        Guid id, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, Action<AlertRuleRecord> change, CancellationToken cancellationToken)
+    {
+        var rule = await database.Rules.SingleOrDefaultAsync(candidate => candidate.Id == id && candidate.UserId == user.GetUserId(), cancellationToken);
+        if (rule is null)
+        {
+            return AlertRuleProblems.NotFound(id);
+        }
+        change(rule);
+        await writer.SaveAndIndexAsync(rule, cancellationToken);
+        return TypedResults.Ok(AlertRuleView.From(rule));
+    }
+}
+
+/// <summary>The state changes a user (or a notification action) can make, shared by the API and the contract commands.</summary>
+internal static class RuleStateChanges
+{
+    public static Action<AlertRuleRecord> Pause(DateTime? until) => rule =>
+    {
+        rule.Paused = true;
+        rule.PausedUntil = until;
+        rule.State = RuleMapping.StateName(RuleState.Paused);
+        rule.StateReason = until is null ? "paused by user" : "snoozed";
+    };
+
+    public static void Resume(AlertRuleRecord rule)
+    {
+        rule.Paused = false;
+        rule.PausedUntil = null;
+        rule.State = RuleMapping.StateName(RuleState.Active);
+        rule.StateReason = null;
+    }
+
+    public static void Rearm(AlertRuleRecord rule)
+    {
+        Resume(rule);
+        rule.Armed = true;
+        rule.TrailingExtreme = null;
+        rule.StepAnchor = null;
+    }
+}

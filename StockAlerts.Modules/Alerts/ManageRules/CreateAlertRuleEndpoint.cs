@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Shared.Users;
+
+namespace StockAlerts.Modules.Alerts.ManageRules;
+
+internal static class CreateAlertRuleEndpoint
+{
+    public static void MapCreateAlertRule(this RouteGroupBuilder alerts) =>
+        alerts.MapPost("/", HandleAsync).WithName("CreateAlertRule").WithSummary("Creates a rule; answers with its reference price and state");
+
+    private static async Task<Results<Created<AlertRuleView>, ProblemHttpResult>> HandleAsync(
+        AlertRuleRequest request, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var rule = await writer.ApplyAsync(new AlertRuleRecord
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = user.GetUserId(),
+            Symbol = "",
+            ConditionType = "",
+            FrequencyType = "",
+            Channels = "",
+            State = "",
+            CreatedAt = now,
+        }, request, cancellationToken);
+        if (await writer.CheckCapAndDuplicateAsync(rule.UserId, rule, editing: null, cancellationToken) is { } problem)
+        {
+            return problem;
+        }
+        database.Rules.Add(rule);
+        await writer.SaveAndIndexAsync(rule, cancellationToken);
+        return TypedResults.Created($"/api/alerts/{rule.Id}", AlertRuleView.From(rule));
+    }
+}

@@ -1,0 +1,111 @@
+using Mediator;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.Engine;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Prices.Contracts;
+
+namespace StockAlerts.Modules.Alerts.ManageRules;
+
+/// <summary>Turns a validated request into a stored rule and puts it in the index at once (and tells other instances).</summary>
+internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, RuleChangeBus bus, IMediator mediator, IOptionsMonitor<AlertsOptions> options, TimeProvider time)
+{
+    private static readonly string[] Finished = ["expired"];
+
+    public async Task<ProblemHttpResult?> CheckCapAndDuplicateAsync(string userId, AlertRuleRecord candidate, Guid? editing, CancellationToken cancellationToken)
+    {
+        var cap = options.CurrentValue.MaxActiveRulesPerUser;
+        if (editing is null && await database.Rules.CountAsync(rule => rule.UserId == userId && !Finished.Contains(rule.State), cancellationToken) >= cap)
+        {
+            return TypedResults.Problem($"You have {cap} rules, the most allowed; delete or let some expire first.", statusCode: StatusCodes.Status409Conflict, title: "Too many rules");
+        }
+        var duplicate = await database.Rules.AnyAsync(rule => rule.UserId == userId && rule.Id != editing && !Finished.Contains(rule.State)
+            && rule.Symbol == candidate.Symbol && rule.ConditionType == candidate.ConditionType && rule.Level == candidate.Level
+            && rule.Lower == candidate.Lower && rule.Upper == candidate.Upper && rule.Amount == candidate.Amount && rule.Percent == candidate.Percent
+            && rule.WindowMinutes == candidate.WindowMinutes && rule.Reference == candidate.Reference && rule.FrequencyType == candidate.FrequencyType, cancellationToken);
+        return duplicate
+            ? TypedResults.Problem($"You already have the same {candidate.ConditionType} rule on {candidate.Symbol}.", statusCode: StatusCodes.Status409Conflict, title: "Duplicate rule")
+            : null;
+    }
+
+    /// <summary>Fills a record from the request; editing resets the latch (state, arming, trackers) but keeps the history.</summary>
+    public async Task<AlertRuleRecord> ApplyAsync(AlertRuleRecord rule, AlertRuleRequest request, CancellationToken cancellationToken)
+    {
+        var condition = request.Condition!;
+        var type = AlertRuleRequestValidator.ConditionOf(request);
+        var latest = await mediator.Send(new GetLatestPrice(request.Symbol!), cancellationToken);
+        var instrument = await mediator.Send(new GetInstrument(request.Symbol!), cancellationToken);
+        rule.Symbol = instrument!.Symbol;
+        rule.Name = request.Name?.Trim();
+        rule.ConditionType = type.ToString();
+        rule.Level = condition.Level;
+        rule.Lower = condition.Lower;
+        rule.Upper = condition.Upper;
+        rule.Amount = condition.Amount;
+        rule.Percent = condition.Percent;
+        rule.WindowMinutes = condition.WindowMinutes;
+        rule.Reference = condition.Reference is null ? null : Enum.Parse<ReferenceKind>(condition.Reference, true).ToString();
+        rule.ReferencePrice = rule.Reference switch
+        {
+            nameof(ReferenceKind.PreviousClose) => latest?.PreviousClose,
+            nameof(ReferenceKind.DayOpen) => latest?.DayOpen,
+            nameof(ReferenceKind.Creation) => latest?.Price,
+            _ => null,
+        };
+        rule.Direction = type == ConditionType.Crosses && latest is not null && rule.Level is { } level
+            ? AlertCondition.InferCrossDirection(level, latest.Price).ToString()
+            : null;
+        rule.FrequencyType = (request.Frequency?.Type is { } frequency ? Enum.Parse<FrequencyType>(frequency, true) : FrequencyType.Once).ToString();
+        rule.CooldownSeconds = request.Frequency?.CooldownSeconds ?? 0;
+        rule.MaxFires = request.Frequency?.MaxFires;
+        rule.HysteresisMargin = request.Rearm?.Margin;
+        rule.RearmAfterSeconds = request.Rearm?.AfterSeconds;
+        rule.ConfirmationSeconds = request.ConfirmationSeconds ?? 0;
+        rule.ExpiresAt = request.ExpiresAt?.ToUniversalTime();
+        rule.TimeZone = request.TimeZone ?? request.Schedule?.TimeZone ?? "UTC";
+        rule.ScheduleDays = request.Schedule?.Days is { } days ? string.Join(',', days.Select(day => day.ToLowerInvariant())) : null;
+        rule.ScheduleFrom = request.Schedule?.From is { } from ? TimeOnly.ParseExact(from, "HH:mm") : null;
+        rule.ScheduleTo = request.Schedule?.To is { } to ? TimeOnly.ParseExact(to, "HH:mm") : null;
+        if (request.Schedule?.TimeZone is { } scheduleZone)
+        {
+            rule.TimeZone = scheduleZone;
+        }
+        rule.Channels = string.Join(',', request.Channels!);
+        rule.WebhookUrl = request.Channels!.Contains("webhook") ? request.Webhook?.Url : null;
+        rule.WebhookSecret = request.Channels!.Contains("webhook") ? request.Webhook?.Secret : null;
+        rule.MessageTemplate = request.MessageTemplate;
+        rule.State = RuleMapping.StateName(RuleState.Active);
+        rule.StateReason = null;
+        rule.Armed = true;
+        rule.TrailingExtreme = null;
+        rule.StepAnchor = null;
+        rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        return rule;
+    }
+
+    /// <summary>Saves, indexes, and stores the state the index gave the rule (e.g. noData before its first price).</summary>
+    public async Task SaveAndIndexAsync(AlertRuleRecord rule, CancellationToken cancellationToken)
+    {
+        rule.Version++;
+        await database.SaveChangesAsync(cancellationToken);
+        engine.Upsert(rule, time.GetUtcNow().UtcDateTime);
+        if (engine.RuntimeOf(rule.Id) is { } runtime && RuleMapping.StateName(runtime.State) != rule.State)
+        {
+            rule.State = RuleMapping.StateName(runtime.State);
+            rule.StateReason = runtime.Reason;
+            await database.SaveChangesAsync(cancellationToken);
+        }
+        await bus.PublishAsync(rule.Id);
+    }
+
+    public async Task DeleteAsync(AlertRuleRecord rule, CancellationToken cancellationToken)
+    {
+        database.Rules.Remove(rule);
+        await database.SaveChangesAsync(cancellationToken);
+        engine.Remove(rule.Id);
+        await bus.PublishAsync(rule.Id);
+    }
+}

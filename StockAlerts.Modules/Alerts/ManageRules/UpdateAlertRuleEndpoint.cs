@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Shared.Users;
+
+namespace StockAlerts.Modules.Alerts.ManageRules;
+
+internal static class UpdateAlertRuleEndpoint
+{
+    public static void MapUpdateAlertRule(this RouteGroupBuilder alerts) =>
+        alerts.MapPut("/{id:guid}", HandleAsync).WithName("UpdateAlertRule").WithSummary("Replaces a rule's definition; resets its latch");
+
+    private static async Task<Results<Ok<AlertRuleView>, ProblemHttpResult>> HandleAsync(
+        Guid id, AlertRuleRequest request, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, CancellationToken cancellationToken)
+    {
+        var rule = await database.Rules.SingleOrDefaultAsync(candidate => candidate.Id == id && candidate.UserId == user.GetUserId(), cancellationToken);
+        if (rule is null)
+        {
+            return AlertRuleProblems.NotFound(id);
+        }
+        await writer.ApplyAsync(rule, request, cancellationToken);
+        rule.Paused = false;
+        rule.PausedUntil = null;
+        if (await writer.CheckCapAndDuplicateAsync(rule.UserId, rule, editing: rule.Id, cancellationToken) is { } problem)
+        {
+            return problem;
+        }
+        await writer.SaveAndIndexAsync(rule, cancellationToken);
+        return TypedResults.Ok(AlertRuleView.From(rule));
+    }
+}

@@ -1,0 +1,239 @@
+using System.Text.Json;
+using Hangfire;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StockAlerts.Modules.Alerts.Contracts;
+using StockAlerts.Modules.Notifications.Data;
+using StockAlerts.Modules.Notifications.Push;
+using StockAlerts.Modules.Notifications.Webhooks;
+
+namespace StockAlerts.Modules.Notifications.DeliverNotification;
+
+/// <summary>
+/// Delivers a notification's push and webhook rows (the job's only argument is the notification id). Rows are
+/// claimed with a conditional update first, so two runs never send the same row; a row that was sent is never
+/// sent again; a run that died mid-way leaves its claim to expire and the next run takes the row over. Push rows
+/// of the same user that are due together go out as one digest push per device.
+/// </summary>
+internal sealed partial class DeliverNotificationJob(
+    NotificationsDbContext database,
+    IPushSender push,
+    IWebhookSender webhooks,
+    IMediator mediator,
+    IBackgroundJobClient jobs,
+    PushHealth health,
+    IOptionsMonitor<NotificationsOptions> options,
+    TimeProvider time,
+    ILogger<DeliverNotificationJob> logger)
+{
+    private static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
+
+    [AutomaticRetry(Attempts = 3)]
+    public async Task RunAsync(Guid notificationId, CancellationToken cancellationToken)
+    {
+        var notification = await database.Notifications.AsNoTracking().SingleOrDefaultAsync(candidate => candidate.Id == notificationId, cancellationToken);
+        if (notification is null)
+        {
+            return;
+        }
+        var claimed = await ClaimAsync(notification, cancellationToken);
+        if (claimed.Count == 0)
+        {
+            return;
+        }
+        var notifications = await database.Notifications.AsNoTracking()
+            .Where(candidate => claimed.Select(delivery => delivery.NotificationId).Contains(candidate.Id))
+            .ToDictionaryAsync(candidate => candidate.Id, cancellationToken);
+
+        foreach (var device in claimed.Where(delivery => delivery.Channel == "push").GroupBy(delivery => delivery.Target))
+        {
+            await DeliverPushAsync(device.Key, device.OrderBy(delivery => delivery.CreatedAt).ToList(), notifications, cancellationToken);
+        }
+        foreach (var delivery in claimed.Where(delivery => delivery.Channel == "webhook"))
+        {
+            await DeliverWebhookAsync(delivery, notifications[delivery.NotificationId], cancellationToken);
+        }
+        await database.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<List<DeliveryRecord>> ClaimAsync(NotificationRecord notification, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = Guid.NewGuid();
+        var expired = now - ClaimLease;
+        await database.Deliveries
+            .Where(delivery => delivery.UserId == notification.UserId
+                && (delivery.Channel == "push" || delivery.NotificationId == notification.Id)
+                && ((delivery.Status == DeliveryStatus.Pending && (delivery.NextAttemptAt == null || delivery.NextAttemptAt <= now))
+                    || (delivery.Status == DeliveryStatus.Sending && delivery.ClaimedAt < expired)))
+            .ExecuteUpdateAsync(delivery => delivery
+                .SetProperty(column => column.Status, DeliveryStatus.Sending)
+                .SetProperty(column => column.ClaimedAt, now)
+                .SetProperty(column => column.ClaimToken, token), cancellationToken);
+        return await database.Deliveries.Where(delivery => delivery.ClaimToken == token).ToListAsync(cancellationToken);
+    }
+
+    private async Task DeliverPushAsync(string deviceId, List<DeliveryRecord> deliveries, IReadOnlyDictionary<Guid, NotificationRecord> notifications, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (!push.IsConfigured)
+        {
+            Finish(deliveries, DeliveryStatus.Skipped, PushResult.NotConfiguredDetail, now);
+            return;
+        }
+        var device = Guid.TryParse(deviceId, out var id) ? await database.Devices.SingleOrDefaultAsync(candidate => candidate.Id == id, cancellationToken) : null;
+        if (device is null)
+        {
+            Finish(deliveries, DeliveryStatus.Failed, "device removed", now);
+            return;
+        }
+
+        var shown = deliveries.Select(delivery => notifications[delivery.NotificationId]).ToList();
+        var preferences = await database.Preferences.AsNoTracking().SingleOrDefaultAsync(candidate => candidate.UserId == device.UserId, cancellationToken);
+        // Seen live and acknowledged by the app, or inside the user's quiet hours: data only, no second banner.
+        var silent = shown.All(notification => notification.LiveAckedAt is not null) || QuietHours.Contains(preferences, now);
+        var message = shown.Count == 1 || preferences?.Digest == false
+            ? Single(device, shown[^1], silent)
+            : Digest(device, shown, silent);
+        var result = await push.SendAsync(message, cancellationToken);
+        switch (result.Outcome)
+        {
+            case PushOutcome.Sent:
+                health.ReportSent();
+                foreach (var delivery in deliveries)
+                {
+                    delivery.Receipt = result.MessageName;
+                    delivery.Silent = silent;
+                }
+                Finish(deliveries, DeliveryStatus.Sent, null, now);
+                break;
+            case PushOutcome.Unregistered or PushOutcome.InvalidToken:
+                LogDeviceRemoved(device.Id, result.ErrorCode ?? result.Outcome.ToString());
+                database.Devices.Remove(device);
+                Finish(deliveries, DeliveryStatus.Failed, $"{result.ErrorCode}: device token no longer valid, device removed", now);
+                break;
+            case PushOutcome.Retry:
+                Reschedule(deliveries, result.ErrorCode, result.RetryAfter, notifications, now);
+                break;
+            case PushOutcome.ConfigurationError:
+                LogConfiguration(result.ErrorCode, result.Detail);
+                health.ReportConfigurationError($"{result.ErrorCode}: {result.Detail}");
+                Finish(deliveries, DeliveryStatus.Failed, $"configuration: {result.ErrorCode} {result.Detail}", now);
+                break;
+            default:
+                Finish(deliveries, DeliveryStatus.Failed, $"rejected: {result.ErrorCode} {result.Detail}", now);
+                break;
+        }
+    }
+
+    private async Task DeliverWebhookAsync(DeliveryRecord delivery, NotificationRecord notification, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var webhook = await mediator.Send(new GetRuleWebhook(notification.RuleId, notification.UserId), cancellationToken);
+        if (webhook is null || webhook.Url != delivery.Target)
+        {
+            Finish([delivery], DeliveryStatus.Failed, "the rule or its webhook is gone", now);
+            return;
+        }
+        var body = JsonSerializer.Serialize(new
+        {
+            notification = new { id = notification.Id, title = notification.Title, body = notification.Body, createdAt = notification.CreatedAt },
+            rule = new { id = notification.RuleId, kind = notification.Kind, level = notification.Level },
+            price = new { symbol = notification.Symbol, price = notification.Price },
+        }, JsonSerializerOptions.Web);
+        var result = await webhooks.SendAsync(new WebhookMessage(webhook.Url, webhook.Secret, notification.Id.ToString(), body), cancellationToken);
+        switch (result.Outcome)
+        {
+            case WebhookOutcome.Delivered:
+                delivery.Receipt = result.StatusCode?.ToString();
+                Finish([delivery], DeliveryStatus.Sent, null, now);
+                break;
+            case WebhookOutcome.Retry:
+                Reschedule([delivery], result.Detail, result.RetryAfter, new Dictionary<Guid, NotificationRecord> { [notification.Id] = notification }, now);
+                break;
+            default:
+                Finish([delivery], DeliveryStatus.Failed, $"{result.Outcome}: {result.Detail}", now);
+                break;
+        }
+    }
+
+    private void Reschedule(List<DeliveryRecord> deliveries, string? error, TimeSpan? retryAfter, IReadOnlyDictionary<Guid, NotificationRecord> notifications, DateTime now)
+    {
+        var settings = options.CurrentValue;
+        foreach (var delivery in deliveries)
+        {
+            delivery.Attempts++;
+            delivery.LastError = error;
+            delivery.ClaimToken = null;
+            var backoff = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, delivery.Attempts)));
+            var next = now + (retryAfter > backoff ? retryAfter.Value : backoff);
+            var deadline = notifications[delivery.NotificationId].CreatedAt.AddSeconds(settings.DeliveryDeadlineSeconds);
+            if (delivery.Attempts >= settings.MaxAttempts || next > deadline)
+            {
+                delivery.Status = DeliveryStatus.Failed;
+                delivery.LastError = $"gave up after {delivery.Attempts} attempt(s): {error}";
+                continue;
+            }
+            delivery.Status = DeliveryStatus.Pending;
+            delivery.NextAttemptAt = next;
+            var notificationId = delivery.NotificationId;
+            jobs.Schedule<DeliverNotificationJob>(job => job.RunAsync(notificationId, CancellationToken.None), next - now);
+        }
+    }
+
+    private static void Finish(IEnumerable<DeliveryRecord> deliveries, string status, string? error, DateTime now)
+    {
+        foreach (var delivery in deliveries)
+        {
+            delivery.Attempts++;
+            delivery.Status = status;
+            delivery.LastError = error;
+            delivery.ClaimToken = null;
+            delivery.DeliveredAt = status == DeliveryStatus.Sent ? now : null;
+        }
+    }
+
+    private static PushMessage Single(DeviceRecord device, NotificationRecord notification, bool silent) => new(
+        device.Token,
+        notification.Title,
+        notification.Body,
+        new Dictionary<string, string>
+        {
+            ["notificationId"] = notification.Id.ToString(),
+            ["ruleId"] = notification.RuleId.ToString(),
+            ["symbol"] = notification.Symbol,
+            ["price"] = notification.Price.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["kind"] = notification.Kind,
+        },
+        CollapseKey: notification.RuleId.ToString("N"),
+        Silent: silent,
+        Platform: device.Platform);
+
+    private static PushMessage Digest(DeviceRecord device, List<NotificationRecord> notifications, bool silent)
+    {
+        var symbols = notifications.Select(notification => notification.Symbol).Distinct().ToList();
+        var title = $"{notifications.Count} alerts: {string.Join(", ", symbols.Take(4))}{(symbols.Count > 4 ? ", …" : "")}";
+        return new PushMessage(
+            device.Token,
+            title,
+            string.Join("\n", notifications.Select(notification => notification.Title).Take(5)),
+            new Dictionary<string, string>
+            {
+                ["notificationId"] = notifications[^1].Id.ToString(),
+                ["notificationIds"] = string.Join(',', notifications.Select(notification => notification.Id)),
+                ["symbol"] = string.Join(',', symbols),
+                ["kind"] = "digest",
+            },
+            CollapseKey: "digest",
+            Silent: silent,
+            Platform: device.Platform);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notifications: device {DeviceId} removed: FCM answered {Error}")]
+    private partial void LogDeviceRemoved(Guid deviceId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notifications: FCM refused the push as a configuration problem ({Error}): {Detail}. Check the service account and project id.")]
+    private partial void LogConfiguration(string? error, string? detail);
+}

@@ -1,0 +1,26 @@
+using StockAlerts.Modules.Notifications.Data;
+
+namespace StockAlerts.Modules.Notifications.DeliverNotification;
+
+internal static class QuietHours
+{
+    /// <summary>From &gt; To spans midnight (22:00–07:00).</summary>
+    public static bool Contains(PreferencesRecord? preferences, DateTime utc)
+    {
+        if (preferences?.QuietFrom is not { } from || preferences.QuietTo is not { } to || from == to)
+        {
+            return false;
+        }
+        TimeZoneInfo zone;
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(preferences.TimeZone);
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            zone = TimeZoneInfo.Utc;
+        }
+        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utc, zone));
+        return from < to ? local >= from && local < to : local >= from || local < to;
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using StockAlerts.Modules.Notifications.Data;
+using StockAlerts.Modules.Shared.Users;
+
+namespace StockAlerts.Modules.Notifications.Live;
+
+/// <summary>
+/// The user's notifications, live, on every open connection of that user (Clients.User). The app calls Ack when it
+/// has shown one, so the phone does not get a second banner for it.
+/// </summary>
+[Authorize]
+internal sealed class NotificationsHub(NotificationsDbContext database, TimeProvider time) : Hub<INotificationsClient>
+{
+    public async Task<bool> Ack(Guid notificationId)
+    {
+        var userId = Context.User!.GetUserId();
+        var now = time.GetUtcNow().UtcDateTime;
+        var updated = await database.Notifications
+            .Where(notification => notification.Id == notificationId && notification.UserId == userId && notification.LiveAckedAt == null)
+            .ExecuteUpdateAsync(notification => notification.SetProperty(column => column.LiveAckedAt, now), Context.ConnectionAborted);
+        return updated == 1;
+    }
+}

@@ -1,0 +1,3 @@
+namespace StockAlerts.Modules.Notifications.Webhooks;
+
+internal sealed record WebhookResult(WebhookOutcome Outcome, int? StatusCode = null, string? Detail = null, TimeSpan? RetryAfter = null);
