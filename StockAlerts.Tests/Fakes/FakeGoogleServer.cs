@@ -18,6 +18,8 @@ namespace StockAlerts.Tests.Fakes;
 internal sealed class FakeGoogleServer : IAsyncDisposable
 {
     public const string MessagingScope = "https://www.googleapis.com/auth/firebase.messaging";
+
+    public const string GoogleTokenAudience = "https://oauth2.googleapis.com/token";
     private const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     private const string SendPathPrefix = "/v1/projects/";
     private const string SendPathSuffix = "/messages:send";
@@ -200,9 +202,10 @@ internal sealed class FakeGoogleServer : IAsyncDisposable
         {
             return $"iss is '{Text(payload, "iss")}', not the client email";
         }
-        if (Text(payload, "aud") != TokenUri)
+        // Google.Apis.Auth posts to the key file's token_uri but keeps Google's token URL as the audience.
+        if (Text(payload, "aud") != GoogleTokenAudience)
         {
-            return $"aud is '{Text(payload, "aud")}', not the token_uri {TokenUri}";
+            return $"aud is '{Text(payload, "aud")}', expected {GoogleTokenAudience}";
         }
         if (!(Text(payload, "scope") ?? "").Split(' ').Any(scope => scope == MessagingScope))
         {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.ManageRules;
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Users;
 
 namespace StockAlerts.Modules.Alerts.ListRules;
@@ -44,9 +45,9 @@ internal static class ListFiringsEndpoint
         }
         var page = request.Page ?? 1;
         var pageSize = request.PageSize ?? 50;
-        var firings = await query.OrderByDescending(firing => firing.Sequence).Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(firing => new FiringView(firing.Id, firing.Sequence, firing.Symbol, firing.Price, firing.ComparedValue, firing.Description, firing.Message, firing.FiredAt))
-            .ToListAsync(cancellationToken);
+        var firings = (await query.OrderByDescending(firing => firing.Sequence).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken))
+            .Select(firing => new FiringView(firing.Id, firing.Sequence, firing.Symbol, firing.Price.Normalize(), firing.ComparedValue.Normalize(), firing.Description, firing.Message, firing.FiredAt))
+            .ToList();
         return TypedResults.Ok(new FiringPage(firings, page, pageSize, total));
     }
 }

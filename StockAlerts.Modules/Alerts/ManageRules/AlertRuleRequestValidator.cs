@@ -1,5 +1,6 @@
 using FluentValidation;
 using Mediator;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
@@ -15,8 +16,10 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
     private static readonly ConditionType[] ChannelConditions = [ConditionType.EntersChannel, ConditionType.ExitsChannel, ConditionType.InsideChannel, ConditionType.OutsideChannel];
     private static readonly ConditionType[] MoveConditions = [ConditionType.MovesUp, ConditionType.MovesDown, ConditionType.TrailingDrawdown, ConditionType.TrailingRise, ConditionType.Step];
 
-    public AlertRuleRequestValidator(IMediator mediator, IOptionsMonitor<AlertsOptions> options, TimeProvider time)
+    public AlertRuleRequestValidator(IMediator mediator, IOptionsMonitor<AlertsOptions> options, IConfiguration configuration, TimeProvider time)
     {
+        // Only tests switch this on (Webhooks:AllowPrivateTargets), to reach a local receiver over http.
+        var allowHttp = configuration.GetValue<bool>("Webhooks:AllowPrivateTargets");
         RuleFor(request => request.Symbol).NotEmpty().MaximumLength(20)
             .MustAsync(async (symbol, cancellationToken) => await mediator.Send(new GetInstrument(symbol!), cancellationToken) is { Enabled: true })
             .When(request => !string.IsNullOrWhiteSpace(request.Symbol) && request.Symbol.Length <= 20)
@@ -80,7 +83,8 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
             RuleFor(request => request.Schedule!.TimeZone).Must(BeATimeZone).OverridePropertyName("schedule.timeZone")
                 .WithMessage("schedule.timeZone must be an IANA time zone such as America/New_York.");
         });
-        RuleFor(request => request.Channels).NotEmpty().WithMessage("Give at least one channel: push, live or webhook.")
+        RuleFor(request => request.Channels).NotEmpty().WithMessage("Give at least one channel: push, live or webhook.");
+        RuleFor(request => request.Channels)
             .Must(channels => channels!.All(channel => ChannelNames.Contains(channel)) && channels!.Distinct().Count() == channels!.Length)
             .When(request => request.Channels is { Length: > 0 })
             .WithMessage("channels are distinct values among push, live and webhook.");
@@ -88,7 +92,7 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
         {
             RuleFor(request => request.Webhook).NotNull().WithMessage("The webhook channel needs webhook.url and webhook.secret.");
             RuleFor(request => request.Webhook!.Url).NotEmpty().MaximumLength(500)
-                .Must(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+                .Must(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || allowHttp && uri.Scheme == Uri.UriSchemeHttp))
                 .When(request => request.Webhook is not null)
                 .OverridePropertyName("webhook.url").WithMessage("webhook.url must be an absolute https URL.");
             RuleFor(request => request.Webhook!.Secret).NotEmpty().Length(16, 200).When(request => request.Webhook is not null)

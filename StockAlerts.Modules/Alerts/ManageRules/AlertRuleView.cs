@@ -1,4 +1,5 @@
 using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Alerts.ManageRules;
 
@@ -30,8 +31,8 @@ internal sealed record AlertRuleView(
         rule.Id,
         rule.Symbol,
         rule.Name,
-        new ConditionView(RuleMapping.JsonName(rule.ConditionType), rule.Level, rule.Lower, rule.Upper, rule.Amount, rule.Percent, rule.WindowMinutes,
-            rule.Reference is null ? null : RuleMapping.JsonName(rule.Reference), rule.ReferencePrice, rule.Direction?.ToLowerInvariant()),
+        new ConditionView(RuleMapping.JsonName(rule.ConditionType), rule.Level.Normalize(), rule.Lower.Normalize(), rule.Upper.Normalize(), rule.Amount.Normalize(), rule.Percent.Normalize(), rule.WindowMinutes,
+            rule.Reference is null ? null : RuleMapping.JsonName(rule.Reference), rule.ReferencePrice.Normalize(), rule.Direction?.ToLowerInvariant()),
         new FrequencyRequest(RuleMapping.JsonName(rule.FrequencyType), rule.CooldownSeconds, rule.MaxFires),
         rule.HysteresisMargin is null && rule.RearmAfterSeconds is null ? null : new RearmRequest(rule.HysteresisMargin, rule.RearmAfterSeconds),
         rule.ConfirmationSeconds,
@@ -46,7 +47,7 @@ internal sealed record AlertRuleView(
         rule.Paused ? rule.PausedUntil : null,
         rule.FireCount,
         rule.LastFiredAt,
-        rule.LastFiredPrice,
+        rule.LastFiredPrice.Normalize(),
         rule.Version,
         rule.CreatedAt,
         rule.UpdatedAt);

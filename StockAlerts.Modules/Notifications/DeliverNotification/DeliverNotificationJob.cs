@@ -8,6 +8,7 @@ using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Notifications.Data;
 using StockAlerts.Modules.Notifications.Push;
 using StockAlerts.Modules.Notifications.Webhooks;
+using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Notifications.DeliverNotification;
 
@@ -140,8 +141,8 @@ internal sealed partial class DeliverNotificationJob(
         var body = JsonSerializer.Serialize(new
         {
             notification = new { id = notification.Id, title = notification.Title, body = notification.Body, createdAt = notification.CreatedAt },
-            rule = new { id = notification.RuleId, kind = notification.Kind, level = notification.Level },
-            price = new { symbol = notification.Symbol, price = notification.Price },
+            rule = new { id = notification.RuleId, kind = notification.Kind, level = notification.Level.Normalize() },
+            price = new { symbol = notification.Symbol, price = notification.Price.Normalize() },
         }, JsonSerializerOptions.Web);
         var result = await webhooks.SendAsync(new WebhookMessage(webhook.Url, webhook.Secret, notification.Id.ToString(), body), cancellationToken);
         switch (result.Outcome)
@@ -204,7 +205,7 @@ internal sealed partial class DeliverNotificationJob(
             ["notificationId"] = notification.Id.ToString(),
             ["ruleId"] = notification.RuleId.ToString(),
             ["symbol"] = notification.Symbol,
-            ["price"] = notification.Price.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["price"] = notification.Price.Normalize().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["kind"] = notification.Kind,
         },
         CollapseKey: notification.RuleId.ToString("N"),

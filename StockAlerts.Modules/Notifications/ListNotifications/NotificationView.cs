@@ -1,4 +1,5 @@
 using StockAlerts.Modules.Notifications.Data;
+using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Notifications.ListNotifications;
 
@@ -19,7 +20,7 @@ internal sealed record NotificationView(
     IReadOnlyList<DeliveryView>? Deliveries)
 {
     public static NotificationView From(NotificationRecord notification, bool withDeliveries = false) => new(
-        notification.Id, notification.RuleId, notification.Symbol, notification.Price, notification.Level, notification.Kind, notification.Title,
+        notification.Id, notification.RuleId, notification.Symbol, notification.Price.Normalize(), notification.Level.Normalize(), notification.Kind, notification.Title,
         notification.Body, notification.CreatedAt, notification.ReadAt, notification.DismissedAt, notification.ActedAt, notification.Action,
         withDeliveries
             ? notification.Deliveries.OrderBy(delivery => delivery.CreatedAt)

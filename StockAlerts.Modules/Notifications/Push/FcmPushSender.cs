@@ -24,8 +24,8 @@ internal sealed partial class FcmPushSender(
 
     private readonly FirebaseOptions settings = options.Value;
     private readonly FirebaseCredential credential = FirebaseCredential.Load(options.Value);
-    private readonly SemaphoreSlim concurrency = new(options.Value.MaxConcurrentRequests, options.Value.MaxConcurrentRequests);
-    private int notConfiguredLogged;
+    // Settings are only validated when credentials are configured, so an unconfigured sender must not trip on them.
+    private readonly SemaphoreSlim concurrency = new(Math.Max(1, options.Value.MaxConcurrentRequests), Math.Max(1, options.Value.MaxConcurrentRequests));
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(settings.CredentialsPath);
 
@@ -33,10 +33,6 @@ internal sealed partial class FcmPushSender(
     {
         if (!IsConfigured)
         {
-            if (Interlocked.Exchange(ref notConfiguredLogged, 1) == 0)
-            {
-                LogNotConfigured(logger, FirebaseOptions.Section, FirebaseOptions.CredentialsEnvironmentVariable);
-            }
             return PushResult.NotConfigured;
         }
         var result = await DeliverAsync(message, cancellationToken);
@@ -123,7 +119,7 @@ internal sealed partial class FcmPushSender(
 
     private void LogOutcome(PushMessage message, PushResult result)
     {
-        var device = message.Token.Length <= DeviceTokenPrefixLength ? message.Token : message.Token[..DeviceTokenPrefixLength] + "…";
+        var device = message.Token.Length <= DeviceTokenPrefixLength ? message.Token : message.Token[..DeviceTokenPrefixLength] + "...";
         if (result.Outcome == PushOutcome.Sent)
         {
             LogSent(logger, device, result.MessageName);
@@ -137,9 +133,6 @@ internal sealed partial class FcmPushSender(
         };
         LogFailed(logger, level, device, result.Outcome, result.ErrorCode, result.Detail, result.RetryAfter);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Push is not configured (neither {Section}:CredentialsPath nor {EnvironmentVariable} is set): push deliveries are skipped")]
-    private static partial void LogNotConfigured(ILogger logger, string section, string environmentVariable);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Push to device {Device} sent as {MessageName}")]
     private static partial void LogSent(ILogger logger, string device, string? messageName);

@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using StockAlerts.Modules.Notifications.DeliverNotification;
+using StockAlerts.Modules.Notifications.Live;
+using StockAlerts.Modules.Notifications.Webhooks;
+using StockAlerts.Modules.Shared.Jobs;
+using StockAlerts.Tests.Fakes;
+using StockAlerts.Tests.Infrastructure;
+
+namespace StockAlerts.Tests.Notifications;
+
+/// <summary>
+/// Register → device → rule → a price through the Prices module → one stored notification, one live message, one
+/// FCM push (real Google.Apis.Auth flow against the local token endpoint), then what the user does with it.
+/// </summary>
+[TestFixture(StorageKind.Sqlite)]
+[TestFixture(StorageKind.MariaDb)]
+[NonParallelizable]
+public sealed class NotificationsEndToEndTests(StorageKind storage)
+{
+    private ServiceAccountKey key = null!;
+    private FakeGoogleServer google = null!;
+    private FakeQuoteServer quotes = null!;
+    private FakeWebhookReceiver receiver = null!;
+    private TestApp app = null!;
+    private decimal aapl = 100m;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        key = new ServiceAccountKey();
+        google = await FakeGoogleServer.StartAsync(key);
+        quotes = await FakeQuoteServer.StartAsync();
+        receiver = await FakeWebhookReceiver.StartAsync();
+        quotes.Finnhub = request => FakeResponse.FinnhubQuote(request.Query["symbol"] == "AAPL" ? aapl : 50m, 99m, 98m, FakeQuoteServer.Timestamp);
+        app = await TestApp.StartAsync(storage, new Dictionary<string, string?>
+        {
+            ["Firebase:CredentialsPath"] = key.WriteFile(google.TokenUri),
+            ["Firebase:BaseUrl"] = google.BaseUrl,
+            ["Prices:Providers:finnhub:ApiKey"] = "finnhub-key",
+            ["Prices:Providers:finnhub:BaseUrl"] = quotes.BaseUrl + "/finnhub",
+            ["Prices:Providers:finnhub:MaxSymbolsPerRun"] = "20",
+            ["Notifications:LiveAckGraceSeconds"] = "1",
+            ["Webhooks:AllowPrivateTargets"] = "true",
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await app.DisposeAsync();
+        await google.DisposeAsync();
+        await quotes.DisposeAsync();
+        await receiver.DisposeAsync();
+        key.Dispose();
+    }
+
+    [Test]
+    public async Task AFiring_IsStoredOnce_ShownLiveOnce_PushedOncePerDevice_AndCanBeActedOn()
+    {
+        var user = await app.SignInAsync();
+        var token = $"device-{Guid.NewGuid():N}";
+        var secondToken = $"device-{Guid.NewGuid():N}";
+        (await user.PostAsJsonAsync("/api/devices", new { token, platform = "android", appVersion = "1.0" })).EnsureSuccessStatusCode();
+        (await user.PostAsJsonAsync("/api/devices", new { token = secondToken, platform = "ios" })).EnsureSuccessStatusCode();
+        await using var hub = await HubClients.ConnectAsync(app, user, "/hubs/notifications");
+        var live = new ConcurrentQueue<LiveNotification>();
+        hub.On<LiveNotification>(nameof(INotificationsClient.NotificationCreated), live.Enqueue);
+        var ruleId = await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 105 }, channels = new[] { "push", "live" } });
+
+        await PricesAsync(100m, 110m);
+        await WaitForAsync(() => google.MessagesTo(token) >= 1 && google.MessagesTo(secondToken) >= 1 && !live.IsEmpty);
+        var list = await user.GetFromJsonAsync<JsonElement>("/api/notifications");
+        var notificationId = list.GetProperty("items").EnumerateArray().Single().GetProperty("id").GetString()!;
+        var detail = await user.GetFromJsonAsync<JsonElement>($"/api/notifications/{notificationId}");
+        var pushed = google.Messages.First(message => message.Token == token);
+
+        Assert.That(live.Select(notification => notification.Id.ToString()), Is.EqualTo(new[] { notificationId }));
+        Assert.That(google.MessagesTo(token), Is.EqualTo(1));
+        Assert.That(google.MessagesTo(secondToken), Is.EqualTo(1));
+        Assert.That(Data(pushed)["notificationId"], Is.EqualTo(notificationId));
+        Assert.That(Data(pushed)["ruleId"], Is.EqualTo(ruleId));
+        Assert.That(Data(pushed)["symbol"], Is.EqualTo("AAPL"));
+        Assert.That(Data(pushed)["price"], Is.EqualTo("110"));
+        Assert.That(Data(pushed)["kind"], Is.EqualTo("crossesAbove"));
+        Assert.That(detail.GetProperty("deliveries").EnumerateArray().Select(delivery => delivery.GetProperty("status").GetString()), Is.EqualTo(new[] { "sent", "sent" }));
+
+        // Running the delivery job again (as after a crash) sends nothing twice.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DeliverNotificationJob>().RunAsync(Guid.Parse(notificationId), CancellationToken.None);
+        }
+        Assert.That(google.MessagesTo(token), Is.EqualTo(1));
+
+        var read = await user.PostAsync($"/api/notifications/{notificationId}/read", null);
+        var unread = await user.GetFromJsonAsync<JsonElement>("/api/notifications?unread=true");
+        var snoozed = await (await user.PostAsJsonAsync($"/api/notifications/{notificationId}/actions/snooze", new { minutes = 30 })).Content.ReadFromJsonAsync<JsonElement>();
+        var ruleWhileSnoozed = await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{ruleId}");
+        var rearmed = await (await user.PostAsync($"/api/notifications/{notificationId}/actions/rearm", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var moved = await (await user.PostAsJsonAsync($"/api/notifications/{notificationId}/actions/moveLevel", new { amount = 10 })).Content.ReadFromJsonAsync<JsonElement>();
+        var dismissed = await user.PostAsync($"/api/notifications/{notificationId}/dismiss", null);
+        await user.DeleteAsync($"/api/alerts/{ruleId}");
+        var afterDelete = await user.PostAsync($"/api/notifications/{notificationId}/actions/rearm", null);
+
+        Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(unread.GetProperty("items").GetArrayLength(), Is.Zero);
+        Assert.That(snoozed.GetProperty("ruleState").GetString(), Is.EqualTo("paused"));
+        Assert.That(ruleWhileSnoozed.GetProperty("pausedUntil").GetDateTime(), Is.GreaterThan(DateTime.UtcNow.AddMinutes(25)));
+        Assert.That(rearmed.GetProperty("ruleState").GetString(), Is.Not.EqualTo("paused"));
+        Assert.That(moved.GetProperty("level").GetDecimal(), Is.EqualTo(115m));
+        Assert.That(dismissed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(afterDelete.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+    }
+
+    [Test]
+    public async Task ANotificationAcknowledgedLive_IsPushedSilently()
+    {
+        var user = await app.SignInAsync();
+        var token = $"device-{Guid.NewGuid():N}";
+        await user.PostAsJsonAsync("/api/devices", new { token, platform = "android" });
+        await using var hub = await HubClients.ConnectAsync(app, user, "/hubs/notifications");
+        hub.On<LiveNotification>(nameof(INotificationsClient.NotificationCreated), notification => _ = hub.InvokeAsync<bool>("Ack", notification.Id));
+        await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 125 }, channels = new[] { "push", "live" } });
+
+        await PricesAsync(120m, 130m);
+        await WaitForAsync(() => google.MessagesTo(token) >= 1);
+        var pushed = google.Messages.Single(message => message.Token == token);
+
+        Assert.That(pushed.Message.ContainsKey("notification"), Is.False, "the app showed it live, so the phone must not show a second banner");
+        Assert.That(Data(pushed).ContainsKey("notificationId"), Is.True);
+    }
+
+    [Test]
+    public async Task AnUnregisteredToken_RemovesTheDevice()
+    {
+        var user = await app.SignInAsync();
+        var token = $"gone-{Guid.NewGuid():N}";
+        await user.PostAsJsonAsync("/api/devices", new { token, platform = "android" });
+        google.Fcm = request => request.Token == token ? FcmAnswers.Unregistered() : FcmAnswers.Success(request);
+        await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 145 }, channels = new[] { "push" } });
+
+        await PricesAsync(140m, 150m);
+        await WaitForAsync(async () => (await user.GetFromJsonAsync<JsonElement[]>("/api/devices"))!.Length == 0);
+        google.Fcm = FcmAnswers.Success;
+
+        Assert.That(await user.GetFromJsonAsync<JsonElement[]>("/api/devices"), Is.Empty);
+        Assert.That(google.MessagesTo(token), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AWebhookRule_PostsASignedCallOnce()
+    {
+        var user = await app.SignInAsync();
+        const string secret = "a-webhook-secret-of-some-length";
+        await CreateRuleAsync(user, new
+        {
+            symbol = "AAPL",
+            condition = new { type = "crossesAbove", level = 165 },
+            channels = new[] { "webhook" },
+            webhook = new { url = receiver.BaseUrl + "/hook", secret },
+        });
+
+        await PricesAsync(160m, 170m);
+        await WaitForAsync(() => receiver.ReceivedAt("/hook").Count >= 1);
+        var call = receiver.ReceivedAt("/hook").Single();
+        var timestamp = long.Parse(call.Headers["X-StockAlerts-Timestamp"]);
+
+        Assert.That(call.Headers["X-StockAlerts-Signature"], Is.EqualTo(WebhookSender.Sign(secret, timestamp, call.Body)));
+        Assert.That(JsonDocument.Parse(call.Body).RootElement.GetProperty("price").GetProperty("price").GetDecimal(), Is.EqualTo(170m));
+        Assert.That(call.Headers.ContainsKey("Idempotency-Key"), Is.True);
+    }
+
+    [Test]
+    public async Task AnotherUser_NeverSeesOrTouchesTheNotification()
+    {
+        var alice = await app.SignInAsync();
+        var bob = await app.SignInAsync();
+        await using var bobsHub = await HubClients.ConnectAsync(app, bob, "/hubs/notifications");
+        var bobReceived = new ConcurrentQueue<LiveNotification>();
+        bobsHub.On<LiveNotification>(nameof(INotificationsClient.NotificationCreated), bobReceived.Enqueue);
+        await CreateRuleAsync(alice, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 185 }, channels = new[] { "live" } });
+
+        await PricesAsync(180m, 190m);
+        await WaitForAsync(async () => (await alice.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").GetArrayLength() == 1);
+        var id = (await alice.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items")[0].GetProperty("id").GetString();
+        var aliceDevice = await (await alice.PostAsJsonAsync("/api/devices", new { token = $"alice-{Guid.NewGuid():N}", platform = "web" })).Content.ReadFromJsonAsync<JsonElement>();
+
+        var responses = new[]
+        {
+            await bob.GetAsync($"/api/notifications/{id}"),
+            await bob.PostAsync($"/api/notifications/{id}/read", null),
+            await bob.PostAsync($"/api/notifications/{id}/dismiss", null),
+            await bob.PostAsync($"/api/notifications/{id}/actions/rearm", null),
+            await bob.DeleteAsync($"/api/devices/{aliceDevice.GetProperty("id").GetString()}"),
+        };
+        var bobsList = await bob.GetFromJsonAsync<JsonElement>("/api/notifications");
+        var bobAck = await bobsHub.InvokeAsync<bool>("Ack", Guid.Parse(id!));
+
+        Assert.That(responses.Select(response => response.StatusCode), Has.All.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(bobsList.GetProperty("items").GetArrayLength(), Is.Zero);
+        Assert.That(bobReceived, Is.Empty);
+        Assert.That(bobAck, Is.False);
+        Assert.That(await alice.GetFromJsonAsync<JsonElement[]>("/api/devices"), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public async Task CatchUp_WithSince_ReturnsOnlyWhatCameAfter()
+    {
+        var user = await app.SignInAsync();
+        await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 205 }, channels = new[] { "live" } });
+        await PricesAsync(200m, 210m);
+        await WaitForAsync(async () => (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").GetArrayLength() == 1);
+        var first = (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items")[0];
+        var cursor = first.GetProperty("createdAt").GetDateTime().ToString("O");
+        await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 215 }, channels = new[] { "live" } });
+
+        await PricesAsync(210m, 220m);
+        await WaitForAsync(async () => (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").GetArrayLength() == 2);
+        var since = await user.GetFromJsonAsync<JsonElement>($"/api/notifications?since={Uri.EscapeDataString(cursor)}");
+
+        Assert.That(since.GetProperty("items").GetArrayLength(), Is.EqualTo(1));
+        Assert.That(since.GetProperty("items")[0].GetProperty("level").GetDecimal(), Is.EqualTo(215m));
+    }
+
+    private static Dictionary<string, string> Data(FcmRequest request) =>
+        request.Message["data"]!.AsObject().ToDictionary(pair => pair.Key, pair => pair.Value!.GetValue<string>());
+
+    private async Task PricesAsync(params decimal[] prices)
+    {
+        foreach (var price in prices)
+        {
+            aapl = price;
+            await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:finnhub", CancellationToken.None);
+        }
+    }
+
+    private static async Task<string> CreateRuleAsync(HttpClient client, object body)
+    {
+        var response = await client.PostAsJsonAsync("/api/alerts", body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private static Task WaitForAsync(Func<bool> done) => WaitForAsync(() => Task.FromResult(done()));
+
+    private static async Task WaitForAsync(Func<Task<bool>> done)
+    {
+        for (var attempt = 0; attempt < 100 && !await done(); attempt++)
+        {
+            await Task.Delay(100);
+        }
+    }
+}
