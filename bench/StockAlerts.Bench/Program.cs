@@ -12,6 +12,8 @@ internal static class BenchEntry
         {
             case "prices":
                 return await PricesBench.RunAsync(options);
+            case "alerts":
+                return await AlertsBench.RunAsync(options);
             default:
                 Console.Error.WriteLine("usage: StockAlerts.Bench prices|alerts [--name value ...]");
                 return 2;

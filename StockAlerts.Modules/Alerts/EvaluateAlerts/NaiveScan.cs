@@ -4,6 +4,7 @@ namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 internal sealed class NaiveScan : IRuleEngine
 {
     private readonly List<RuleSlot> slots = [];
+    private readonly Dictionary<Guid, RuleSlot> byId = [];
     private readonly Dictionary<string, MarketState> markets = new(StringComparer.Ordinal);
 
     public int Count => slots.Count;
@@ -18,6 +19,7 @@ internal sealed class NaiveScan : IRuleEngine
         var slot = new RuleSlot(rule, runtime ?? new RuleRuntime(), 0);
         RuleEvaluator.Admit(slot, Market(rule.Symbol), runtime is not null);
         slots.Add(slot);
+        byId.Add(rule.Id, slot);
         return true;
     }
 
@@ -33,7 +35,7 @@ internal sealed class NaiveScan : IRuleEngine
         return true;
     }
 
-    public bool Remove(Guid ruleId) => slots.RemoveAll(slot => slot.Rule.Id == ruleId) > 0;
+    public bool Remove(Guid ruleId) => byId.Remove(ruleId, out var slot) && slots.Remove(slot);
 
     public bool Rearm(Guid ruleId)
     {
@@ -99,7 +101,7 @@ internal sealed class NaiveScan : IRuleEngine
 
     private static bool IsFor(RuleSlot slot, PriceTick tick) => string.Equals(slot.Rule.Symbol, tick.Symbol, StringComparison.Ordinal);
 
-    private RuleSlot? FindSlot(Guid ruleId) => slots.Find(slot => slot.Rule.Id == ruleId);
+    private RuleSlot? FindSlot(Guid ruleId) => byId.GetValueOrDefault(ruleId);
 
     private MarketState Market(string symbol)
     {

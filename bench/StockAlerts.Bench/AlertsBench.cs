@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.Engine;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+namespace StockAlerts.Bench;
+
+/// <summary>
+/// The rule engine at scale: a realistic mix of rules over many symbols, evaluated by the indexed engine and by a
+/// naive scan of the same rules over the same ticks; plus memory per rule and the index build from a database.
+/// </summary>
+internal static class AlertsBench
+{
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var ruleCount = options.Int("rules", 1_000_000);
+        var symbolCount = options.Int("symbols", 5000);
+        var tickCount = options.Int("ticks", 200_000);
+        var naiveTicks = options.Int("naive-ticks", 300);
+        var databaseRules = options.Int("db-rules", ruleCount);
+        var random = new Random(42);
+        var symbols = Enumerable.Range(0, symbolCount).Select(index => $"S{index:D5}").ToArray();
+        var prices = symbols.ToDictionary(symbol => symbol, _ => (decimal)Math.Round(20 + random.NextDouble() * 480, 2));
+        Console.WriteLine($"alerts bench: {ruleCount:N0} rules over {symbolCount:N0} symbols, {tickCount:N0} ticks (naive scan: {naiveTicks:N0} ticks)");
+
+        var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var rules = Enumerable.Range(0, ruleCount).Select(index => MakeRule(random, symbols[index % symbolCount], prices)).ToList();
+        var started = Stopwatch.GetTimestamp();
+        var index = new RuleIndex();
+        foreach (var rule in rules)
+        {
+            index.Add(rule);
+        }
+        var buildSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
+        Console.WriteLine($"mix: {string.Join(", ", rules.GroupBy(rule => rule.Condition.Type).OrderByDescending(group => group.Count()).Select(group => $"{group.Key} {group.Count() * 100.0 / ruleCount:0}%"))}");
+        Console.WriteLine($"index build in memory: {buildSeconds:0.00} s; memory: {(memoryAfter - memoryBefore) / (double)ruleCount:0} bytes per rule (rule definitions + runtime + index), {(memoryAfter - memoryBefore) / 1048576.0:N0} MiB in all");
+
+        var naive = new NaiveScan();
+        foreach (var rule in rules)
+        {
+            naive.Add(rule);
+        }
+        var ticks = MakeTicks(random, symbols, prices, tickCount);
+        var warmup = symbols.Select(symbol => new PriceTick(symbol, prices[symbol], null, DateTime.UtcNow.AddHours(-1))).ToList();
+        foreach (var tick in warmup)
+        {
+            index.Evaluate(tick);
+            naive.Evaluate(tick);
+        }
+
+        var latencies = new List<double>(tickCount);
+        var firings = 0L;
+        var indexedStarted = Stopwatch.GetTimestamp();
+        foreach (var tick in ticks)
+        {
+            var tickStarted = Stopwatch.GetTimestamp();
+            firings += index.Evaluate(tick).Count;
+            latencies.Add(Stopwatch.GetElapsedTime(tickStarted).TotalMicroseconds);
+        }
+        var indexedSeconds = Stopwatch.GetElapsedTime(indexedStarted).TotalSeconds;
+        var indexedRate = tickCount / indexedSeconds;
+
+        var naiveStarted = Stopwatch.GetTimestamp();
+        var naiveFirings = 0L;
+        foreach (var tick in ticks.Take(naiveTicks))
+        {
+            naiveFirings += naive.Evaluate(tick).Count;
+        }
+        var naiveRate = naiveTicks / Stopwatch.GetElapsedTime(naiveStarted).TotalSeconds;
+
+        Console.WriteLine($"indexed engine: {indexedRate:N0} ticks/s on one core ({firings:N0} firings); latency per tick {Percentiles.Describe(latencies, "µs")}");
+        Console.WriteLine($"naive scan of the same rules: {naiveRate:N1} ticks/s ({naiveFirings:N0} firings in its {naiveTicks} ticks)");
+        Console.WriteLine($"ratio: {indexedRate / naiveRate:N0}x");
+
+        if (databaseRules > 0)
+        {
+            await MeasureBuildFromDatabaseAsync(databaseRules, random, symbols, prices);
+        }
+        return 0;
+    }
+
+    private static async Task MeasureBuildFromDatabaseAsync(int count, Random random, string[] symbols, Dictionary<string, decimal> prices)
+    {
+        var folder = Directory.CreateTempSubdirectory("stockalerts-bench-db-").FullName;
+        var options = new DbContextOptionsBuilder<AlertsSqliteDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "bench.db")}").Options;
+        await using (var database = new AlertsSqliteDbContext(options))
+        {
+            await database.Database.MigrateAsync();
+            database.ChangeTracker.AutoDetectChangesEnabled = false;
+            var now = DateTime.UtcNow;
+            for (var written = 0; written < count; written += 20_000)
+            {
+                await using var transaction = await database.Database.BeginTransactionAsync();
+                database.Rules.AddRange(Enumerable.Range(written, Math.Min(20_000, count - written)).Select(index => ToRecord(MakeRule(random, symbols[index % symbols.Length], prices), now)));
+                await database.SaveChangesAsync();
+                await transaction.CommitAsync();
+                database.ChangeTracker.Clear();
+                if ((written + 20_000) % 200_000 == 0)
+                {
+                    Console.WriteLine($"  seeded {written + 20_000:N0} of {count:N0} rules in SQLite");
+                }
+            }
+        }
+
+        await using var reading = new AlertsSqliteDbContext(options);
+        var engine = new AlertEngine();
+        var services = new ServiceCollection().BuildServiceProvider();
+        var sync = new RuleSync(services.GetRequiredService<IServiceScopeFactory>(), engine, new RuleChangeBus(services), TimeProvider.System, NullLogger<RuleSync>.Instance);
+        var started = Stopwatch.GetTimestamp();
+        await sync.BuildIndexAsync(reading, CancellationToken.None);
+        Console.WriteLine($"index build from the database (SQLite, {engine.Count:N0} rules): {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static AlertRuleRecord ToRecord(AlertRule rule, DateTime now) => new()
+    {
+        Id = rule.Id,
+        UserId = rule.UserId,
+        Symbol = rule.Symbol,
+        ConditionType = rule.Condition.Type.ToString(),
+        Level = rule.Condition.Level,
+        Lower = rule.Condition.Lower,
+        Upper = rule.Condition.Upper,
+        Amount = rule.Condition.Amount,
+        Percent = rule.Condition.Percent,
+        WindowMinutes = rule.Condition.WindowMinutes,
+        Reference = rule.Condition.Reference?.ToString(),
+        ReferencePrice = rule.Condition.ReferencePrice,
+        FrequencyType = rule.Frequency.Type.ToString(),
+        CooldownSeconds = rule.Frequency.CooldownSeconds,
+        Channels = "push,live",
+        State = "active",
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    private static List<PriceTick> MakeTicks(Random random, string[] symbols, Dictionary<string, decimal> prices, int count)
+    {
+        var current = new Dictionary<string, decimal>(prices);
+        var time = DateTime.UtcNow;
+        var ticks = new List<PriceTick>(count);
+        for (var index = 0; index < count; index++)
+        {
+            var symbol = symbols[random.Next(symbols.Length)];
+            var previous = current[symbol];
+            var next = Math.Max(0.01m, Math.Round(previous * (1 + (decimal)((random.NextDouble() - 0.5) * 0.004)), 2));
+            current[symbol] = next;
+            time = time.AddMilliseconds(10);
+            ticks.Add(new PriceTick(symbol, next, previous, time) { PreviousClose = prices[symbol], DayOpen = prices[symbol] });
+        }
+        return ticks;
+    }
+
+    private static AlertRule MakeRule(Random random, string symbol, Dictionary<string, decimal> prices)
+    {
+        var price = prices[symbol];
+        decimal Away(double minimum, double maximum, int sign) => Math.Round(price * (1 + sign * (decimal)(minimum + random.NextDouble() * (maximum - minimum))), 2);
+        var roll = random.Next(100);
+        var sign = random.Next(2) == 0 ? 1 : -1;
+        var condition = roll switch
+        {
+            < 30 => new AlertCondition(sign > 0 ? ConditionType.CrossesAbove : ConditionType.CrossesBelow) { Level = Away(0.002, 0.1, sign) },
+            < 45 => new AlertCondition(sign > 0 ? ConditionType.Above : ConditionType.Below) { Level = Away(0.002, 0.1, sign) },
+            < 55 => new AlertCondition(ConditionType.Crosses) { Level = Away(0.002, 0.1, sign) },
+            < 65 => new AlertCondition((ConditionType)((int)ConditionType.EntersChannel + random.Next(4))) { Lower = Away(0.01, 0.05, -1), Upper = Away(0.01, 0.05, 1) },
+            < 75 => new AlertCondition(sign > 0 ? ConditionType.MovesUp : ConditionType.MovesDown) { Percent = 1 + random.Next(5), WindowMinutes = 5 + random.Next(56) },
+            < 85 => new AlertCondition(ConditionType.PercentChange) { Percent = sign * (2 + random.Next(9)), Reference = ReferenceKind.PreviousClose, ReferencePrice = price },
+            < 95 => new AlertCondition(sign > 0 ? ConditionType.TrailingRise : ConditionType.TrailingDrawdown) { Percent = 2 + random.Next(9) },
+            _ => new AlertCondition(ConditionType.Step) { Percent = 5 },
+        };
+        var frequency = random.Next(100) switch
+        {
+            < 70 => AlertFrequency.Once,
+            < 95 => AlertFrequency.EveryTime(300),
+            _ => AlertFrequency.OncePerDay,
+        };
+        return new AlertRule(Guid.NewGuid(), $"user-{random.Next(200_000)}", symbol, condition) { Frequency = frequency };
+    }
+}
