@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Prices.Contracts;
+using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Alerts.ManageRules;
 
@@ -110,20 +111,5 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
 
     private static bool BeATime(string? text) => TimeOnly.TryParseExact(text, "HH:mm", out _);
 
-    private static bool BeATimeZone(string? zone)
-    {
-        if (zone is null)
-        {
-            return true;
-        }
-        try
-        {
-            TimeZoneInfo.FindSystemTimeZoneById(zone);
-            return true;
-        }
-        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return false;
-        }
-    }
+    private static bool BeATimeZone(string? zone) => zone is null || TimeZones.TryFind(zone, out _);
 }

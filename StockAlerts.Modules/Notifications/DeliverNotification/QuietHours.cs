@@ -1,4 +1,5 @@
 using StockAlerts.Modules.Notifications.Data;
+using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Notifications.DeliverNotification;
 
@@ -11,15 +12,7 @@ internal static class QuietHours
         {
             return false;
         }
-        TimeZoneInfo zone;
-        try
-        {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(preferences.TimeZone);
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            zone = TimeZoneInfo.Utc;
-        }
+        TimeZones.TryFind(preferences.TimeZone, out var zone);
         var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utc, zone));
         return from < to ? local >= from && local < to : local >= from || local < to;
     }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Notifications.Data;
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Users;
 
 namespace StockAlerts.Modules.Notifications.Preferences;
@@ -23,18 +24,7 @@ internal sealed class PreferencesViewValidator : AbstractValidator<PreferencesVi
         RuleFor(preferences => preferences.QuietTo).Must(BeATime).WithMessage("quietTo is HH:mm.");
         RuleFor(preferences => preferences).Must(preferences => (preferences.QuietFrom is null) == (preferences.QuietTo is null))
             .OverridePropertyName("quietTo").WithMessage("Give both quietFrom and quietTo, or neither.");
-        RuleFor(preferences => preferences.TimeZone).NotEmpty().Must(zone =>
-        {
-            try
-            {
-                TimeZoneInfo.FindSystemTimeZoneById(zone);
-                return true;
-            }
-            catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
-            {
-                return false;
-            }
-        }).WithMessage("timeZone must be an IANA time zone such as Europe/Berlin.");
+        RuleFor(preferences => preferences.TimeZone).NotEmpty().Must(zone => TimeZones.TryFind(zone, out _)).WithMessage("timeZone must be an IANA time zone such as Europe/Berlin.");
     }
 
     private static bool BeATime(string? text) => text is null || TimeOnly.TryParseExact(text, "HH:mm", out _);
