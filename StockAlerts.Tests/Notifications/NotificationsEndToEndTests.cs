@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StockAlerts.Modules.Notifications.DeliverNotification;
 using StockAlerts.Modules.Notifications.Live;
@@ -228,6 +229,143 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
 
     private static Dictionary<string, string> Data(FcmRequest request) =>
         request.Message["data"]!.AsObject().ToDictionary(pair => pair.Key, pair => pair.Value!.GetValue<string>());
+
+    [Test]
+    public async Task UnavailableWithRetryAfter_IsRetriedAfterIt_AndDeliveredOnce()
+    {
+        var user = await app.SignInAsync();
+        var token = $"busy-{Guid.NewGuid():N}";
+        await user.PostAsJsonAsync("/api/devices", new { token, platform = "android" });
+        var refusals = 0;
+        google.Fcm = request => request.Token == token && Interlocked.Increment(ref refusals) == 1 ? FcmAnswers.Unavailable(retryAfter: "2") : FcmAnswers.Success(request);
+        await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 225 }, channels = new[] { "push" } });
+
+        await PricesAsync(220m, 230m);
+        var firstTry = DateTime.UtcNow;
+        await WaitForAsync(async () => await DeliveryStatusAsync(user) == "sent");
+        var retriedAfter = DateTime.UtcNow - firstTry;
+        google.Fcm = FcmAnswers.Success;
+        var delivery = (await LatestNotificationAsync(user)).GetProperty("deliveries")[0];
+
+        Assert.That(delivery.GetProperty("status").GetString(), Is.EqualTo("sent"));
+        Assert.That(delivery.GetProperty("attempts").GetInt32(), Is.EqualTo(2));
+        Assert.That(google.MessagesTo(token), Is.EqualTo(2), "one refused, one delivered");
+        Assert.That(retriedAfter, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1.5)), "not before Retry-After");
+    }
+
+    [Test]
+    public async Task RefusedCredentials_FailTheDelivery_AndShowInReadiness()
+    {
+        var user = await app.SignInAsync();
+        var token = $"denied-{Guid.NewGuid():N}";
+        await user.PostAsJsonAsync("/api/devices", new { token, platform = "ios" });
+        google.Fcm = request => request.Token == token ? FcmAnswers.SenderIdMismatch() : FcmAnswers.Success(request);
+        await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 245 }, channels = new[] { "push" } });
+
+        await PricesAsync(240m, 250m);
+        await WaitForAsync(async () => await DeliveryStatusAsync(user) == "failed");
+        var health = await app.CreateClient().GetFromJsonAsync<JsonElement>("/health/ready");
+        google.Fcm = FcmAnswers.Success;
+
+        Assert.That(await DeliveryStatusAsync(user), Is.EqualTo("failed"));
+        Assert.That(health.GetProperty("checks").GetProperty("push").GetProperty("status").GetString(), Is.EqualTo("Degraded"));
+        Assert.That(google.MessagesTo(token), Is.EqualTo(1), "a configuration error is not retried");
+        Assert.That(await user.GetFromJsonAsync<JsonElement[]>("/api/devices"), Has.Length.EqualTo(1), "the device is kept");
+    }
+
+    [Test]
+    public async Task ABurstOfFirings_BecomesOneDigestPush_WhileEachNotificationIsListed()
+    {
+        var user = await app.SignInAsync();
+        var token = $"burst-{Guid.NewGuid():N}";
+        await user.PostAsJsonAsync("/api/devices", new { token, platform = "android" });
+        foreach (var level in new[] { 262, 264, 266 })
+        {
+            await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level }, channels = new[] { "push" } });
+        }
+
+        await PricesAsync(260m, 270m);
+        await WaitForAsync(() => google.MessagesTo(token) >= 1);
+        await Task.Delay(1500);
+        var list = await user.GetFromJsonAsync<JsonElement>("/api/notifications");
+        var pushed = google.Messages.Where(message => message.Token == token).ToList();
+
+        Assert.That(list.GetProperty("items").GetArrayLength(), Is.EqualTo(3));
+        Assert.That(pushed, Has.Count.EqualTo(1));
+        Assert.That(Data(pushed[0])["kind"], Is.EqualTo("digest"));
+        Assert.That(Data(pushed[0])["notificationIds"].Split(','), Has.Length.EqualTo(3));
+        Assert.That(pushed[0].Message["notification"]!["title"]!.GetValue<string>(), Does.StartWith("3 alerts: AAPL"));
+    }
+
+    [Test]
+    public async Task DuringQuietHours_ThePushIsSilent()
+    {
+        var user = await app.SignInAsync();
+        var token = $"quiet-{Guid.NewGuid():N}";
+        await user.PostAsJsonAsync("/api/devices", new { token, platform = "android" });
+        var now = TimeOnly.FromDateTime(DateTime.UtcNow);
+        var quiet = await user.PutAsJsonAsync("/api/notifications/preferences", new
+        {
+            defaultChannels = new[] { "push" },
+            quietFrom = now.AddHours(-1).ToString("HH:mm"),
+            quietTo = now.AddHours(1).ToString("HH:mm"),
+            timeZone = "UTC",
+            digest = true,
+        });
+        await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 285 }, channels = new[] { "push" } });
+
+        await PricesAsync(280m, 290m);
+        await WaitForAsync(() => google.MessagesTo(token) >= 1);
+        var pushed = google.Messages.Single(message => message.Token == token);
+
+        Assert.That(quiet.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(pushed.Message.ContainsKey("notification"), Is.False);
+    }
+
+    [Test]
+    public async Task ADeliveryLeftClaimedByARunThatDied_IsTakenOverAndDeliveredOnce()
+    {
+        var user = await app.SignInAsync();
+        var token = $"crash-{Guid.NewGuid():N}";
+        await user.PostAsJsonAsync("/api/devices", new { token, platform = "android" });
+        await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 305 }, channels = new[] { "push" } });
+        await PricesAsync(300m, 310m);
+        var id = Guid.Parse((await LatestNotificationAsync(user)).GetProperty("id").GetString()!);
+
+        // A run that claimed the row and then died (the claim is backdated past the lease), as after a crash.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var database = scope.ServiceProvider.GetRequiredService<StockAlerts.Modules.Notifications.Data.NotificationsDbContext>();
+            var stale = DateTime.UtcNow.AddMinutes(-10);
+            Guid? deadRun = Guid.NewGuid();
+            await database.Deliveries.Where(delivery => delivery.NotificationId == id && delivery.Status == "pending")
+                .ExecuteUpdateAsync(delivery => delivery.SetProperty(column => column.Status, "sending").SetProperty(column => column.ClaimedAt, stale).SetProperty(column => column.ClaimToken, deadRun));
+        }
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DeliverNotificationJob>().RunAsync(id, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<DeliverNotificationJob>().RunAsync(id, CancellationToken.None);
+        }
+
+        Assert.That(await DeliveryStatusAsync(user), Is.EqualTo("sent"));
+        Assert.That(google.MessagesTo(token), Is.EqualTo(1));
+    }
+
+    private static async Task<JsonElement> LatestNotificationAsync(HttpClient user)
+    {
+        var id = (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items")[0].GetProperty("id").GetString();
+        return await user.GetFromJsonAsync<JsonElement>($"/api/notifications/{id}");
+    }
+
+    private static async Task<string?> DeliveryStatusAsync(HttpClient user)
+    {
+        var list = await user.GetFromJsonAsync<JsonElement>("/api/notifications");
+        if (list.GetProperty("items").GetArrayLength() == 0)
+        {
+            return null;
+        }
+        return (await LatestNotificationAsync(user)).GetProperty("deliveries")[0].GetProperty("status").GetString();
+    }
 
     private async Task PricesAsync(params decimal[] prices)
     {
