@@ -387,7 +387,8 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
 
     private static async Task WaitForAsync(Func<Task<bool>> done)
     {
-        for (var attempt = 0; attempt < 100 && !await done(); attempt++)
+        // Generous: delayed Hangfire jobs are picked up by a poller, and the whole suite shares two cores.
+        for (var attempt = 0; attempt < 300 && !await done(); attempt++)
         {
             await Task.Delay(100);
         }
