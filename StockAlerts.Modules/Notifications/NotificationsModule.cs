@@ -32,6 +32,9 @@ public static class NotificationsModule
         services.AddSingleton<PushHealth>();
         services.AddScoped<DeliverNotificationJob>();
         services.AddScoped<PruneDevicesJob>();
+        services.AddScoped<DeliverDueJob>();
+        services.AddSingleton(new RecurringJob(DeliverDueJob.JobId, TimeSpan.FromSeconds(30),
+            (scope, cancellationToken) => scope.GetRequiredService<DeliverDueJob>().RunAsync(cancellationToken)));
         services.AddSingleton(new RecurringJob(PruneDevicesJob.JobId, TimeSpan.FromHours(12),
             (scope, cancellationToken) => scope.GetRequiredService<PruneDevicesJob>().RunAsync(cancellationToken)));
         services.AddSingleton(new StartupTask("checking push configuration",

@@ -29,7 +29,7 @@ internal sealed partial class DeliverNotificationJob(
     TimeProvider time,
     ILogger<DeliverNotificationJob> logger)
 {
-    private static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
 
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(Guid notificationId, CancellationToken cancellationToken)
@@ -180,7 +180,8 @@ internal sealed partial class DeliverNotificationJob(
             delivery.Status = DeliveryStatus.Pending;
             delivery.NextAttemptAt = next;
             var notificationId = delivery.NotificationId;
-            jobs.Schedule<DeliverNotificationJob>(job => job.RunAsync(notificationId, CancellationToken.None), next - now);
+            // Hangfire keeps schedules in whole seconds and may start a job up to a second early: leave that second.
+            jobs.Schedule<DeliverNotificationJob>(job => job.RunAsync(notificationId, CancellationToken.None), next - now + TimeSpan.FromSeconds(1));
         }
     }
 

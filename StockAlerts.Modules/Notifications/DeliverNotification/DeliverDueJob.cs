@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using StockAlerts.Modules.Notifications.Data;
+
+namespace StockAlerts.Modules.Notifications.DeliverNotification;
+
+/// <summary>
+/// The safety net behind the scheduled delivery jobs: picks up rows whose job never ran (the process stopped between
+/// storing the notification and scheduling it) or whose run died holding the claim.
+/// </summary>
+internal sealed class DeliverDueJob(NotificationsDbContext database, DeliverNotificationJob deliver, TimeProvider time)
+{
+    public const string JobId = "notifications:deliver-due";
+
+    private static readonly TimeSpan Overdue = TimeSpan.FromSeconds(30);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var overdue = now - Overdue;
+        var abandoned = now - DeliverNotificationJob.ClaimLease;
+        var notificationIds = await database.Deliveries
+            .Where(delivery => (delivery.Status == DeliveryStatus.Pending && (delivery.NextAttemptAt ?? delivery.CreatedAt) < overdue)
+                || (delivery.Status == DeliveryStatus.Sending && delivery.ClaimedAt < abandoned))
+            .Select(delivery => delivery.NotificationId)
+            .Distinct()
+            .Take(100)
+            .ToListAsync(cancellationToken);
+        foreach (var notificationId in notificationIds)
+        {
+            await deliver.RunAsync(notificationId, cancellationToken);
+        }
+    }
+}
