@@ -40,6 +40,8 @@ public static class PricesModule
         services.AddSingleton<PriceStreamer>();
         services.AddHostedService(provider => provider.GetRequiredService<PriceStreamer>());
         services.AddHostedService<BarFlusher>();
+        services.AddSingleton<PriceBatchRelay>();
+        services.AddHostedService(provider => provider.GetRequiredService<PriceBatchRelay>());
         services.AddSingleton<SimulatedProvider>();
         if (enabled.IsEnabled(EnabledProviders.Simulated))
         {

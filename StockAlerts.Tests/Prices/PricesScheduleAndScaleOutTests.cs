@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.Engine;
 using StockAlerts.Modules.Prices.Quotes;
 using StockAlerts.Modules.Prices.Streaming;
 using StockAlerts.Modules.Shared.Jobs;
@@ -63,5 +66,43 @@ public sealed class PricesScheduleAndScaleOutTests
         Assert.That(hostB.Services.GetRequiredService<JobRunner>().Find("prices:poll:simulated"), Is.Null, "host B must not poll itself");
         Assert.That(received.Select(quote => quote.Symbol), Has.Some.EqualTo("AMZN"));
         Assert.That(onB.GetProperty("source").GetString(), Is.EqualTo("simulated"));
+    }
+
+    [Test]
+    public async Task TwoHostsOnOneRedis_APricePolledByHostA_IsEvaluatedByTheRulesOfHostB()
+    {
+        await using var hostA = await TestApp.StartAsync(StorageKind.MariaDb);
+        await using var hostB = await TestApp.StartAsync(StorageKind.MariaDb, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Database"] = hostA.Settings["ConnectionStrings:Database"],
+            ["ConnectionStrings:Redis"] = hostA.Settings["ConnectionStrings:Redis"],
+            ["Prices:Providers:simulated:Enabled"] = "false",
+        });
+        // A rule only host B's index knows yet (as right after an edit on B, before A reloads it).
+        var rule = new AlertRuleRecord
+        {
+            Id = Guid.CreateVersion7(), UserId = "scale-out-user", Symbol = "TSLA", ConditionType = "Above", Level = 1m,
+            FrequencyType = "Once", Channels = "live", State = "active", Version = 1, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+        };
+        await using (var scope = hostB.Services.CreateAsyncScope())
+        {
+            var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+            database.Rules.Add(rule);
+            await database.SaveChangesAsync();
+        }
+        hostB.Services.GetRequiredService<AlertEngine>().Upsert(rule, DateTime.UtcNow);
+        var knownToHostA = hostA.Services.GetRequiredService<AlertEngine>().RuntimeOf(rule.Id) is not null;
+
+        var firings = 0;
+        for (var attempt = 0; attempt < 20 && firings == 0; attempt++)
+        {
+            await hostA.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:simulated", CancellationToken.None);
+            await Task.Delay(500);
+            await using var scope = hostB.Services.CreateAsyncScope();
+            firings = await scope.ServiceProvider.GetRequiredService<AlertsDbContext>().Firings.CountAsync(firing => firing.RuleId == rule.Id);
+        }
+
+        Assert.That(knownToHostA, Is.False, "only host B indexed the rule, so only B can fire it");
+        Assert.That(firings, Is.EqualTo(1), "host B evaluated the price host A polled, and fired once");
     }
 }

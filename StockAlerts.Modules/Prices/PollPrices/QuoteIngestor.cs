@@ -19,6 +19,7 @@ internal sealed class QuoteIngestor(
     IMediator mediator,
     IOptionsMonitor<PricesOptions> options,
     Staleness staleness,
+    PriceBatchRelay relay,
     TimeProvider time)
 {
     public async Task<IReadOnlyList<PriceChange>> IngestAsync(string source, IReadOnlyList<ProviderQuote> quotes, CancellationToken cancellationToken)
@@ -53,6 +54,7 @@ internal sealed class QuoteIngestor(
         if (changes.Count > 0)
         {
             await mediator.Publish(new PricesUpdated(changes), cancellationToken);
+            await relay.PublishAsync(changes);
         }
         streamer.Enqueue(changed.Select(quote => QuoteView.From(quote, stale: false)));
         return changes;
