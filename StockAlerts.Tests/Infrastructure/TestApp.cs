@@ -44,6 +44,10 @@ internal sealed class TestApp : WebApplicationFactory<Program>
         }
         // Tests drive the price jobs themselves unless they ask for the schedule; the feed still ticks when they do.
         settings["Jobs:Schedule"] = "false";
+        // Every test client shares one address; the limits get a test of their own.
+        settings["RateLimits:AuthPerMinute"] = "100000";
+        settings["RateLimits:PerAddressPerMinute"] = "100000";
+        settings["RateLimits:PerUserPerMinute"] = "100000";
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

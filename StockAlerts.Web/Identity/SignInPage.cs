@@ -31,6 +31,7 @@ internal static class SignInPage
                 return Results.Content(Render(context, antiforgery, target, "Wrong email or password."), "text/html");
             })
             .AllowAnonymous()
+            .RequireRateLimiting(Infrastructure.RateLimitingSetup.AuthPolicy)
             .ExcludeFromDescription();
 
         endpoints.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>

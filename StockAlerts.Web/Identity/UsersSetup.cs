@@ -55,6 +55,7 @@ internal static class UsersSetup
     {
         endpoints.MapGroup("/api/auth")
             .WithTags("Auth")
+            .RequireRateLimiting(Infrastructure.RateLimitingSetup.AuthPolicy)
             .AddEndpointFilter<ValidationFilter>()
             .MapIdentityApi<IdentityUser>();
         endpoints.MapSignInPage();

@@ -27,6 +27,7 @@ internal static class HostSetup
         services.AddRealtimeAndKeys(builder.Configuration);
         services.AddJobs();
         services.AddAntiforgery();
+        services.AddRateLimits(builder.Configuration);
         return builder;
     }
 
@@ -35,6 +36,7 @@ internal static class HostSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseJobsDashboard();
