@@ -6,11 +6,11 @@ public sealed class NotificationsOptions
 {
     public const string Section = "Notifications";
 
-    /// <summary>How long the push waits for the open app to acknowledge a live notification (then it goes out silent).</summary>
+    /// <summary>
+    /// How long the push waits for the open app to acknowledge a live notification (then it goes out silent). Firings
+    /// of one user that are due together within it share one digest push ("5 alerts: AAPL, MSFT, ...").
+    /// </summary>
     public int LiveAckGraceSeconds { get; set; } = 3;
-
-    /// <summary>Firings of one user within this many seconds become one push ("5 alerts: AAPL, MSFT, ...").</summary>
-    public int DigestSeconds { get; set; } = 5;
 
     /// <summary>Transient failures (429, 5xx, timeouts) are retried with backoff until this deadline after the firing.</summary>
     public int DeliveryDeadlineSeconds { get; set; } = 3600;
@@ -26,7 +26,6 @@ public sealed class NotificationsOptionsValidator : AbstractValidator<Notificati
     public NotificationsOptionsValidator()
     {
         RuleFor(options => options.LiveAckGraceSeconds).InclusiveBetween(0, 60);
-        RuleFor(options => options.DigestSeconds).InclusiveBetween(0, 300);
         RuleFor(options => options.DeliveryDeadlineSeconds).InclusiveBetween(10, 7 * 86_400);
         RuleFor(options => options.MaxAttempts).InclusiveBetween(1, 50);
         RuleFor(options => options.DeviceRetentionDays).InclusiveBetween(1, 3650);

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Prices.GetPrices;
@@ -39,7 +38,8 @@ public static class PricesModule
         services.AddSingleton<BarRecorder>();
         services.AddSingleton<PriceStreamer>();
         services.AddHostedService(provider => provider.GetRequiredService<PriceStreamer>());
-        services.AddHostedService<BarFlusher>();
+        services.AddSingleton(new ShutdownTask("writing the history bars still in memory",
+            (provider, cancellationToken) => provider.GetRequiredService<BarRecorder>().FlushAsync(cancellationToken)));
         services.AddSingleton<PriceBatchRelay>();
         services.AddHostedService(provider => provider.GetRequiredService<PriceBatchRelay>());
         services.AddSingleton<SimulatedProvider>();
@@ -86,13 +86,5 @@ public static class PricesModule
 
         endpoints.MapHub<PricesHub>("/hubs/prices").RequireAuthorization();
         return endpoints;
-    }
-
-    /// <summary>Writes the bars still in memory when the service stops, so a restart loses no history.</summary>
-    private sealed class BarFlusher(BarRecorder bars) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => bars.FlushAsync(cancellationToken);
     }
 }

@@ -39,7 +39,7 @@ internal static class CommandLine
                 case ["jobs", "run", var jobId] when jobs.Find(jobId) is not null:
                     await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(stopping);
                     await jobs.RunAsync(jobId, stopping);
-                    await app.DisposeAsync();
+                    await app.Services.GetRequiredService<ShutdownTasks>().StopAsync(stopping);
                     Console.WriteLine($"{jobId} ran once.");
                     return 0;
                 case ["jobs", "run", var jobId]:

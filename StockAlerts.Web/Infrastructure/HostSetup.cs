@@ -28,6 +28,8 @@ internal static class HostSetup
         services.AddJobs();
         services.AddAntiforgery();
         services.AddRateLimits(builder.Configuration);
+        services.AddSingleton<ShutdownTasks>();
+        services.AddHostedService(provider => provider.GetRequiredService<ShutdownTasks>());
         return builder;
     }
 

@@ -18,8 +18,11 @@ public sealed record AlertTriggered(
     string Title,
     string Message,
     IReadOnlyList<string> Channels,
-    AlertWebhook? Webhook,
+    string? WebhookUrl,
     DateTime FiredAt) : INotification;
 
-/// <summary>Where the rule's webhook goes, and the secret that signs it.</summary>
-public sealed record AlertWebhook(string Url, string Secret);
+/// <summary>Where the rule's webhook goes, and the secret that signs it (never in an event, never in a log).</summary>
+public sealed record AlertWebhook(string Url, string Secret)
+{
+    public override string ToString() => $"webhook to {Url}";
+}

@@ -16,10 +16,6 @@ internal sealed partial class EvaluateOnPricesUpdated(AlertEngine engine, Firing
         await engine.Ready.WaitAsync(cancellationToken);
         var stateChanges = new List<RuleStateChange>();
         var firings = engine.Evaluate(notification.Changes, stateChanges);
-        if (stateChanges.Count > 0)
-        {
-            await recorder.RecordStateChangesAsync(stateChanges, cancellationToken);
-        }
         foreach (var firing in firings)
         {
             try
@@ -33,11 +29,26 @@ internal sealed partial class EvaluateOnPricesUpdated(AlertEngine engine, Firing
                 await sync.ReloadAsync(firing.RuleId);
             }
         }
+        if (stateChanges.Count > 0)
+        {
+            try
+            {
+                await recorder.RecordStateChangesAsync(stateChanges, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Only the visible state lags; the index holds the truth and the next change writes it.
+                LogStateNotSaved(exception, stateChanges.Count);
+            }
+        }
     }
 
     public ValueTask<IReadOnlyCollection<string>> Handle(GetSymbolsInUse query, CancellationToken cancellationToken) =>
         ValueTask.FromResult(engine.SymbolsInUse());
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: the firing of rule {RuleId} could not be saved; the rule was reloaded as stored")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: the firing of rule {RuleId} failed before it was announced; the rule was reloaded as stored")]
     private partial void LogFiringNotSaved(Exception exception, Guid ruleId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: {Count} rule state change(s) could not be saved")]
+    private partial void LogStateNotSaved(Exception exception, int count);
 }

@@ -30,7 +30,7 @@ internal sealed partial class FiringRecorder(
         }
         if (stored.FireCount != candidate.Sequence - 1)
         {
-            await ReloadAsync(stored, cancellationToken);
+            Reload(stored);
             return false;
         }
 
@@ -92,28 +92,35 @@ internal sealed partial class FiringRecorder(
         {
             LogRunaway(candidate.RuleId, candidate.Symbol);
         }
-        await changes.PublishAsync(candidate.RuleId);
         await mediator.Publish(new AlertTriggered(
             candidate.RuleId, firing.Id, candidate.Sequence, candidate.UserId, candidate.Symbol, candidate.Price, candidate.ComparedValue,
             RuleMapping.JsonName(stored.ConditionType), Title(stored, candidate), firing.Message,
             stored.Channels.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            stored.WebhookUrl is { } url && stored.WebhookSecret is { } secret ? new AlertWebhook(url, secret) : null,
+            stored.WebhookUrl,
             candidate.Time), cancellationToken);
+        try
+        {
+            await changes.PublishAsync(candidate.RuleId);
+        }
+        catch (StackExchange.Redis.RedisException exception)
+        {
+            // Other instances learn of the firing from their next reconcile instead.
+            LogAnnounceFailed(exception, candidate.RuleId);
+        }
         return true;
     }
 
     /// <summary>Visible states (pending, noData, expired, ...) that changed without a firing.</summary>
     public async Task RecordStateChangesAsync(IReadOnlyList<RuleStateChange> stateChanges, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        // UpdatedAt stays: it tells the reconcile to reload a rule, and these changes came from this index itself.
         foreach (var change in stateChanges.GroupBy(change => change.RuleId).Select(group => group.Last()))
         {
             var state = RuleMapping.StateName(change.State);
             await database.Rules.Where(rule => rule.Id == change.RuleId)
                 .ExecuteUpdateAsync(rule => rule
                     .SetProperty(column => column.State, state)
-                    .SetProperty(column => column.StateReason, change.Reason)
-                    .SetProperty(column => column.UpdatedAt, now), cancellationToken);
+                    .SetProperty(column => column.StateReason, change.Reason), cancellationToken);
         }
     }
 
@@ -130,14 +137,13 @@ internal sealed partial class FiringRecorder(
             engine.Remove(ruleId);
             return;
         }
-        await ReloadAsync(stored, cancellationToken);
+        Reload(stored);
     }
 
-    private Task ReloadAsync(AlertRuleRecord stored, CancellationToken cancellationToken)
+    private void Reload(AlertRuleRecord stored)
     {
         LogLostRace(stored.Id, stored.FireCount);
         engine.Upsert(stored, time.GetUtcNow().UtcDateTime);
-        return Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: rule {RuleId} fired (#{Sequence}) on {Symbol} at {Price}: {Description}")]
@@ -145,6 +151,9 @@ internal sealed partial class FiringRecorder(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: rule {RuleId} on {Symbol} fired more than 15 times in 3 minutes and was paused (runaway stop)")]
     private partial void LogRunaway(Guid ruleId, string symbol);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: could not tell other instances that rule {RuleId} fired")]
+    private partial void LogAnnounceFailed(Exception exception, Guid ruleId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Alerts: rule {RuleId} was already fired elsewhere (stored fire count {FireCount}); reloaded")]
     private partial void LogLostRace(Guid ruleId, int fireCount);

@@ -37,7 +37,7 @@ internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await bus.SubscribeAsync(ReloadAsync);
+        await SubscribeAsync(stoppingToken);
         using var timer = new PeriodicTimer(ReconcileEvery, time);
         try
         {
@@ -53,9 +53,26 @@ internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine 
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping.
+        }
+    }
+
+    /// <summary>Redis may still be starting: keep trying rather than stop the host (the reconcile covers the gap).</summary>
+    private async Task SubscribeAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await bus.SubscribeAsync(ReloadAsync);
+                return;
+            }
+            catch (StackExchange.Redis.RedisException exception)
+            {
+                LogSubscribeFailed(exception);
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
     }
 
@@ -110,6 +127,9 @@ internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reconciling the rule index failed; trying again in a minute")]
     private partial void LogReconcileFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: subscribing to rule changes failed; retrying in 5 s")]
+    private partial void LogSubscribeFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reloading rule {RuleId} failed")]
     private partial void LogReloadFailed(Exception exception, Guid ruleId);

@@ -24,7 +24,7 @@ internal sealed class ListAlertRulesRequestValidator : AbstractValidator<ListAle
         RuleFor(request => request.Symbol).MaximumLength(20);
         RuleFor(request => request.State).Must(state => state is null || Enum.TryParse<RuleState>(state, true, out _))
             .WithMessage("state must be one of active, pending, triggered, paused, expired, noData.");
-        RuleFor(request => request.Page).GreaterThanOrEqualTo(1);
+        RuleFor(request => request.Page).InclusiveBetween(1, 100_000);
         RuleFor(request => request.PageSize).InclusiveBetween(1, ListAlertRulesRequest.MaxPageSize);
     }
 }

@@ -18,7 +18,7 @@ internal sealed class ListFiringsRequestValidator : AbstractValidator<ListFiring
 {
     public ListFiringsRequestValidator()
     {
-        RuleFor(request => request.Page).GreaterThanOrEqualTo(1);
+        RuleFor(request => request.Page).InclusiveBetween(1, 100_000);
         RuleFor(request => request.PageSize).InclusiveBetween(1, 100);
     }
 }

@@ -13,6 +13,9 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
 {
     public static readonly string[] ChannelNames = ["push", "live", "webhook"];
 
+    /// <summary>Far above any quote, far below what the decimal(28,10) columns hold.</summary>
+    public const decimal MaxPrice = 1_000_000_000_000m;
+
     private static readonly ConditionType[] LevelConditions = [ConditionType.Above, ConditionType.Below, ConditionType.CrossesAbove, ConditionType.CrossesBelow, ConditionType.Crosses];
     private static readonly ConditionType[] ChannelConditions = [ConditionType.EntersChannel, ConditionType.ExitsChannel, ConditionType.InsideChannel, ConditionType.OutsideChannel];
     private static readonly ConditionType[] MoveConditions = [ConditionType.MovesUp, ConditionType.MovesDown, ConditionType.TrailingDrawdown, ConditionType.TrailingRise, ConditionType.Step];
@@ -23,7 +26,7 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
         var allowHttp = configuration.GetValue<bool>("Webhooks:AllowPrivateTargets");
         RuleFor(request => request.Symbol).NotEmpty().MaximumLength(20)
             .MustAsync(async (symbol, cancellationToken) => await mediator.Send(new GetInstrument(symbol!), cancellationToken) is { Enabled: true })
-            .When(request => !string.IsNullOrWhiteSpace(request.Symbol) && request.Symbol.Length <= 20)
+            .When(request => !string.IsNullOrWhiteSpace(request.Symbol) && request.Symbol.Length <= 20, ApplyConditionTo.CurrentValidator)
             .WithMessage(request => $"Unknown symbol '{request.Symbol}'. GET /api/instruments lists the symbols you can watch.");
         RuleFor(request => request.Name).MaximumLength(100);
         RuleFor(request => request.Condition).NotNull().WithMessage("Give a condition, e.g. {\"type\":\"crossesAbove\",\"level\":200}.");
@@ -32,17 +35,17 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
             RuleFor(request => request.Condition!.Type).NotEmpty().Must(BeAConditionType).OverridePropertyName("condition.type")
                 .WithMessage($"condition.type must be one of {string.Join(", ", Enum.GetNames<ConditionType>().Select(RuleMapping.JsonName))}.");
             When(request => Is(request, LevelConditions), () =>
-                RuleFor(request => request.Condition!.Level).NotNull().GreaterThan(0).OverridePropertyName("condition.level"));
+                RuleFor(request => request.Condition!.Level).NotNull().GreaterThan(0).LessThan(MaxPrice).OverridePropertyName("condition.level"));
             When(request => Is(request, ChannelConditions), () =>
             {
-                RuleFor(request => request.Condition!.Lower).NotNull().GreaterThan(0).OverridePropertyName("condition.lower");
-                RuleFor(request => request.Condition!.Upper).NotNull().GreaterThan(0).OverridePropertyName("condition.upper");
+                RuleFor(request => request.Condition!.Lower).NotNull().GreaterThan(0).LessThan(MaxPrice).OverridePropertyName("condition.lower");
+                RuleFor(request => request.Condition!.Upper).NotNull().GreaterThan(0).LessThan(MaxPrice).OverridePropertyName("condition.upper");
                 RuleFor(request => request.Condition!).Must(condition => condition.Lower is null || condition.Upper is null || condition.Lower < condition.Upper)
                     .OverridePropertyName("condition.lower").WithMessage("condition.lower must be below condition.upper.");
             });
             When(request => Is(request, MoveConditions), () =>
             {
-                RuleFor(request => request.Condition!).Must(condition => condition.Amount is > 0 ^ condition.Percent is > 0)
+                RuleFor(request => request.Condition!).Must(condition => condition.Amount is > 0 and < MaxPrice ^ condition.Percent is > 0 and <= 10_000)
                     .OverridePropertyName("condition.amount").WithMessage("Give exactly one of condition.amount or condition.percent, above 0.");
                 RuleFor(request => request.Condition!.Percent).LessThan(100).When(request => Is(request, [ConditionType.TrailingDrawdown]))
                     .OverridePropertyName("condition.percent").WithMessage("A drawdown of 100% or more can never happen.");
@@ -67,7 +70,7 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
         });
         When(request => request.Rearm is not null, () =>
         {
-            RuleFor(request => request.Rearm!.Margin).GreaterThanOrEqualTo(0).OverridePropertyName("rearm.margin");
+            RuleFor(request => request.Rearm!.Margin).GreaterThanOrEqualTo(0).LessThan(MaxPrice).OverridePropertyName("rearm.margin");
             RuleFor(request => request.Rearm!.AfterSeconds).InclusiveBetween(1, 365 * 86_400).OverridePropertyName("rearm.afterSeconds");
         });
         RuleFor(request => request.ConfirmationSeconds).InclusiveBetween(0, 86_400);
@@ -76,9 +79,9 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
         RuleFor(request => request.TimeZone).Must(BeATimeZone).WithMessage("timeZone must be an IANA time zone such as Europe/Berlin.");
         When(request => request.Schedule is not null, () =>
         {
-            RuleFor(request => request.Schedule!.Days).NotEmpty()
-                .Must(days => days!.All(day => RuleMapping.DayNames.Values.Contains(day, StringComparer.OrdinalIgnoreCase)))
-                .OverridePropertyName("schedule.days").WithMessage("schedule.days lists mon, tue, wed, thu, fri, sat, sun (at least one).");
+            RuleFor(request => request.Schedule!.Days).Cascade(CascadeMode.Stop).NotEmpty()
+                .Must(days => days!.All(day => RuleMapping.DayNames.Values.Contains(day, StringComparer.OrdinalIgnoreCase)) && days!.Distinct(StringComparer.OrdinalIgnoreCase).Count() == days!.Length)
+                .OverridePropertyName("schedule.days").WithMessage("schedule.days lists distinct days among mon, tue, wed, thu, fri, sat, sun (at least one).");
             RuleFor(request => request.Schedule!.From).NotEmpty().Must(BeATime).OverridePropertyName("schedule.from").WithMessage("schedule.from is a time of day, HH:mm.");
             RuleFor(request => request.Schedule!.To).NotEmpty().Must(BeATime).OverridePropertyName("schedule.to").WithMessage("schedule.to is a time of day, HH:mm.");
             RuleFor(request => request.Schedule!.TimeZone).Must(BeATimeZone).OverridePropertyName("schedule.timeZone")

@@ -65,14 +65,10 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
         rule.RearmAfterSeconds = request.Rearm?.AfterSeconds;
         rule.ConfirmationSeconds = request.ConfirmationSeconds ?? 0;
         rule.ExpiresAt = request.ExpiresAt?.ToUniversalTime();
-        rule.TimeZone = request.TimeZone ?? request.Schedule?.TimeZone ?? "UTC";
+        rule.TimeZone = TimeZoneOf(request);
         rule.ScheduleDays = request.Schedule?.Days is { } days ? string.Join(',', days.Select(day => day.ToLowerInvariant())) : null;
         rule.ScheduleFrom = request.Schedule?.From is { } from ? TimeOnly.ParseExact(from, "HH:mm") : null;
         rule.ScheduleTo = request.Schedule?.To is { } to ? TimeOnly.ParseExact(to, "HH:mm") : null;
-        if (request.Schedule?.TimeZone is { } scheduleZone)
-        {
-            rule.TimeZone = scheduleZone;
-        }
         rule.Channels = string.Join(',', request.Channels!);
         rule.WebhookUrl = request.Channels!.Contains("webhook") ? request.Webhook?.Url : null;
         rule.WebhookSecret = request.Channels!.Contains("webhook") ? request.Webhook?.Secret : null;
@@ -85,6 +81,9 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
         rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
         return rule;
     }
+
+    /// <summary>A schedule's own zone wins: it is the one its hours are written in.</summary>
+    public static string TimeZoneOf(AlertRuleRequest request) => request.Schedule?.TimeZone ?? request.TimeZone ?? "UTC";
 
     /// <summary>Saves, indexes, and stores the state the index gave the rule (e.g. noData before its first price).</summary>
     public async Task SaveAndIndexAsync(AlertRuleRecord rule, CancellationToken cancellationToken)

@@ -25,9 +25,10 @@ internal sealed class NotificationActionRequestValidator : AbstractValidator<Not
     {
         RuleFor(request => request.Action).Must(action => Actions.Contains(action)).WithMessage($"action must be one of {string.Join(", ", Actions)}.");
         RuleFor(request => request.Body!.Minutes).InclusiveBetween(1, 60 * 24 * 30).When(request => request.Body is not null).OverridePropertyName("minutes");
-        RuleFor(request => request.Body).Must(body => body is not null && (body.Amount is not null ^ body.Percent is not null) && body.Amount != 0 && body.Percent != 0)
+        RuleFor(request => request.Body).Must(body => body is not null && (body.Amount is not null ^ body.Percent is not null) && body.Amount != 0 && body.Percent != 0
+                && body.Amount is null or (> -1_000_000_000m and < 1_000_000_000m) && body.Percent is null or (> -100m and <= 1000m))
             .When(request => request.Action == "moveLevel")
-            .OverridePropertyName("amount").WithMessage("moveLevel needs exactly one of amount or percent (non-zero; negative moves down).");
+            .OverridePropertyName("amount").WithMessage("moveLevel needs exactly one of amount or percent (non-zero; negative moves down; percent above -100).");
     }
 }
 

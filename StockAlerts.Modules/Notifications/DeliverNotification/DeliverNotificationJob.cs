@@ -48,15 +48,17 @@ internal sealed partial class DeliverNotificationJob(
             .Where(candidate => claimed.Select(delivery => delivery.NotificationId).Contains(candidate.Id))
             .ToDictionaryAsync(candidate => candidate.Id, cancellationToken);
 
+        // Saved after every send: a run that dies later must not leave a delivered row looking undelivered.
         foreach (var device in claimed.Where(delivery => delivery.Channel == "push").GroupBy(delivery => delivery.Target))
         {
             await DeliverPushAsync(device.Key, device.OrderBy(delivery => delivery.CreatedAt).ToList(), notifications, cancellationToken);
+            await database.SaveChangesAsync(cancellationToken);
         }
         foreach (var delivery in claimed.Where(delivery => delivery.Channel == "webhook"))
         {
             await DeliverWebhookAsync(delivery, notifications[delivery.NotificationId], cancellationToken);
+            await database.SaveChangesAsync(cancellationToken);
         }
-        await database.SaveChangesAsync(cancellationToken);
     }
 
     private async Task<List<DeliveryRecord>> ClaimAsync(NotificationRecord notification, CancellationToken cancellationToken)
@@ -64,9 +66,11 @@ internal sealed partial class DeliverNotificationJob(
         var now = time.GetUtcNow().UtcDateTime;
         var token = Guid.NewGuid();
         var expired = now - ClaimLease;
+        // Other notifications' pushes join this one only once their own grace for a live Ack is (nearly) over.
+        var graceOver = now - TimeSpan.FromSeconds(options.CurrentValue.LiveAckGraceSeconds) + TimeSpan.FromSeconds(1);
         await database.Deliveries
             .Where(delivery => delivery.UserId == notification.UserId
-                && (delivery.Channel == "push" || delivery.NotificationId == notification.Id)
+                && (delivery.NotificationId == notification.Id || (delivery.Channel == "push" && delivery.CreatedAt <= graceOver))
                 && ((delivery.Status == DeliveryStatus.Pending && (delivery.NextAttemptAt == null || delivery.NextAttemptAt <= now))
                     || (delivery.Status == DeliveryStatus.Sending && delivery.ClaimedAt < expired)))
             .ExecuteUpdateAsync(delivery => delivery
@@ -91,13 +95,34 @@ internal sealed partial class DeliverNotificationJob(
             return;
         }
 
-        var shown = deliveries.Select(delivery => notifications[delivery.NotificationId]).ToList();
+        if (device.UserId != deliveries[0].UserId)
+        {
+            Finish(deliveries, DeliveryStatus.Failed, "the device now belongs to another account", now);
+            return;
+        }
+
         var preferences = await database.Preferences.AsNoTracking().SingleOrDefaultAsync(candidate => candidate.UserId == device.UserId, cancellationToken);
+        var groups = preferences?.Digest == false ? deliveries.Select(delivery => new List<DeliveryRecord> { delivery }).ToList() : [deliveries];
+        foreach (var group in groups)
+        {
+            if (!await SendPushAsync(device, group, notifications, preferences, cancellationToken))
+            {
+                // The device is gone: the rest of its rows cannot be sent either.
+                Finish(groups.SkipWhile(candidate => candidate != group).Skip(1).SelectMany(candidate => candidate), DeliveryStatus.Failed, "device removed", now);
+                return;
+            }
+        }
+    }
+
+    /// <summary>One push (a single notification or a digest); false when the device turned out to be gone.</summary>
+    private async Task<bool> SendPushAsync(DeviceRecord device, List<DeliveryRecord> deliveries, IReadOnlyDictionary<Guid, NotificationRecord> notifications,
+        PreferencesRecord? preferences, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var shown = deliveries.Select(delivery => notifications[delivery.NotificationId]).ToList();
         // Seen live and acknowledged by the app, or inside the user's quiet hours: data only, no second banner.
         var silent = shown.All(notification => notification.LiveAckedAt is not null) || QuietHours.Contains(preferences, now);
-        var message = shown.Count == 1 || preferences?.Digest == false
-            ? Single(device, shown[^1], silent)
-            : Digest(device, shown, silent);
+        var message = shown.Count == 1 ? Single(device, shown[0], silent) : Digest(device, shown, silent);
         var result = await push.SendAsync(message, cancellationToken);
         switch (result.Outcome)
         {
@@ -109,23 +134,23 @@ internal sealed partial class DeliverNotificationJob(
                     delivery.Silent = silent;
                 }
                 Finish(deliveries, DeliveryStatus.Sent, null, now);
-                break;
+                return true;
             case PushOutcome.Unregistered or PushOutcome.InvalidToken:
                 LogDeviceRemoved(device.Id, result.ErrorCode ?? result.Outcome.ToString());
                 database.Devices.Remove(device);
                 Finish(deliveries, DeliveryStatus.Failed, $"{result.ErrorCode}: device token no longer valid, device removed", now);
-                break;
+                return false;
             case PushOutcome.Retry:
                 Reschedule(deliveries, result.ErrorCode, result.RetryAfter, notifications, now);
-                break;
+                return true;
             case PushOutcome.ConfigurationError:
                 LogConfiguration(result.ErrorCode, result.Detail);
                 health.ReportConfigurationError($"{result.ErrorCode}: {result.Detail}");
                 Finish(deliveries, DeliveryStatus.Failed, $"configuration: {result.ErrorCode} {result.Detail}", now);
-                break;
+                return true;
             default:
                 Finish(deliveries, DeliveryStatus.Failed, $"rejected: {result.ErrorCode} {result.Detail}", now);
-                break;
+                return true;
         }
     }
 
@@ -224,7 +249,8 @@ internal sealed partial class DeliverNotificationJob(
             new Dictionary<string, string>
             {
                 ["notificationId"] = notifications[^1].Id.ToString(),
-                ["notificationIds"] = string.Join(',', notifications.Select(notification => notification.Id)),
+                // FCM data is capped at 4 KB: the app fetches the rest with GET /api/notifications.
+                ["notificationIds"] = string.Join(',', notifications.TakeLast(20).Select(notification => notification.Id)),
                 ["symbol"] = string.Join(',', symbols),
                 ["kind"] = "digest",
             },

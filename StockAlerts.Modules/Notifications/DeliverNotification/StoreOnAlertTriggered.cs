@@ -48,9 +48,9 @@ internal sealed partial class StoreOnAlertTriggered(
             var devices = await database.Devices.AsNoTracking().Where(device => device.UserId == firing.UserId).Select(device => device.Id).ToListAsync(cancellationToken);
             notification.Deliveries.AddRange(devices.Select(device => NewDelivery(notification, "push", device.ToString(), now)));
         }
-        if (firing.Channels.Contains("webhook") && firing.Webhook is { } webhook)
+        if (firing.Channels.Contains("webhook") && firing.WebhookUrl is { } webhookUrl)
         {
-            notification.Deliveries.Add(NewDelivery(notification, "webhook", webhook.Url, now));
+            notification.Deliveries.Add(NewDelivery(notification, "webhook", webhookUrl, now));
         }
 
         database.Notifications.Add(notification);
@@ -60,8 +60,12 @@ internal sealed partial class StoreOnAlertTriggered(
         }
         catch (DbUpdateException)
         {
-            // The same firing, stored a moment ago by another handler.
-            return;
+            if (await IsStoredAsync(firing.FiringId))
+            {
+                // The same firing, stored a moment ago by another handler.
+                return;
+            }
+            throw;
         }
 
         if (firing.Channels.Contains("live"))
@@ -82,6 +86,12 @@ internal sealed partial class StoreOnAlertTriggered(
             var delay = TimeSpan.FromSeconds(Math.Max(options.CurrentValue.LiveAckGraceSeconds, 0));
             jobs.Schedule<DeliverNotificationJob>(job => job.RunAsync(notification.Id, CancellationToken.None), delay);
         }
+    }
+
+    private async Task<bool> IsStoredAsync(Guid firingId)
+    {
+        database.ChangeTracker.Clear();
+        return await database.Notifications.AnyAsync(notification => notification.FiringId == firingId);
     }
 
     private static DeliveryRecord NewDelivery(NotificationRecord notification, string channel, string target, DateTime now) => new()

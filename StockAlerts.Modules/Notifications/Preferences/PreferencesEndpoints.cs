@@ -18,7 +18,7 @@ internal sealed class PreferencesViewValidator : AbstractValidator<PreferencesVi
 {
     public PreferencesViewValidator()
     {
-        RuleFor(preferences => preferences.DefaultChannels).NotEmpty().Must(channels => channels.All(channel => channel is "push" or "live" or "webhook"))
+        RuleFor(preferences => preferences.DefaultChannels).Cascade(CascadeMode.Stop).NotEmpty().Must(channels => channels.All(channel => channel is "push" or "live" or "webhook"))
             .WithMessage("defaultChannels are among push, live, webhook.");
         RuleFor(preferences => preferences.QuietFrom).Must(BeATime).WithMessage("quietFrom is HH:mm.");
         RuleFor(preferences => preferences.QuietTo).Must(BeATime).WithMessage("quietTo is HH:mm.");

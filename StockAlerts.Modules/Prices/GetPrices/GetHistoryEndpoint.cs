@@ -31,6 +31,8 @@ internal sealed class GetHistoryRequestValidator : AbstractValidator<GetHistoryR
 {
     public GetHistoryRequestValidator()
     {
+        RuleFor(request => request.From).GreaterThan(new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc)).LessThan(new DateTime(2200, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        RuleFor(request => request.To).GreaterThan(new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc)).LessThan(new DateTime(2200, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         RuleFor(request => request.Interval).Must(interval => interval is null || GetHistoryRequest.Intervals.ContainsKey(interval))
             .WithMessage("interval must be one of 1m, 5m, 1h, 1d.");
         RuleFor(request => request).Must(request => request.From is null || request.To is null || request.From < request.To)

@@ -9,7 +9,7 @@ namespace StockAlerts.Modules.Prices.History;
 /// Folds ticks into one-minute bars in memory and writes them every few seconds. Writes merge with what is stored
 /// (high/low widen, the newer close wins), so instances that poll the same symbol in turn never lose a tick.
 /// </summary>
-internal sealed class BarRecorder(IServiceScopeFactory scopes, TimeProvider time) : IAsyncDisposable
+internal sealed class BarRecorder(IServiceScopeFactory scopes, TimeProvider time)
 {
     private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(5);
     private readonly Dictionary<(string Symbol, DateTime Start), PriceBar> pending = [];
@@ -110,9 +110,6 @@ internal sealed class BarRecorder(IServiceScopeFactory scopes, TimeProvider time
             bar.CloseAt = closeAt;
         }
     }
-
-    /// <summary>One-shot runs (`jobs run`) end by disposing the container: their bars are written then.</summary>
-    public async ValueTask DisposeAsync() => await FlushAsync(CancellationToken.None);
 
     public static DateTime MinuteOf(DateTime time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
 }

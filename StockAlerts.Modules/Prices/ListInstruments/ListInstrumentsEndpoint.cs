@@ -20,7 +20,7 @@ internal sealed class ListInstrumentsRequestValidator : AbstractValidator<ListIn
         RuleFor(request => request.Search).MaximumLength(50);
         RuleFor(request => request.Kind).Must(kind => kind is null || Enum.TryParse<InstrumentKind>(kind, ignoreCase: true, out _))
             .WithMessage("kind must be 'stock' or 'fx'.");
-        RuleFor(request => request.Page).GreaterThanOrEqualTo(1);
+        RuleFor(request => request.Page).InclusiveBetween(1, 100_000);
         RuleFor(request => request.PageSize).InclusiveBetween(1, ListInstrumentsRequest.MaxPageSize);
     }
 }

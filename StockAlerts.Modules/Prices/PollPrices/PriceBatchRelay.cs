@@ -26,7 +26,15 @@ internal sealed partial class PriceBatchRelay(IServiceProvider services, IServic
             return;
         }
         var message = JsonSerializer.Serialize(new RelayedBatch(instance, changes), JsonSerializerOptions.Web);
-        await redis.GetSubscriber().PublishAsync(Channel, message);
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(Channel, message);
+        }
+        catch (RedisException exception)
+        {
+            // This instance has evaluated the batch; the others catch up with the next one.
+            LogRelayPublishFailed(exception, changes.Count);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,31 +44,34 @@ internal sealed partial class PriceBatchRelay(IServiceProvider services, IServic
             return;
         }
         // A queue keeps the batches in order, one after the other, as the polling instance published them.
-        var queue = await redis.GetSubscriber().SubscribeAsync(Channel);
+        var queue = await SubscribeAsync(redis, stoppingToken);
+        if (queue is null)
+        {
+            return;
+        }
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 var message = await queue.ReadAsync(stoppingToken);
-                var batch = JsonSerializer.Deserialize<RelayedBatch>((string)message.Message!, JsonSerializerOptions.Web);
-                if (batch is null || batch.Instance == instance)
-                {
-                    continue;
-                }
                 try
                 {
+                    var batch = JsonSerializer.Deserialize<RelayedBatch>((string)message.Message!, JsonSerializerOptions.Web);
+                    if (batch is null || batch.Instance == instance)
+                    {
+                        continue;
+                    }
                     await using var scope = scopes.CreateAsyncScope();
                     await scope.ServiceProvider.GetRequiredService<IMediator>().Publish(new PricesUpdated(batch.Changes), stoppingToken);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    LogRelayFailed(exception, batch.Changes.Count);
+                    LogRelayFailed(exception);
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping.
         }
         finally
         {
@@ -68,8 +79,32 @@ internal sealed partial class PriceBatchRelay(IServiceProvider services, IServic
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: a relayed batch of {Count} price(s) could not be evaluated here")]
-    private partial void LogRelayFailed(Exception exception, int count);
+    /// <summary>Redis may still be starting: keep trying rather than stop the host.</summary>
+    private async Task<ChannelMessageQueue?> SubscribeAsync(IConnectionMultiplexer connection, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                return await connection.GetSubscriber().SubscribeAsync(Channel);
+            }
+            catch (RedisException exception)
+            {
+                LogSubscribeFailed(exception);
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: a relayed price batch could not be evaluated here")]
+    private partial void LogRelayFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: relaying {Count} price(s) to the other instances failed")]
+    private partial void LogRelayPublishFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: subscribing to relayed price batches failed; retrying in 5 s")]
+    private partial void LogSubscribeFailed(Exception exception);
 
     private sealed record RelayedBatch(string Instance, IReadOnlyList<PriceChange> Changes);
 }

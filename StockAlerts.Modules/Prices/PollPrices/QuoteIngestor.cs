@@ -1,4 +1,5 @@
 using Mediator;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StockAlerts.Modules.Prices.Contracts;
 using StockAlerts.Modules.Prices.History;
@@ -12,7 +13,7 @@ namespace StockAlerts.Modules.Prices.PollPrices;
 /// The path every quote takes: drop unchanged and impossible prices, store the latest and the window, fold into
 /// history bars, publish one PricesUpdated batch, and queue the live stream.
 /// </summary>
-internal sealed class QuoteIngestor(
+internal sealed partial class QuoteIngestor(
     IQuoteStore store,
     BarRecorder bars,
     PriceStreamer streamer,
@@ -20,7 +21,8 @@ internal sealed class QuoteIngestor(
     IOptionsMonitor<PricesOptions> options,
     Staleness staleness,
     PriceBatchRelay relay,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<QuoteIngestor> logger)
 {
     public async Task<IReadOnlyList<PriceChange>> IngestAsync(string source, IReadOnlyList<ProviderQuote> quotes, CancellationToken cancellationToken)
     {
@@ -50,13 +52,24 @@ internal sealed class QuoteIngestor(
 
         var windowStart = now - TimeSpan.FromMinutes(options.CurrentValue.WindowMinutes);
         await store.SaveAsync(changed, valid.Select(quote => quote.Symbol).ToList(), now, windowStart, cancellationToken);
-        await bars.RecordAsync(changed, cancellationToken);
+        streamer.Enqueue(changed.Select(quote => QuoteView.From(quote, stale: false)));
         if (changes.Count > 0)
         {
+            // Rules first: once stored, an unchanged price is never published again, so nothing may come in between.
             await mediator.Publish(new PricesUpdated(changes), cancellationToken);
             await relay.PublishAsync(changes);
         }
-        streamer.Enqueue(changed.Select(quote => QuoteView.From(quote, stale: false)));
+        try
+        {
+            await bars.RecordAsync(changed, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogHistoryFailed(exception, changed.Count);
+        }
         return changes;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: {Count} price(s) could not be added to the history bars; they are kept in memory for the next write")]
+    private partial void LogHistoryFailed(Exception exception, int count);
 }
