@@ -75,6 +75,7 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
 
         await PricesAsync(100m, 110m);
         await WaitForAsync(() => google.MessagesTo(token) >= 1 && google.MessagesTo(secondToken) >= 1 && !live.IsEmpty);
+        await WaitForAsync(async () => (await LatestNotificationAsync(user)).GetProperty("deliveries").EnumerateArray().All(delivery => delivery.GetProperty("status").GetString() == "sent"));
         var list = await user.GetFromJsonAsync<JsonElement>("/api/notifications");
         var notificationId = list.GetProperty("items").EnumerateArray().Single().GetProperty("id").GetString()!;
         var detail = await user.GetFromJsonAsync<JsonElement>($"/api/notifications/{notificationId}");
