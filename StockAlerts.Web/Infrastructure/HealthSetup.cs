@@ -9,14 +9,12 @@ namespace StockAlerts.Web.Infrastructure;
 
 internal static class HealthSetup
 {
-    public const string ReadyTag = StockAlerts.Modules.Shared.HealthTags.Ready;
-
     public static IServiceCollection AddHealth(this IServiceCollection services, IConfiguration configuration)
     {
-        var checks = services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        var checks = services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready]);
         if (configuration.HasRedis())
         {
-            checks.AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
+            checks.AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
         }
         return services;
     }
@@ -24,7 +22,7 @@ internal static class HealthSetup
     public static void MapHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJson }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteJson }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready), ResponseWriter = WriteJson }).AllowAnonymous();
     }
 
     private static Task WriteJson(HttpContext context, HealthReport report)

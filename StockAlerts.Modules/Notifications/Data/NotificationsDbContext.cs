@@ -13,11 +13,8 @@ internal abstract class NotificationsDbContext(DbContextOptions options) : DbCon
 
     public DbSet<PreferencesRecord> Preferences => Set<PreferencesRecord>();
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        configurationBuilder.UseUtcDateTimes();
-        configurationBuilder.Properties<decimal>().HavePrecision(28, 10);
-    }
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseModuleConventions();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -9,11 +9,8 @@ internal abstract class PricesDbContext(DbContextOptions options) : DbContext(op
 
     public DbSet<PriceBar> PriceBars => Set<PriceBar>();
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        configurationBuilder.UseUtcDateTimes();
-        configurationBuilder.Properties<decimal>().HavePrecision(28, 10);
-    }
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseModuleConventions();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -39,6 +39,13 @@ public static class ModuleDatabase
         services.Select(descriptor => descriptor.ImplementationInstance).OfType<DatabaseSettings>().SingleOrDefault()
         ?? throw new InvalidOperationException("AddSharedInfrastructure must be called before a module registers its database.");
 
+    /// <summary>Every module's conventions: UTC times, and prices as decimal(28,10) on both providers.</summary>
+    public static void UseModuleConventions(this ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.UseUtcDateTimes();
+        configurationBuilder.Properties<decimal>().HavePrecision(28, 10);
+    }
+
     /// <summary>SQLite and MariaDB return DateTime with Kind=Unspecified; every stored time is UTC.</summary>
     public static void UseUtcDateTimes(this ModelConfigurationBuilder configurationBuilder)
     {

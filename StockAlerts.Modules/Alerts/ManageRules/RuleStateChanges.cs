@@ -1,0 +1,32 @@
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+namespace StockAlerts.Modules.Alerts.ManageRules;
+
+/// <summary>The state changes a user (or a notification action) can make, shared by the API and the contract commands.</summary>
+internal static class RuleStateChanges
+{
+    public static Action<AlertRuleRecord> Pause(DateTime? until) => rule =>
+    {
+        rule.Paused = true;
+        rule.PausedUntil = until;
+        rule.State = RuleMapping.StateName(RuleState.Paused);
+        rule.StateReason = until is null ? "paused by user" : "snoozed";
+    };
+
+    public static void Resume(AlertRuleRecord rule)
+    {
+        rule.Paused = false;
+        rule.PausedUntil = null;
+        rule.State = RuleMapping.StateName(RuleState.Active);
+        rule.StateReason = null;
+    }
+
+    public static void Rearm(AlertRuleRecord rule)
+    {
+        Resume(rule);
+        rule.Armed = true;
+        rule.TrailingExtreme = null;
+        rule.StepAnchor = null;
+    }
+}
