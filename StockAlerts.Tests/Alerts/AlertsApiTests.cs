@@ -49,6 +49,18 @@ public sealed class AlertsApiTests(StorageKind storage)
     }
 
     [Test]
+    public async Task Create_WithoutChannels_UsesTheUsersDefaultChannels()
+    {
+        var client = await app.SignInAsync();
+        await client.PutAsJsonAsync("/api/notifications/preferences", new { defaultChannels = new[] { "live" }, timeZone = "UTC", digest = true });
+
+        var rule = await (await client.PostAsJsonAsync("/api/alerts", new { symbol = "AMD", condition = new { type = "below", level = 1 } }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(rule.GetProperty("channels").EnumerateArray().Select(channel => channel.GetString()), Is.EqualTo(new[] { "live" }));
+    }
+
+    [Test]
     public async Task Create_PercentChangeFromCreation_StoresAndShowsTheReferencePrice()
     {
         var client = await app.SignInAsync();

@@ -87,12 +87,13 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
             RuleFor(request => request.Schedule!.TimeZone).Must(BeATimeZone).OverridePropertyName("schedule.timeZone")
                 .WithMessage("schedule.timeZone must be an IANA time zone such as America/New_York.");
         });
-        RuleFor(request => request.Channels).NotEmpty().WithMessage("Give at least one channel: push, live or webhook.");
+        RuleFor(request => request.Channels).NotEmpty().When(request => request.Channels is not null)
+            .WithMessage("Give at least one channel (push, live, webhook), or leave channels out to use your default channels.");
         RuleFor(request => request.Channels)
             .Must(channels => channels!.All(channel => ChannelNames.Contains(channel)) && channels!.Distinct().Count() == channels!.Length)
             .When(request => request.Channels is { Length: > 0 })
             .WithMessage("channels are distinct values among push, live and webhook.");
-        When(request => request.Channels?.Contains("webhook") == true, () =>
+        When(request => request.Channels?.Contains("webhook") == true || request.Webhook is not null, () =>
         {
             RuleFor(request => request.Webhook).NotNull().WithMessage("The webhook channel needs webhook.url and webhook.secret.");
             RuleFor(request => request.Webhook!.Url).NotEmpty().MaximumLength(500)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.Engine;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Notifications.Contracts;
 using StockAlerts.Modules.Prices.Contracts;
 
 namespace StockAlerts.Modules.Alerts.ManageRules;
@@ -69,9 +70,12 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
         rule.ScheduleDays = request.Schedule?.Days is { } days ? string.Join(',', days.Select(day => day.ToLowerInvariant())) : null;
         rule.ScheduleFrom = request.Schedule?.From is { } from ? TimeOnly.ParseExact(from, "HH:mm") : null;
         rule.ScheduleTo = request.Schedule?.To is { } to ? TimeOnly.ParseExact(to, "HH:mm") : null;
-        rule.Channels = string.Join(',', request.Channels!);
-        rule.WebhookUrl = request.Channels!.Contains("webhook") ? request.Webhook?.Url : null;
-        rule.WebhookSecret = request.Channels!.Contains("webhook") ? request.Webhook?.Secret : null;
+        // Without channels, the user's default channels from their notification preferences (a webhook needs its URL).
+        var channels = request.Channels ?? (await mediator.Send(new GetDefaultChannels(rule.UserId), cancellationToken))
+            .Where(channel => channel != "webhook" || request.Webhook?.Url is not null).ToArray();
+        rule.Channels = string.Join(',', channels.Length > 0 ? channels : ["push", "live"]);
+        rule.WebhookUrl = channels.Contains("webhook") ? request.Webhook?.Url : null;
+        rule.WebhookSecret = channels.Contains("webhook") ? request.Webhook?.Secret : null;
         rule.MessageTemplate = request.MessageTemplate;
         rule.State = RuleMapping.StateName(RuleState.Active);
         rule.StateReason = null;
