@@ -237,6 +237,56 @@ public sealed class AlertsApiTests(StorageKind storage)
         Assert.That(firings.GetProperty("items")[0].GetProperty("price").GetDecimal(), Is.GreaterThan(price / 2));
     }
 
+    [TestCase("once", 1)]
+    [TestCase("everyTime", 2)]
+    public async Task Preview_ReplaysStoredBars_AndCountsWhatWouldHaveFired(string frequency, int expected)
+    {
+        var client = await app.SignInAsync();
+        var start = DateTime.UtcNow.AddHours(-2);
+        start = new DateTime(start.Year, start.Month, start.Day, start.Hour, 0, 0, DateTimeKind.Utc);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var database = scope.ServiceProvider.GetRequiredService<StockAlerts.Modules.Prices.Data.PricesDbContext>();
+            if (!database.PriceBars.Any(bar => bar.Symbol == "USDCAD" && bar.Start == start))
+            {
+                decimal[][] bars = [[100, 101, 99, 100], [100, 111, 100, 110], [110, 110, 99, 100], [100, 111, 100, 110]];
+                database.PriceBars.AddRange(bars.Select((bar, minute) => new StockAlerts.Modules.Prices.Data.PriceBar
+                {
+                    Symbol = "USDCAD", Start = start.AddMinutes(minute), Open = bar[0], High = bar[1], Low = bar[2], Close = bar[3], CloseAt = start.AddMinutes(minute + 1),
+                }));
+                await database.SaveChangesAsync();
+            }
+        }
+
+        var response = await client.PostAsJsonAsync("/api/alerts/preview", new
+        {
+            rule = new { symbol = "USDCAD", condition = new { type = "crossesAbove", level = 105 }, frequency = new { type = frequency }, channels = new[] { "live" } },
+            from = start,
+            to = start.AddMinutes(10),
+        });
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), result.ToString());
+        Assert.That(result.GetProperty("bars").GetInt32(), Is.EqualTo(4));
+        Assert.That(result.GetProperty("fireCount").GetInt32(), Is.EqualTo(expected));
+        Assert.That(result.GetProperty("firings")[0].GetProperty("time").GetDateTime(), Is.EqualTo(start.AddMinutes(1).AddSeconds(40)));
+    }
+
+    [Test]
+    public async Task Preview_OfAnInvalidRuleOrPeriod_Returns400()
+    {
+        var client = await app.SignInAsync();
+
+        var response = await client.PostAsJsonAsync("/api/alerts/preview", new
+        {
+            rule = new { symbol = "USDCAD", condition = new { type = "crossesAbove", level = -1 }, channels = new[] { "live" } },
+            from = DateTime.UtcNow,
+            to = DateTime.UtcNow.AddDays(-60),
+        });
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
     [Test]
     public async Task AlertsApi_WithoutToken_Returns401()
     {

@@ -35,41 +35,11 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
     /// <summary>Fills a record from the request; editing resets the latch (state, arming, trackers) but keeps the history.</summary>
     public async Task<AlertRuleRecord> ApplyAsync(AlertRuleRecord rule, AlertRuleRequest request, CancellationToken cancellationToken)
     {
-        var condition = request.Condition!;
-        var type = AlertRuleRequestValidator.ConditionOf(request);
         var latest = await mediator.Send(new GetLatestPrice(request.Symbol!), cancellationToken);
         var instrument = await mediator.Send(new GetInstrument(request.Symbol!), cancellationToken);
         rule.Symbol = instrument!.Symbol;
         rule.Name = request.Name?.Trim();
-        rule.ConditionType = type.ToString();
-        rule.Level = condition.Level;
-        rule.Lower = condition.Lower;
-        rule.Upper = condition.Upper;
-        rule.Amount = condition.Amount;
-        rule.Percent = condition.Percent;
-        rule.WindowMinutes = condition.WindowMinutes;
-        rule.Reference = condition.Reference is null ? null : Enum.Parse<ReferenceKind>(condition.Reference, true).ToString();
-        rule.ReferencePrice = rule.Reference switch
-        {
-            nameof(ReferenceKind.PreviousClose) => latest?.PreviousClose,
-            nameof(ReferenceKind.DayOpen) => latest?.DayOpen,
-            nameof(ReferenceKind.Creation) => latest?.Price,
-            _ => null,
-        };
-        rule.Direction = type == ConditionType.Crosses && latest is not null && rule.Level is { } level
-            ? AlertCondition.InferCrossDirection(level, latest.Price).ToString()
-            : null;
-        rule.FrequencyType = (request.Frequency?.Type is { } frequency ? Enum.Parse<FrequencyType>(frequency, true) : FrequencyType.Once).ToString();
-        rule.CooldownSeconds = request.Frequency?.CooldownSeconds ?? 0;
-        rule.MaxFires = request.Frequency?.MaxFires;
-        rule.HysteresisMargin = request.Rearm?.Margin;
-        rule.RearmAfterSeconds = request.Rearm?.AfterSeconds;
-        rule.ConfirmationSeconds = request.ConfirmationSeconds ?? 0;
-        rule.ExpiresAt = request.ExpiresAt?.ToUniversalTime();
-        rule.TimeZone = TimeZoneOf(request);
-        rule.ScheduleDays = request.Schedule?.Days is { } days ? string.Join(',', days.Select(day => day.ToLowerInvariant())) : null;
-        rule.ScheduleFrom = request.Schedule?.From is { } from ? TimeOnly.ParseExact(from, "HH:mm") : null;
-        rule.ScheduleTo = request.Schedule?.To is { } to ? TimeOnly.ParseExact(to, "HH:mm") : null;
+        ApplyDefinition(rule, request, latest?.Price, latest?.PreviousClose, latest?.DayOpen);
         // Without channels, the user's default channels from their notification preferences (a webhook needs its URL).
         var channels = request.Channels ?? (await mediator.Send(new GetDefaultChannels(rule.UserId), cancellationToken))
             .Where(channel => channel != "webhook" || request.Webhook?.Url is not null).ToArray();
@@ -84,6 +54,45 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
         rule.StepAnchor = null;
         rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
         return rule;
+    }
+
+    /// <summary>
+    /// The condition, frequency and timing of a rule. The reference of a percentage and the direction of "crosses"
+    /// come from the price when the rule is made (the live price, or the first bar of a backtest).
+    /// </summary>
+    public static void ApplyDefinition(AlertRuleRecord rule, AlertRuleRequest request, decimal? price, decimal? previousClose, decimal? dayOpen)
+    {
+        var condition = request.Condition!;
+        var type = AlertRuleRequestValidator.ConditionOf(request);
+        rule.ConditionType = type.ToString();
+        rule.Level = condition.Level;
+        rule.Lower = condition.Lower;
+        rule.Upper = condition.Upper;
+        rule.Amount = condition.Amount;
+        rule.Percent = condition.Percent;
+        rule.WindowMinutes = condition.WindowMinutes;
+        rule.Reference = condition.Reference is null ? null : Enum.Parse<ReferenceKind>(condition.Reference, true).ToString();
+        rule.ReferencePrice = rule.Reference switch
+        {
+            nameof(ReferenceKind.PreviousClose) => previousClose,
+            nameof(ReferenceKind.DayOpen) => dayOpen,
+            nameof(ReferenceKind.Creation) => price,
+            _ => null,
+        };
+        rule.Direction = type == ConditionType.Crosses && price is { } current && rule.Level is { } level
+            ? AlertCondition.InferCrossDirection(level, current).ToString()
+            : null;
+        rule.FrequencyType = (request.Frequency?.Type is { } frequency ? Enum.Parse<FrequencyType>(frequency, true) : FrequencyType.Once).ToString();
+        rule.CooldownSeconds = request.Frequency?.CooldownSeconds ?? 0;
+        rule.MaxFires = request.Frequency?.MaxFires;
+        rule.HysteresisMargin = request.Rearm?.Margin;
+        rule.RearmAfterSeconds = request.Rearm?.AfterSeconds;
+        rule.ConfirmationSeconds = request.ConfirmationSeconds ?? 0;
+        rule.ExpiresAt = request.ExpiresAt?.ToUniversalTime();
+        rule.TimeZone = TimeZoneOf(request);
+        rule.ScheduleDays = request.Schedule?.Days is { } days ? string.Join(',', days.Select(day => day.ToLowerInvariant())) : null;
+        rule.ScheduleFrom = request.Schedule?.From is { } from ? TimeOnly.ParseExact(from, "HH:mm") : null;
+        rule.ScheduleTo = request.Schedule?.To is { } to ? TimeOnly.ParseExact(to, "HH:mm") : null;
     }
 
     /// <summary>A schedule's own zone wins: it is the one its hours are written in.</summary>

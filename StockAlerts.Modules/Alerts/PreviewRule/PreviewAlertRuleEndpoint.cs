@@ -81,35 +81,11 @@ internal static class PreviewAlertRuleEndpoint
 
     private static AlertRuleRecord Replayable(AlertRuleRequest body, string symbol, decimal firstPrice)
     {
-        var condition = body.Condition!;
-        var type = AlertRuleRequestValidator.ConditionOf(body);
-        return new AlertRuleRecord
+        var rule = new AlertRuleRecord
         {
-            Id = Guid.NewGuid(),
-            UserId = "preview",
-            Symbol = symbol,
-            ConditionType = type.ToString(),
-            Level = condition.Level,
-            Lower = condition.Lower,
-            Upper = condition.Upper,
-            Amount = condition.Amount,
-            Percent = condition.Percent,
-            WindowMinutes = condition.WindowMinutes,
-            Reference = condition.Reference is null ? null : Enum.Parse<ReferenceKind>(condition.Reference, true).ToString(),
-            ReferencePrice = firstPrice,
-            Direction = type == ConditionType.Crosses && condition.Level is { } level ? AlertCondition.InferCrossDirection(level, firstPrice).ToString() : null,
-            FrequencyType = (body.Frequency?.Type is { } frequency ? Enum.Parse<FrequencyType>(frequency, true) : FrequencyType.Once).ToString(),
-            CooldownSeconds = body.Frequency?.CooldownSeconds ?? 0,
-            MaxFires = body.Frequency?.MaxFires,
-            HysteresisMargin = body.Rearm?.Margin,
-            RearmAfterSeconds = body.Rearm?.AfterSeconds,
-            ConfirmationSeconds = body.ConfirmationSeconds ?? 0,
-            TimeZone = RuleWriter.TimeZoneOf(body),
-            ScheduleDays = body.Schedule?.Days is { } days ? string.Join(',', days.Select(day => day.ToLowerInvariant())) : null,
-            ScheduleFrom = body.Schedule?.From is { } start ? TimeOnly.ParseExact(start, "HH:mm") : null,
-            ScheduleTo = body.Schedule?.To is { } end ? TimeOnly.ParseExact(end, "HH:mm") : null,
-            Channels = "live",
-            State = "active",
+            Id = Guid.NewGuid(), UserId = "preview", Symbol = symbol, ConditionType = "", FrequencyType = "", Channels = "live", State = "active",
         };
+        RuleWriter.ApplyDefinition(rule, body, firstPrice, firstPrice, firstPrice);
+        return rule;
     }
 }
