@@ -9,6 +9,7 @@ using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Alerts.ManageRules;
 using StockAlerts.Modules.Shared.Users;
+using StockAlerts.Modules.Shared.Validation;
 
 namespace StockAlerts.Modules.Alerts.ListRules;
 
@@ -24,8 +25,8 @@ internal sealed class ListAlertRulesRequestValidator : AbstractValidator<ListAle
         RuleFor(request => request.Symbol).MaximumLength(20);
         RuleFor(request => request.State).Must(state => state is null || Enum.TryParse<RuleState>(state, true, out _))
             .WithMessage("state must be one of active, pending, triggered, paused, expired, noData.");
-        RuleFor(request => request.Page).InclusiveBetween(1, 100_000);
-        RuleFor(request => request.PageSize).InclusiveBetween(1, ListAlertRulesRequest.MaxPageSize);
+        RuleFor(request => request.Page).ValidPage();
+        RuleFor(request => request.PageSize).ValidPageSize(ListAlertRulesRequest.MaxPageSize);
     }
 }
 
@@ -63,7 +64,7 @@ internal static class ListAlertRulesEndpoint
     private static async Task<Results<Ok<AlertRuleView>, ProblemHttpResult>> GetAsync(
         Guid id, ClaimsPrincipal user, AlertsDbContext database, CancellationToken cancellationToken)
     {
-        var rule = await database.Rules.AsNoTracking().SingleOrDefaultAsync(candidate => candidate.Id == id && candidate.UserId == user.GetUserId(), cancellationToken);
+        var rule = await database.Rules.AsNoTracking().FindOwnedAsync(id, user.GetUserId(), cancellationToken);
         return rule is null ? AlertRuleProblems.NotFound(id) : TypedResults.Ok(AlertRuleView.From(rule));
     }
 }

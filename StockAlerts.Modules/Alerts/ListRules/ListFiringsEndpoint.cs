@@ -9,6 +9,7 @@ using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.ManageRules;
 using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Users;
+using StockAlerts.Modules.Shared.Validation;
 
 namespace StockAlerts.Modules.Alerts.ListRules;
 
@@ -18,8 +19,8 @@ internal sealed class ListFiringsRequestValidator : AbstractValidator<ListFiring
 {
     public ListFiringsRequestValidator()
     {
-        RuleFor(request => request.Page).InclusiveBetween(1, 100_000);
-        RuleFor(request => request.PageSize).InclusiveBetween(1, 100);
+        RuleFor(request => request.Page).ValidPage();
+        RuleFor(request => request.PageSize).ValidPageSize(100);
     }
 }
 

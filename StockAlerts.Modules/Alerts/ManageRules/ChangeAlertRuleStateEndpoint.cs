@@ -29,7 +29,7 @@ internal static class ChangeAlertRuleStateEndpoint
     private static async Task<Results<Ok<AlertRuleView>, ProblemHttpResult>> ChangeAsync(
         Guid id, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, Action<AlertRuleRecord> change, CancellationToken cancellationToken)
     {
-        var rule = await database.Rules.SingleOrDefaultAsync(candidate => candidate.Id == id && candidate.UserId == user.GetUserId(), cancellationToken);
+        var rule = await database.Rules.FindOwnedAsync(id, user.GetUserId(), cancellationToken);
         if (rule is null)
         {
             return AlertRuleProblems.NotFound(id);

@@ -17,7 +17,7 @@ internal static class DeleteAlertRuleEndpoint
     private static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(
         Guid id, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, CancellationToken cancellationToken)
     {
-        var rule = await database.Rules.SingleOrDefaultAsync(candidate => candidate.Id == id && candidate.UserId == user.GetUserId(), cancellationToken);
+        var rule = await database.Rules.FindOwnedAsync(id, user.GetUserId(), cancellationToken);
         if (rule is null)
         {
             return AlertRuleProblems.NotFound(id);

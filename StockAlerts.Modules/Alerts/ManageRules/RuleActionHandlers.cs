@@ -18,7 +18,7 @@ internal sealed class RuleActionHandlers(AlertsDbContext database, RuleWriter wr
 
     public async ValueTask<AlertWebhook?> Handle(GetRuleWebhook query, CancellationToken cancellationToken)
     {
-        var rule = await database.Rules.AsNoTracking().SingleOrDefaultAsync(candidate => candidate.Id == query.RuleId && candidate.UserId == query.UserId, cancellationToken);
+        var rule = await database.Rules.AsNoTracking().FindOwnedAsync(query.RuleId, query.UserId, cancellationToken);
         return rule is { WebhookUrl: { } url, WebhookSecret: { } secret } ? new AlertWebhook(url, secret) : null;
     }
 
@@ -46,7 +46,7 @@ internal sealed class RuleActionHandlers(AlertsDbContext database, RuleWriter wr
 
     private async ValueTask<RuleActionResult> ChangeAsync(Guid ruleId, string userId, Action<AlertRuleRecord> change, Func<AlertRuleRecord, string> describe, CancellationToken cancellationToken)
     {
-        var rule = await database.Rules.SingleOrDefaultAsync(candidate => candidate.Id == ruleId && candidate.UserId == userId, cancellationToken);
+        var rule = await database.Rules.FindOwnedAsync(ruleId, userId, cancellationToken);
         if (rule is null)
         {
             return Missing;

@@ -17,7 +17,7 @@ internal static class UpdateAlertRuleEndpoint
     private static async Task<Results<Ok<AlertRuleView>, ProblemHttpResult>> HandleAsync(
         Guid id, AlertRuleRequest request, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, CancellationToken cancellationToken)
     {
-        var rule = await database.Rules.SingleOrDefaultAsync(candidate => candidate.Id == id && candidate.UserId == user.GetUserId(), cancellationToken);
+        var rule = await database.Rules.FindOwnedAsync(id, user.GetUserId(), cancellationToken);
         if (rule is null)
         {
             return AlertRuleProblems.NotFound(id);

@@ -44,7 +44,7 @@ internal static class ActOnNotificationEndpoint
         [AsParameters] NotificationActionRequest request, ClaimsPrincipal user, NotificationsDbContext database, IMediator mediator, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = user.GetUserId();
-        var notification = await database.Notifications.SingleOrDefaultAsync(candidate => candidate.Id == request.Id && candidate.UserId == userId, cancellationToken);
+        var notification = await database.Notifications.FindOwnedAsync(request.Id, userId, cancellationToken);
         if (notification is null)
         {
             return ListNotifications.NotificationProblems.NotFound(request.Id);

@@ -31,7 +31,7 @@ internal static class MarkNotificationEndpoints
     private static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> MarkAsync(
         Guid id, ClaimsPrincipal user, NotificationsDbContext database, Action<NotificationRecord> mark, CancellationToken cancellationToken)
     {
-        var notification = await database.Notifications.SingleOrDefaultAsync(candidate => candidate.Id == id && candidate.UserId == user.GetUserId(), cancellationToken);
+        var notification = await database.Notifications.FindOwnedAsync(id, user.GetUserId(), cancellationToken);
         if (notification is null)
         {
             return NotificationProblems.NotFound(id);

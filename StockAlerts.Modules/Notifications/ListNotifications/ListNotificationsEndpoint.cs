@@ -74,7 +74,7 @@ internal static class ListNotificationsEndpoint
     private static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, NotificationsDbContext database, CancellationToken cancellationToken)
     {
         var notification = await database.Notifications.AsNoTracking().Include(candidate => candidate.Deliveries)
-            .SingleOrDefaultAsync(candidate => candidate.Id == id && candidate.UserId == user.GetUserId(), cancellationToken);
+            .FindOwnedAsync(id, user.GetUserId(), cancellationToken);
         return notification is null ? NotificationProblems.NotFound(id) : TypedResults.Ok(NotificationView.From(notification, withDeliveries: true));
     }
 }

@@ -25,6 +25,6 @@ internal static class GetQuoteEndpoint
         {
             return TypedResults.Problem($"'{instrument.Symbol}' has no price yet; its provider has not delivered one.", statusCode: StatusCodes.Status404NotFound, title: "No price yet");
         }
-        return TypedResults.Ok(QuoteView.From(quote, staleness.IsStale(quote, instrument.Kind, time.GetUtcNow().UtcDateTime)));
+        return TypedResults.Ok(staleness.View(quote, instrument.Kind, time.GetUtcNow().UtcDateTime));
     }
 }

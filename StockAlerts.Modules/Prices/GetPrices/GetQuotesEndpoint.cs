@@ -44,7 +44,7 @@ internal static class GetQuotesEndpoint
         var now = time.GetUtcNow().UtcDateTime;
         var quotes = await store.GetLatestAsync(request.SymbolList, cancellationToken);
         IReadOnlyList<QuoteView> views = request.SymbolList.Where(quotes.ContainsKey)
-            .Select(symbol => QuoteView.From(quotes[symbol], staleness.IsStale(quotes[symbol], snapshot.Find(symbol)!.Kind, now)))
+            .Select(symbol => staleness.View(quotes[symbol], snapshot.Find(symbol)!.Kind, now))
             .ToList();
         return TypedResults.Ok(views);
     }

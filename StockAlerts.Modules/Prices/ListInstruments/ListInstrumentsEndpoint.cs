@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Prices.Data;
+using StockAlerts.Modules.Shared.Validation;
 
 namespace StockAlerts.Modules.Prices.ListInstruments;
 
@@ -20,8 +21,8 @@ internal sealed class ListInstrumentsRequestValidator : AbstractValidator<ListIn
         RuleFor(request => request.Search).MaximumLength(50);
         RuleFor(request => request.Kind).Must(kind => kind is null || Enum.TryParse<InstrumentKind>(kind, ignoreCase: true, out _))
             .WithMessage("kind must be 'stock' or 'fx'.");
-        RuleFor(request => request.Page).InclusiveBetween(1, 100_000);
-        RuleFor(request => request.PageSize).InclusiveBetween(1, ListInstrumentsRequest.MaxPageSize);
+        RuleFor(request => request.Page).ValidPage();
+        RuleFor(request => request.PageSize).ValidPageSize(ListInstrumentsRequest.MaxPageSize);
     }
 }
 

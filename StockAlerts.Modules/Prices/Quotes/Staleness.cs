@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StockAlerts.Modules.Prices.Data;
+using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Prices.Quotes;
 
@@ -28,6 +29,9 @@ internal sealed class Staleness(EnabledProviders providers, IOptionsMonitor<Pric
         return kind != InstrumentKind.Stock || IsUsMarketOpen(now);
     }
 
+    /// <summary>The quote as the API and the stream show it, with its stale flag as of now.</summary>
+    public QuoteView View(StoredQuote quote, InstrumentKind kind, DateTime now) => QuoteView.From(quote, IsStale(quote, kind, now));
+
     public static bool IsUsMarketOpen(DateTime utc)
     {
         var local = TimeZoneInfo.ConvertTimeFromUtc(utc, NewYork);
@@ -39,16 +43,8 @@ internal sealed class Staleness(EnabledProviders providers, IOptionsMonitor<Pric
         return time >= new TimeSpan(9, 30, 0) && time < new TimeSpan(16, 0, 0);
     }
 
-    private static TimeZoneInfo FindNewYork()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            // Images without tzdata: standard time all year is close enough for a staleness guard.
-            return TimeZoneInfo.CreateCustomTimeZone("US-Eastern-fixed", TimeSpan.FromHours(-5), "US Eastern", "US Eastern");
-        }
-    }
+    // Images without tzdata: standard time all year is close enough for a staleness guard.
+    private static TimeZoneInfo FindNewYork() => TimeZones.TryFind("America/New_York", out var zone)
+        ? zone
+        : TimeZoneInfo.CreateCustomTimeZone("US-Eastern-fixed", TimeSpan.FromHours(-5), "US Eastern", "US Eastern");
 }

@@ -44,7 +44,7 @@ internal sealed class PricesHub(
         var now = time.GetUtcNow().UtcDateTime;
         var quotes = await store.GetLatestAsync(requested, Context.ConnectionAborted);
         return requested.Where(quotes.ContainsKey)
-            .Select(symbol => QuoteView.From(quotes[symbol], staleness.IsStale(quotes[symbol], snapshot.Find(symbol)!.Kind, now)))
+            .Select(symbol => staleness.View(quotes[symbol], snapshot.Find(symbol)!.Kind, now))
             .ToList();
     }
 
