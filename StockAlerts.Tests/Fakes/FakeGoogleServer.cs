@@ -290,26 +290,6 @@ internal sealed class FakeGoogleServer : IAsyncDisposable
     private static string? Text(JsonNode? node, string name) =>
         node is JsonObject json && json[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    private async Task WriteAsync(HttpContext context, FakeResponse response)
-    {
-        using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping.Token);
-        if (response.Delay > TimeSpan.Zero)
-        {
-            try
-            {
-                await Task.Delay(response.Delay, aborted.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-        context.Response.StatusCode = response.Status;
-        context.Response.ContentType = "application/json; charset=UTF-8";
-        foreach (var (name, value) in response.Headers)
-        {
-            context.Response.Headers[name] = value;
-        }
-        await context.Response.WriteAsync(response.Body, aborted.Token);
-    }
+    private Task WriteAsync(HttpContext context, FakeResponse response) =>
+        response.WriteAsync(context, stopping.Token, "application/json; charset=UTF-8");
 }

@@ -96,25 +96,7 @@ internal sealed class FakeQuoteServer : IAsyncDisposable
         try
         {
             var response = Answer(request);
-            using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping.Token);
-            if (response.Delay > TimeSpan.Zero)
-            {
-                try
-                {
-                    await Task.Delay(response.Delay, aborted.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-            context.Response.StatusCode = response.Status;
-            context.Response.ContentType = "application/json";
-            foreach (var (name, value) in response.Headers)
-            {
-                context.Response.Headers[name] = value;
-            }
-            await context.Response.WriteAsync(response.Body, aborted.Token);
+            await response.WriteAsync(context, stopping.Token);
         }
         finally
         {

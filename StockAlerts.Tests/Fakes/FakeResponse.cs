@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Globalization;
 using System.Text.Json;
 
@@ -65,4 +66,31 @@ internal sealed record FakeResponse(int Status, string Body, IReadOnlyDictionary
 
     private static string JsonObject(IEnumerable<(string Name, string Number)> members) =>
         "{" + string.Join(',', members.Select(member => $"\"{member.Name}\":{member.Number}")) + "}";
+
+    /// <summary>Writes this answer after its delay; a request aborted (or a server stopping) meanwhile gets nothing.</summary>
+    public async Task WriteAsync(HttpContext context, CancellationToken stopping, string? contentType = "application/json")
+    {
+        using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        if (Delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(Delay, aborted.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        context.Response.StatusCode = Status;
+        if (contentType is not null)
+        {
+            context.Response.ContentType = contentType;
+        }
+        foreach (var (name, value) in Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+        await context.Response.WriteAsync(Body, aborted.Token);
+    }
 }

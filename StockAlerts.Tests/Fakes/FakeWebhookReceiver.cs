@@ -73,27 +73,6 @@ internal sealed class FakeWebhookReceiver : IAsyncDisposable
         var response = webhook.Path == RedirectPath
             ? FakeResponse.Json("", 302).WithHeader("Location", BaseUrl + RedirectTargetPath)
             : Answer(webhook);
-        using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping.Token);
-        if (response.Delay > TimeSpan.Zero)
-        {
-            try
-            {
-                await Task.Delay(response.Delay, aborted.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-        context.Response.StatusCode = response.Status;
-        foreach (var (name, value) in response.Headers)
-        {
-            context.Response.Headers[name] = value;
-        }
-        if (response.Body.Length > 0)
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(response.Body, aborted.Token);
-        }
+        await response.WriteAsync(context, stopping.Token, contentType: null);
     }
 }
