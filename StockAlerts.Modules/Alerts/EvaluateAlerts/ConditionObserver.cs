@@ -17,7 +17,7 @@ internal static class ConditionObserver
                 when condition.Lower is { } lower && condition.Upper is { } upper:
                 return Channel(condition.Type, lower, upper, price, previous, runtime.Armed);
             case ConditionType.MovesUp or ConditionType.MovesDown when condition.WindowMinutes is { } minutes:
-                return Move(condition, market.FindWindow(minutes), price, runtime.Armed);
+                return Move(condition, condition.Type == ConditionType.MovesUp ? market.WindowLow(minutes) : market.WindowHigh(minutes), price, runtime.Armed);
             case ConditionType.PercentChange:
                 return PercentChange(condition, runtime, price, market);
             case ConditionType.TrailingDrawdown or ConditionType.TrailingRise:
@@ -82,10 +82,9 @@ internal static class ConditionObserver
         };
     }
 
-    private static Observation Move(AlertCondition condition, RollingWindow? window, decimal price, bool armed)
+    private static Observation Move(AlertCondition condition, decimal? extreme, decimal price, bool armed)
     {
         var rising = condition.Type == ConditionType.MovesUp;
-        var extreme = rising ? window?.Minimum : window?.Maximum;
         if (extreme is not { } reference)
         {
             return default;
@@ -97,13 +96,7 @@ internal static class ConditionObserver
 
     private static Observation PercentChange(AlertCondition condition, RuleRuntime runtime, decimal price, MarketState market)
     {
-        var reference = condition.Reference switch
-        {
-            ReferenceKind.PreviousClose => market.PreviousClose ?? condition.ReferencePrice,
-            ReferenceKind.DayOpen => market.DayOpen ?? condition.ReferencePrice,
-            _ => condition.ReferencePrice ?? runtime.ReferencePrice,
-        };
-        if (reference is not { } basis || basis <= 0)
+        if (PercentChangeBasis(condition, runtime, market) is not { } basis)
         {
             return default;
         }
@@ -120,6 +113,17 @@ internal static class ConditionObserver
         }
 
         return new Observation(holds, holds && runtime.Armed, basis);
+    }
+
+    public static decimal? PercentChangeBasis(AlertCondition condition, RuleRuntime runtime, MarketState market)
+    {
+        var reference = condition.Reference switch
+        {
+            ReferenceKind.PreviousClose => market.PreviousClose ?? condition.ReferencePrice,
+            ReferenceKind.DayOpen => market.DayOpen ?? condition.ReferencePrice,
+            _ => condition.ReferencePrice ?? runtime.ReferencePrice,
+        };
+        return reference > 0 ? reference : null;
     }
 
     private static Observation Trailing(AlertCondition condition, decimal? extreme, decimal price)

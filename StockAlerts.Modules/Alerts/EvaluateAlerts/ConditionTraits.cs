@@ -6,6 +6,11 @@ internal static class ConditionTraits
         type is ConditionType.CrossesAbove or ConditionType.CrossesBelow or ConditionType.Crosses
             or ConditionType.EntersChannel or ConditionType.ExitsChannel;
 
+    /// <summary>Conditions whose evaluation changes nothing about the rule unless it fires.</summary>
+    public static bool OnlyFiresWhenVisited(ConditionType type) =>
+        type is ConditionType.Above or ConditionType.Below or ConditionType.InsideChannel or ConditionType.OutsideChannel
+            || IsLevelEdge(type);
+
     public static bool RearmsWhenConditionClears(ConditionType type) =>
         type is ConditionType.MovesUp or ConditionType.MovesDown or ConditionType.PercentChange;
 

@@ -22,6 +22,29 @@ internal static class FrequencyGate
         };
     }
 
+    /// <summary>
+    /// A time before which <see cref="Allows"/> is sure to refuse (not necessarily the last such time), or null.
+    /// For once a day it is the next local midnight less three hours, so no daylight-saving shift can make it late.
+    /// </summary>
+    public static DateTime? ClosedUntil(AlertRule rule, RuleRuntime runtime)
+    {
+        if (runtime.LastFiredAt is not { } lastFired)
+        {
+            return null;
+        }
+
+        switch (rule.Frequency.Type)
+        {
+            case FrequencyType.EveryTime when rule.Frequency.CooldownSeconds > 0:
+                return lastFired.AddSeconds(rule.Frequency.CooldownSeconds);
+            case FrequencyType.OncePerDay:
+                var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(lastFired, DateTimeKind.Utc), TimeZoneCache.Find(rule.TimeZoneId));
+                return lastFired + (TimeSpan.FromDays(1) - local.TimeOfDay) - TimeSpan.FromHours(3);
+            default:
+                return null;
+        }
+    }
+
     private static DateOnly LocalDate(DateTime utcTime, string timeZoneId) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utcTime, DateTimeKind.Utc), TimeZoneCache.Find(timeZoneId)));
 }

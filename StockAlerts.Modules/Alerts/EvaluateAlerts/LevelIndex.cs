@@ -1,30 +1,97 @@
 namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 
+// A sorted list cut into chunks of at most ChunkCapacity entries: a range query is two binary searches and a
+// walk over the hits, with no allocation (a tree set allocates a view and an enumerator per query, and queries
+// run several times per tick); an insert or removal moves at most one chunk's entries.
 internal sealed class LevelIndex
 {
-    private readonly SortedSet<LevelEntry> entries = new(LevelEntryComparer.Instance);
+    private const int ChunkCapacity = 128;
 
-    public int Count => entries.Count;
+    private readonly List<List<LevelEntry>> chunks = [];
 
-    public void Add(decimal key, RuleSlot slot) => entries.Add(new LevelEntry(key, slot.Sequence, slot));
+    public int Count { get; private set; }
 
-    public void Remove(decimal key, RuleSlot slot) => entries.Remove(new LevelEntry(key, slot.Sequence, slot));
-
-    public void CollectBetween(decimal low, decimal high, List<RuleSlot> into, long stamp)
+    public void Add(decimal key, RuleSlot slot)
     {
-        if (entries.Count == 0 || low > high || entries.Min.Key > high || entries.Max.Key < low)
+        var entry = new LevelEntry(key, slot.Sequence, slot);
+        if (chunks.Count == 0)
+        {
+            chunks.Add([entry]);
+            Count++;
+            return;
+        }
+
+        var chunkIndex = ChunkFor(entry);
+        var chunk = chunks[chunkIndex];
+        var position = chunk.BinarySearch(entry, LevelEntryComparer.Instance);
+        if (position >= 0)
         {
             return;
         }
 
-        var view = entries.GetViewBetween(new LevelEntry(low, long.MinValue, null), new LevelEntry(high, long.MaxValue, null));
-        foreach (var entry in view)
+        chunk.Insert(~position, entry);
+        Count++;
+        if (chunk.Count > ChunkCapacity)
         {
-            if (entry.Slot is { } slot && slot.VisitStamp != stamp)
+            var half = chunk.Count / 2;
+            chunks.Insert(chunkIndex + 1, chunk.GetRange(half, chunk.Count - half));
+            chunk.RemoveRange(half, chunk.Count - half);
+        }
+    }
+
+    public void Remove(decimal key, RuleSlot slot)
+    {
+        if (chunks.Count == 0)
+        {
+            return;
+        }
+
+        var entry = new LevelEntry(key, slot.Sequence, slot);
+        var chunkIndex = ChunkFor(entry);
+        var chunk = chunks[chunkIndex];
+        var position = chunk.BinarySearch(entry, LevelEntryComparer.Instance);
+        if (position < 0)
+        {
+            return;
+        }
+
+        chunk.RemoveAt(position);
+        Count--;
+        if (chunk.Count == 0)
+        {
+            chunks.RemoveAt(chunkIndex);
+        }
+    }
+
+    public void CollectBetween(decimal low, decimal high, List<RuleSlot> into, long stamp)
+    {
+        if (Count == 0 || low > high || chunks[0][0].Key > high || chunks[^1][^1].Key < low)
+        {
+            return;
+        }
+
+        var start = new LevelEntry(low, long.MinValue, null);
+        for (var chunkIndex = ChunkFor(start); chunkIndex < chunks.Count; chunkIndex++)
+        {
+            var chunk = chunks[chunkIndex];
+            var position = chunk.BinarySearch(start, LevelEntryComparer.Instance);
+            for (position = position < 0 ? ~position : position; position < chunk.Count; position++)
             {
-                slot.VisitStamp = stamp;
-                into.Add(slot);
+                var entry = chunk[position];
+                if (entry.Key > high)
+                {
+                    return;
+                }
+
+                var slot = entry.Slot!;
+                if (slot.VisitStamp != stamp)
+                {
+                    slot.VisitStamp = stamp;
+                    into.Add(slot);
+                }
             }
+
+            start = new LevelEntry(decimal.MinValue, long.MinValue, null);
         }
     }
 
@@ -33,4 +100,24 @@ internal sealed class LevelIndex
 
     public void CollectAtOrAbove(decimal low, List<RuleSlot> into, long stamp) =>
         CollectBetween(low, decimal.MaxValue, into, stamp);
+
+    // The first chunk whose last entry is not below the entry; the last chunk when every chunk is below it.
+    private int ChunkFor(LevelEntry entry)
+    {
+        int low = 0, high = chunks.Count - 1;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (LevelEntryComparer.Instance.Compare(chunks[middle][^1], entry) < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
 }

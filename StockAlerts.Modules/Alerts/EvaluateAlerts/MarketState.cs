@@ -2,7 +2,7 @@ namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 
 internal sealed class MarketState
 {
-    private readonly Dictionary<int, RollingWindow> windows = new();
+    private RollingWindow? window;
 
     public decimal? LastFreshPrice { get; private set; }
     public DateTime? LastFreshTime { get; private set; }
@@ -13,9 +13,26 @@ internal sealed class MarketState
 
     public bool HasFreshPrice => LastFreshPrice is not null && !IsStale;
 
-    public void EnsureWindow(int minutes) => windows.TryAdd(minutes, new RollingWindow(TimeSpan.FromMinutes(minutes)));
+    // One window as long as the longest any rule asked for; shorter windows are read from it.
+    public void EnsureWindow(int minutes)
+    {
+        var length = TimeSpan.FromMinutes(minutes);
+        if (window is null)
+        {
+            window = new RollingWindow(length);
+        }
+        else
+        {
+            window.Extend(length);
+        }
+    }
 
-    public RollingWindow? FindWindow(int minutes) => windows.GetValueOrDefault(minutes);
+    public decimal? WindowLow(int minutes) => window?.MinimumOver(TimeSpan.FromMinutes(minutes));
+
+    public decimal? WindowHigh(int minutes) => window?.MaximumOver(TimeSpan.FromMinutes(minutes));
+
+    /// <summary>The lowest and highest prices of the longest window: bounds for every shorter one.</summary>
+    public (decimal? Low, decimal? High) WidestWindow => (window?.Minimum, window?.Maximum);
 
     public bool MarkStale()
     {
@@ -44,10 +61,7 @@ internal sealed class MarketState
         recovering = IsStale || LastFreshPrice is null;
         PreviousClose = tick.PreviousClose ?? PreviousClose;
         DayOpen = tick.DayOpen ?? DayOpen;
-        foreach (var window in windows.Values)
-        {
-            window.Add(tick.Time, tick.Price);
-        }
+        window?.Add(tick.Time, tick.Price);
 
         return true;
     }

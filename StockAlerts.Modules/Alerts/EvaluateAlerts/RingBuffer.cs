@@ -12,6 +12,8 @@ internal sealed class RingBuffer<T>
 
     public T Back => Count == 0 ? throw new InvalidOperationException("The buffer is empty.") : items[(head + Count - 1) % items.Length];
 
+    public T this[int position] => items[(head + position) % items.Length];
+
     public void PushBack(T item)
     {
         if (Count == items.Length)

@@ -8,6 +8,8 @@ internal sealed class RuleIndex : IRuleEngine
 
     public int Count => slots.Count;
 
+    public long Visited => books.Values.Sum(book => book.Visited);
+
     public bool Add(AlertRule rule, RuleRuntime? runtime = null)
     {
         if (slots.ContainsKey(rule.Id))

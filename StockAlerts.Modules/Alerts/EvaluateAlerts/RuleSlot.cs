@@ -6,7 +6,10 @@ internal sealed class RuleSlot(AlertRule rule, RuleRuntime runtime, long sequenc
     public RuleRuntime Runtime { get; } = runtime;
     public long Sequence { get; } = sequence;
     public List<(LevelIndex Index, decimal Key)> Entries { get; } = [];
-    public (RuleState State, bool Armed, DateTime? LastFiredAt)? Placement { get; set; }
+    public RulePlacement? Placement { get; set; }
     public DateTime? QueuedDeadline { get; set; }
     public long VisitStamp { get; set; }
 }
+
+// What decided where a rule sits in its book; when it changes the rule is moved.
+internal readonly record struct RulePlacement(RuleState State, bool Armed, DateTime? LastFiredAt, WatchBand? Band, DateTime? ParkedUntil);

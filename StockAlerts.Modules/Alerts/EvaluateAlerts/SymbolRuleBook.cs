@@ -1,28 +1,47 @@
 namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 
 // Every rule that could act on a tick is reachable from one of these structures; everything else is skipped.
-// Level-based rules sit in sorted sets so a move p0 -> p1 is a range query, window-like rules are scanned,
-// latched rules wait in the re-arm sets or the deadline queue.
+// Level rules sit in sorted sets so a move p0 -> p1 is a range query; rules whose reference travels (trailing,
+// step, percent change) sit there by the band outside which they can act; armed window moves sit by threshold
+// and are visited when the move over the longest window (a bound for every shorter one) reaches it; latched
+// rules wait in the re-arm sets or the deadline queue. Only pending rules and rules without a reference yet
+// are visited on every tick.
 internal sealed class SymbolRuleBook
 {
     private readonly LevelIndex crossingLevels = new();
-    private readonly LevelIndex holdWhenPriceAtOrAbove = new();
-    private readonly LevelIndex holdWhenPriceAtOrBelow = new();
+    private readonly LevelIndex visitWhenPriceAtOrAbove = new();
+    private readonly LevelIndex visitWhenPriceAtOrBelow = new();
     private readonly LevelIndex rearmWhenPriceAtOrBelow = new();
     private readonly LevelIndex rearmWhenPriceAtOrAbove = new();
+    private readonly LevelIndex movesUpByAmount = new();
+    private readonly LevelIndex movesUpByPercent = new();
+    private readonly LevelIndex movesDownByAmount = new();
+    private readonly LevelIndex movesDownByPercent = new();
     private readonly HashSet<RuleSlot> scanned = [];
     private readonly HashSet<RuleSlot> pending = [];
+    private readonly HashSet<RuleSlot> marketReferenced = [];
     private readonly PriorityQueue<RuleSlot, DateTime> deadlines = new();
     private readonly List<RuleSlot> visits = [];
     private long stamp;
+
+    // The newest tick time seen: rules whose frequency blocks them until later are parked until then.
+    private DateTime? now;
 
     public MarketState Market { get; } = new();
 
     public HashSet<RuleSlot> Rules { get; } = [];
 
+    /// <summary>How many rules the price queries handed to the evaluator: what the index saves shows here.</summary>
+    public long Visited { get; private set; }
+
     public void Attach(RuleSlot slot)
     {
         Rules.Add(slot);
+        if (IsMarketReferenced(slot.Rule.Condition))
+        {
+            marketReferenced.Add(slot);
+        }
+
         Place(slot);
     }
 
@@ -30,12 +49,18 @@ internal sealed class SymbolRuleBook
     {
         Unplace(slot);
         Rules.Remove(slot);
+        marketReferenced.Remove(slot);
         slot.Placement = null;
         slot.QueuedDeadline = null;
     }
 
     public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? changes)
     {
+        if (now is null || tick.Time > now)
+        {
+            now = tick.Time;
+        }
+
         if (tick.IsStale)
         {
             if (Market.MarkStale())
@@ -50,9 +75,18 @@ internal sealed class SymbolRuleBook
             return [];
         }
 
+        var references = (Market.PreviousClose, Market.DayOpen);
         if (!Market.TryBegin(tick, out var previous, out var recovering))
         {
             return [];
+        }
+
+        if (references != (Market.PreviousClose, Market.DayOpen))
+        {
+            foreach (var slot in marketReferenced)
+            {
+                Refresh(slot);
+            }
         }
 
         var price = tick.Price;
@@ -67,19 +101,21 @@ internal sealed class SymbolRuleBook
 
         ApplyDeadlines(tick.Time, previous ?? price, changes);
         ApplyPriceBands(price, tick.Time, changes);
-        var firings = new List<FiringCandidate>();
-        foreach (var slot in CollectCandidates(price, previous))
+        List<FiringCandidate>? firings = null;
+        var candidates = CollectCandidates(price, previous);
+        Visited += candidates.Count;
+        foreach (var slot in candidates)
         {
             if (RuleEvaluator.Evaluate(slot, tick, previous, Market, changes) is { } firing)
             {
-                firings.Add(firing);
+                (firings ??= []).Add(firing);
             }
 
             Refresh(slot);
         }
 
         Market.Complete(tick);
-        return firings;
+        return firings ?? (IReadOnlyList<FiringCandidate>)[];
     }
 
     private void ApplyDeadlines(DateTime time, decimal price, ICollection<RuleStateChange>? changes)
@@ -134,9 +170,29 @@ internal sealed class SymbolRuleBook
             crossingLevels.CollectBetween(Math.Min(start, price), Math.Max(start, price), visits, stamp);
         }
 
-        holdWhenPriceAtOrAbove.CollectAtOrBelow(price, visits, stamp);
-        holdWhenPriceAtOrBelow.CollectAtOrAbove(price, visits, stamp);
+        visitWhenPriceAtOrAbove.CollectAtOrBelow(price, visits, stamp);
+        visitWhenPriceAtOrBelow.CollectAtOrAbove(price, visits, stamp);
+        var (low, high) = Market.WidestWindow;
+        if (low is { } windowLow)
+        {
+            CollectMoves(movesUpByAmount, movesUpByPercent, price - windowLow, windowLow);
+        }
+
+        if (high is { } windowHigh)
+        {
+            CollectMoves(movesDownByAmount, movesDownByPercent, windowHigh - price, windowHigh);
+        }
+
         return visits;
+    }
+
+    private void CollectMoves(LevelIndex byAmount, LevelIndex byPercent, decimal move, decimal basis)
+    {
+        byAmount.CollectAtOrBelow(WatchBand.Widen(move, up: true), visits, stamp);
+        if (basis > 0 && byPercent.Count > 0)
+        {
+            byPercent.CollectAtOrBelow(WatchBand.Widen(move * 100 / basis, up: true), visits, stamp);
+        }
     }
 
     private void Visit(RuleSlot slot)
@@ -150,8 +206,7 @@ internal sealed class SymbolRuleBook
 
     private void Refresh(RuleSlot slot)
     {
-        var runtime = slot.Runtime;
-        if (slot.Placement != (runtime.State, runtime.Armed, runtime.LastFiredAt))
+        if (slot.Placement != PlacementOf(slot))
         {
             Unplace(slot);
             Place(slot);
@@ -166,7 +221,8 @@ internal sealed class SymbolRuleBook
     {
         var rule = slot.Rule;
         var runtime = slot.Runtime;
-        slot.Placement = (runtime.State, runtime.Armed, runtime.LastFiredAt);
+        var placement = PlacementOf(slot);
+        slot.Placement = placement;
         Schedule(slot);
         if (runtime.State is RuleState.Paused or RuleState.Expired)
         {
@@ -187,14 +243,34 @@ internal sealed class SymbolRuleBook
             return;
         }
 
+        if (placement.ParkedUntil is not null)
+        {
+            return;
+        }
+
         var condition = rule.Condition;
+        if (WatchBand.Applies(condition.Type))
+        {
+            if (placement.Band is { } band)
+            {
+                Enter(visitWhenPriceAtOrBelow, band.AtOrBelow, slot);
+                Enter(visitWhenPriceAtOrAbove, band.AtOrAbove, slot);
+            }
+            else
+            {
+                scanned.Add(slot);
+            }
+
+            return;
+        }
+
         switch (condition.Type)
         {
             case ConditionType.Above:
-                Enter(holdWhenPriceAtOrAbove, condition.Level, slot);
+                Enter(visitWhenPriceAtOrAbove, condition.Level, slot);
                 break;
             case ConditionType.Below:
-                Enter(holdWhenPriceAtOrBelow, condition.Level, slot);
+                Enter(visitWhenPriceAtOrBelow, condition.Level, slot);
                 break;
             case ConditionType.CrossesAbove or ConditionType.CrossesBelow or ConditionType.Crosses:
                 Enter(crossingLevels, condition.Level, slot);
@@ -204,17 +280,65 @@ internal sealed class SymbolRuleBook
                 Enter(crossingLevels, condition.Upper, slot);
                 break;
             case ConditionType.InsideChannel:
-                Enter(holdWhenPriceAtOrAbove, condition.Lower, slot);
+                Enter(visitWhenPriceAtOrAbove, condition.Lower, slot);
                 break;
             case ConditionType.OutsideChannel:
-                Enter(holdWhenPriceAtOrBelow, condition.Lower, slot);
-                Enter(holdWhenPriceAtOrAbove, condition.Upper, slot);
+                Enter(visitWhenPriceAtOrBelow, condition.Lower, slot);
+                Enter(visitWhenPriceAtOrAbove, condition.Upper, slot);
+                break;
+            case ConditionType.MovesUp when runtime.Armed && condition.WindowMinutes is not null:
+                EnterByThreshold(condition, movesUpByAmount, movesUpByPercent, slot);
+                break;
+            case ConditionType.MovesDown when runtime.Armed && condition.WindowMinutes is not null:
+                EnterByThreshold(condition, movesDownByAmount, movesDownByPercent, slot);
                 break;
             default:
                 scanned.Add(slot);
                 break;
         }
     }
+
+    // A window move holds only once the move reaches its threshold (amount wins over percent, as in the observer).
+    private void EnterByThreshold(AlertCondition condition, LevelIndex byAmount, LevelIndex byPercent, RuleSlot slot)
+    {
+        if (condition.Amount is { } amount)
+        {
+            Enter(byAmount, amount, slot);
+        }
+        else if (condition.Percent is { } percent)
+        {
+            Enter(byPercent, percent, slot);
+        }
+        else
+        {
+            scanned.Add(slot);
+        }
+    }
+
+    private RulePlacement PlacementOf(RuleSlot slot)
+    {
+        var rule = slot.Rule;
+        var runtime = slot.Runtime;
+        var band = WatchBand.Applies(rule.Condition.Type) ? WatchBand.For(rule, runtime, Market) : null;
+        return new RulePlacement(runtime.State, runtime.Armed, runtime.LastFiredAt, band, ParkedUntil(slot));
+    }
+
+    // While its frequency cannot let it fire, a rule whose visits could do nothing but fire (a level or channel
+    // condition) need not be visited at all; it comes back when the gate opens.
+    private DateTime? ParkedUntil(RuleSlot slot)
+    {
+        var rule = slot.Rule;
+        if (slot.Runtime.State != RuleState.Active || !ConditionTraits.OnlyFiresWhenVisited(rule.Condition.Type)
+            || RuleEvaluator.IsLatched(slot) || now is not { } time)
+        {
+            return null;
+        }
+
+        return FrequencyGate.ClosedUntil(rule, slot.Runtime) is { } opens && opens > time ? opens : null;
+    }
+
+    private static bool IsMarketReferenced(AlertCondition condition) =>
+        condition is { Type: ConditionType.PercentChange, Reference: ReferenceKind.PreviousClose or ReferenceKind.DayOpen };
 
     private static void Enter(LevelIndex index, decimal? key, RuleSlot slot)
     {
@@ -240,6 +364,11 @@ internal sealed class SymbolRuleBook
     private void Schedule(RuleSlot slot)
     {
         var deadline = RuleEvaluator.NextDeadline(slot);
+        if (slot.Placement?.ParkedUntil is { } parkedUntil && !(deadline <= parkedUntil))
+        {
+            deadline = parkedUntil;
+        }
+
         if (deadline == slot.QueuedDeadline)
         {
             return;

@@ -17,12 +17,14 @@ public sealed class IndexEquivalenceTests
     private static readonly ActiveSchedule MarketHours = new(Weekdays, new TimeOnly(9, 30), new TimeOnly(16, 0), "America/New_York");
     private static readonly ActiveSchedule Overnight = new(Weekdays, new TimeOnly(22, 0), new TimeOnly(6, 0), "UTC");
 
-    [TestCase(1)]
-    [TestCase(7)]
-    [TestCase(42)]
-    [TestCase(2024)]
-    [TestCase(31337)]
-    public void Evaluate_OnRandomRulesEditsAndTicks_IndexMatchesTheNaiveScan(int seed)
+    [TestCase(1, 300)]
+    [TestCase(7, 300)]
+    [TestCase(42, 300)]
+    [TestCase(2024, 300)]
+    [TestCase(31337, 300)]
+    [TestCase(5, 1500)]
+    [TestCase(99, 1500)]
+    public void Evaluate_OnRandomRulesEditsAndTicks_IndexMatchesTheNaiveScan(int seed, int ruleCount)
     {
         var random = new Random(seed);
         var index = new RuleIndex();
@@ -32,7 +34,7 @@ public sealed class IndexEquivalenceTests
         var lastPrices = Symbols.ToDictionary(symbol => symbol, _ => 100m);
         var totalFirings = 0;
 
-        for (var count = 0; count < 300; count++)
+        for (var count = 0; count < ruleCount; count++)
         {
             AddToBoth(index, naive, rules, RandomRule(random, time));
         }

@@ -100,5 +100,44 @@ public sealed class LevelIndexTests
         Assert.That(found, Is.Empty);
     }
 
+    // Thousands of entries force the index to split its chunks and empty some of them; every query must still
+    // match a brute-force filter of what is in it.
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void Queries_MatchABruteForceFilter_ThroughManyAddsAndRemovals(int seed)
+    {
+        var random = new Random(seed);
+        var index = new LevelIndex();
+        var present = new List<(decimal Level, RuleSlot Slot)>();
+        var stamp = 0L;
+        for (var step = 0; step < 20_000; step++)
+        {
+            if (present.Count > 0 && random.Next(3) == 0)
+            {
+                var position = random.Next(present.Count);
+                index.Remove(present[position].Level, present[position].Slot);
+                present.RemoveAt(position);
+            }
+            else
+            {
+                var entry = (Level: random.Next(0, 400) * 0.25m, Slot: NewSlot());
+                index.Add(entry.Level, entry.Slot);
+                present.Add(entry);
+            }
+
+            if (step % 97 == 0)
+            {
+                var low = random.Next(-10, 410) * 0.25m;
+                var high = low + (random.Next(0, 40) * 0.25m);
+                var found = new List<RuleSlot>();
+                index.CollectBetween(low, high, found, ++stamp);
+                var expected = present.Where(entry => entry.Level >= low && entry.Level <= high).OrderBy(entry => entry.Level).ThenBy(entry => entry.Slot.Sequence);
+                Assert.That(found, Is.EqualTo(expected.Select(entry => entry.Slot)), $"between {low} and {high} at step {step}");
+                Assert.That(index.Count, Is.EqualTo(present.Count));
+            }
+        }
+    }
+
     private RuleSlot NewSlot() => new(TestRules.Above(1m), new RuleRuntime(), ++nextSequence);
 }

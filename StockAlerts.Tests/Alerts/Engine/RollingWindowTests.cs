@@ -77,6 +77,12 @@ public sealed class RollingWindowTests
             var inside = samples.Where(sample => sample.Time >= time - length).Select(sample => sample.Price).ToList();
             Assert.That(window.Minimum, Is.EqualTo(inside.Min()), $"minimum at step {step}");
             Assert.That(window.Maximum, Is.EqualTo(inside.Max()), $"maximum at step {step}");
+
+            // Every shorter window is read from the same deques.
+            var shorter = TimeSpan.FromSeconds(random.Next(0, 600));
+            var insideShorter = samples.Where(sample => sample.Time >= time - shorter).Select(sample => sample.Price).ToList();
+            Assert.That(window.MinimumOver(shorter), Is.EqualTo(insideShorter.Min()), $"minimum over {shorter} at step {step}");
+            Assert.That(window.MaximumOver(shorter), Is.EqualTo(insideShorter.Max()), $"maximum over {shorter} at step {step}");
         }
     }
 }

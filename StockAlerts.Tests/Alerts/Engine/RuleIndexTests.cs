@@ -47,6 +47,54 @@ public sealed class RuleIndexTests
         Assert.That(down.Select(firing => firing.ComparedValue).Order(), Is.EqualTo(Enumerable.Range(155, 6).Select(level => (decimal)level)));
     }
 
+    // The scanned-looking conditions are indexed too: while the price wanders inside every rule's band, no rule
+    // is handed to the evaluator at all; a tick past a band visits only the rules it concerns.
+    [Test]
+    public void Evaluate_PriceWanderingInsideTheBands_VisitsNoTrailingStepPercentOrWindowRule()
+    {
+        var index = new RuleIndex();
+        var rules = new List<AlertRule>();
+        for (var percent = 2; percent <= 9; percent++)
+        {
+            for (var copy = 0; copy < 25; copy++)
+            {
+                rules.Add(TestRules.Trailing(ConditionType.TrailingDrawdown, percent: percent));
+                rules.Add(TestRules.Trailing(ConditionType.TrailingRise, percent: percent));
+                rules.Add(TestRules.Step(percent: percent));
+                rules.Add(TestRules.PercentChange(ReferenceKind.PreviousClose, percent, referencePrice: 100m));
+                rules.Add(TestRules.PercentChange(ReferenceKind.DayOpen, -percent, referencePrice: 100m));
+                rules.Add(TestRules.Move(ConditionType.MovesUp, 30, percent: percent));
+                rules.Add(TestRules.Move(ConditionType.MovesDown, 30, percent: percent));
+                rules.Add(TestRules.Above(100m + percent, AlertFrequency.EveryTime(600)));
+            }
+        }
+
+        foreach (var rule in rules)
+        {
+            index.Add(rule);
+        }
+
+        index.Evaluate(new PriceTick(TestRules.Symbol, 100m, null, Start) { PreviousClose = 100m, DayOpen = 100m });
+        index.Evaluate(new PriceTick(TestRules.Symbol, 99.5m, null, Start.AddSeconds(1)));
+        index.Evaluate(new PriceTick(TestRules.Symbol, 100.5m, null, Start.AddSeconds(2)));
+        var afterSettling = index.Visited;
+        var time = Start.AddSeconds(2);
+        foreach (var price in new[] { 100.4m, 99.7m, 100.2m, 99.6m, 100.1m, 99.9m, 100.45m })
+        {
+            time = time.AddSeconds(5);
+            Assert.That(index.Evaluate(new PriceTick(TestRules.Symbol, price, null, time)), Is.Empty);
+        }
+
+        var wandering = index.Visited - afterSettling;
+        var firings = index.Evaluate(new PriceTick(TestRules.Symbol, 102.1m, null, time.AddSeconds(5)));
+        var pastTheFirstBands = index.Visited - afterSettling - wandering;
+
+        Assert.That(wandering, Is.Zero);
+        Assert.That(firings.Select(firing => index.FindRuntime(firing.RuleId)).Distinct().Count(), Is.EqualTo(firings.Count));
+        Assert.That(firings, Has.Count.EqualTo(5 * 25), "the 2% percent change, step, window move and trailing rise, and above 102");
+        Assert.That(pastTheFirstBands, Is.LessThan(rules.Count / 4));
+    }
+
     [Test]
     public void Update_MovingARuleToAnotherSymbol_EvaluatesItOnTheNewSymbolOnly()
     {
