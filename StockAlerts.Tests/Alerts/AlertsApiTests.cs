@@ -48,6 +48,20 @@ public sealed class AlertsApiTests(StorageKind storage)
         Assert.That(rule.GetProperty("fireCount").GetInt32(), Is.Zero);
     }
 
+    // No rule watched USDCHF when its price arrived, so the index never saw it; the new rule must start from the
+    // stored price instead of waiting for the next poll in noData.
+    [Test]
+    public async Task Create_OnASymbolNoRuleWatchedYet_StartsActiveFromTheStoredPrice()
+    {
+        await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:simulated", CancellationToken.None);
+        var client = await app.SignInAsync();
+
+        var rule = await (await client.PostAsJsonAsync("/api/alerts", new { symbol = "USDCHF", condition = new { type = "crossesAbove", level = 50 } }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(rule.GetProperty("state").GetString(), Is.EqualTo("active"));
+    }
+
     [Test]
     public async Task Create_WithoutChannels_UsesTheUsersDefaultChannels()
     {

@@ -53,6 +53,19 @@ internal sealed class AlertEngine
         }
     }
 
+    /// <summary>Starts a symbol from its last stored quote when this process has no price for it yet.</summary>
+    public bool Prime(LatestPrice? quote)
+    {
+        if (quote is null || quote.Stale)
+        {
+            return false;
+        }
+        lock (gate)
+        {
+            return index.Prime(new PriceTick(quote.Symbol, quote.Price, null, quote.Time) { PreviousClose = quote.PreviousClose, DayOpen = quote.DayOpen });
+        }
+    }
+
     public RuleRuntime? RuntimeOf(Guid ruleId)
     {
         lock (gate)

@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Mediator;
 using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Prices.Contracts;
 
 namespace StockAlerts.Modules.Alerts.Engine;
 
@@ -31,8 +33,32 @@ internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine 
             }
         }
         lastReconciled = time.GetUtcNow().UtcDateTime;
+        await PrimeSymbolsAsync(cancellationToken);
         engine.MarkReady();
         LogBuilt(loaded, (time.GetUtcNow() - started).TotalSeconds);
+    }
+
+    // Restored rules would sit in noData until their symbol's next poll; start each symbol from its stored quote.
+    private async Task PrimeSymbolsAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        if (scope.ServiceProvider.GetService<IMediator>() is not { } mediator)
+        {
+            return;
+        }
+        var primed = 0;
+        try
+        {
+            foreach (var symbol in engine.SymbolsInUse())
+            {
+                primed += engine.Prime(await mediator.Send(new GetLatestPrice(symbol), cancellationToken)) ? 1 : 0;
+            }
+            LogPrimed(primed);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogPrimeFailed(exception, primed);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -124,6 +150,12 @@ internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: rule index ready with {Count:N0} rule(s) in {Seconds:0.0} s")]
     private partial void LogBuilt(int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: {Count:N0} symbol(s) started from their last stored price")]
+    private partial void LogPrimed(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reading stored prices failed after {Count:N0} symbol(s); the others wait for their next price")]
+    private partial void LogPrimeFailed(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reconciling the rule index failed; trying again in a minute")]
     private partial void LogReconcileFailed(Exception exception);

@@ -65,6 +65,8 @@ internal sealed class RuleIndex : IRuleEngine
         return true;
     }
 
+    public bool Prime(PriceTick tick) => Book(tick.Symbol).Prime(tick);
+
     public RuleRuntime? FindRuntime(Guid ruleId) => slots.GetValueOrDefault(ruleId)?.Runtime;
 
     // State is committed here, before the caller saves the firing, and never rolled back: losing the race means

@@ -54,6 +54,27 @@ internal sealed class SymbolRuleBook
         slot.QueuedDeadline = null;
     }
 
+    /// <summary>
+    /// Starts a symbol this process has not seen yet from its stored quote, without evaluating anything: that quote
+    /// was evaluated when it arrived. Rules waiting for a first price become active and the next tick compares with it.
+    /// </summary>
+    public bool Prime(PriceTick tick)
+    {
+        if (tick.IsStale || Market.LastFreshTime is not null || Market.HasSeenStale || !Market.TryBegin(tick, out _, out _))
+        {
+            return false;
+        }
+
+        Market.Complete(tick);
+        foreach (var slot in Rules)
+        {
+            RuleEvaluator.Resume(slot, tick.Price, tick.Time, null);
+            Refresh(slot);
+        }
+
+        return true;
+    }
+
     public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? changes)
     {
         if (now is null || tick.Time > now)

@@ -36,6 +36,9 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
     public async Task<AlertRuleRecord> ApplyAsync(AlertRuleRecord rule, AlertRuleRequest request, CancellationToken cancellationToken)
     {
         var latest = await mediator.Send(new GetLatestPrice(request.Symbol!), cancellationToken);
+        // A symbol nobody watched yet has no price in the index; start it from the stored one, or the new rule
+        // would wait for the next poll (an hour on some plans) in noData.
+        engine.Prime(latest);
         var instrument = await mediator.Send(new GetInstrument(request.Symbol!), cancellationToken);
         rule.Symbol = instrument!.Symbol;
         rule.Name = request.Name?.Trim();

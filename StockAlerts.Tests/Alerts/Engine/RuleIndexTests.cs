@@ -96,6 +96,39 @@ public sealed class RuleIndexTests
     }
 
     [Test]
+    public void Prime_OnANewSymbol_ActivatesRestoredRulesWithoutFiringAndTheNextTickComparesWithIt()
+    {
+        var index = new RuleIndex();
+        var above = TestRules.Above(100m);
+        var crossing = TestRules.CrossesAbove(160m);
+        index.Add(above, new RuleRuntime());
+        index.Add(crossing, new RuleRuntime());
+        var waiting = index.FindRuntime(above.Id)!.State;
+
+        var primed = index.Prime(new PriceTick(TestRules.Symbol, 150m, null, Start));
+        var activeAfterPriming = index.FindRuntime(above.Id)!.State;
+        var firings = index.Evaluate(new PriceTick(TestRules.Symbol, 161m, null, Start.AddSeconds(1)));
+        var primedAgain = index.Prime(new PriceTick(TestRules.Symbol, 10m, null, Start.AddSeconds(2)));
+
+        Assert.That(waiting, Is.EqualTo(RuleState.NoData));
+        Assert.That(primed, Is.True);
+        Assert.That(activeAfterPriming, Is.EqualTo(RuleState.Active), "priming evaluates nothing: the price already was");
+        Assert.That(firings.Select(firing => firing.RuleId), Is.EquivalentTo(new[] { above.Id, crossing.Id }), "150 -> 161 crosses 160");
+        Assert.That(primedAgain, Is.False, "a symbol the index has seen is never re-primed");
+    }
+
+    [Test]
+    public void Prime_WithAStaleQuote_LeavesRulesWaiting()
+    {
+        var index = new RuleIndex();
+        var rule = TestRules.Above(100m);
+        index.Add(rule, new RuleRuntime());
+
+        Assert.That(index.Prime(new PriceTick(TestRules.Symbol, 150m, null, Start, IsStale: true)), Is.False);
+        Assert.That(index.FindRuntime(rule.Id)!.State, Is.EqualTo(RuleState.NoData));
+    }
+
+    [Test]
     public void Update_MovingARuleToAnotherSymbol_EvaluatesItOnTheNewSymbolOnly()
     {
         var index = new RuleIndex();
