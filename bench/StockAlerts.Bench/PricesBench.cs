@@ -57,6 +57,7 @@ internal static class PricesBench
         var latencies = new ConcurrentBag<double>();
         var received = 0L;
         var connections = new List<HubConnection>();
+        var lastSeen = new List<(ConcurrentDictionary<string, decimal> Prices, string[] Watched)>();
         for (var client = 0; client < clientCount; client++)
         {
             var connection = new HubConnectionBuilder()
@@ -67,8 +68,10 @@ internal static class PricesBench
                     hub.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 })
                 .Build();
+            var seen = new ConcurrentDictionary<string, decimal>();
             connection.On<QuoteView>("PriceChanged", quote =>
             {
+                seen[quote.Symbol] = quote.Price;
                 latencies.Add((DateTime.UtcNow - quote.Time).TotalMilliseconds);
                 Interlocked.Increment(ref received);
             });
@@ -76,6 +79,7 @@ internal static class PricesBench
             var watched = Enumerable.Range(0, perClient).Select(_ => symbols[random.Next(symbols.Count)]).Distinct().ToArray();
             await connection.InvokeAsync<IReadOnlyList<QuoteView>>("Subscribe", watched);
             connections.Add(connection);
+            lastSeen.Add((seen, watched));
         }
         Console.WriteLine($"{connections.Count} clients connected and subscribed; {3} warm-up rounds, then {rounds} measured");
 
@@ -115,6 +119,9 @@ internal static class PricesBench
         Console.WriteLine($"ingest per batch of {symbolCount:N0}: {Percentiles.Describe(ingestMilliseconds, "ms")}");
         Console.WriteLine($"delivered {received:N0} PriceChanged messages to {clientCount} clients over {total.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine($"ingest → client latency (includes coalescing at 10/s): {Percentiles.Describe(latencies.ToList(), "ms")}");
+        // Coalescing may merge updates, but no client may be left on an old price.
+        var pairs = lastSeen.SelectMany(client => client.Watched.Select(symbol => client.Prices.TryGetValue(symbol, out var price) && price == prices[symbol])).ToList();
+        Console.WriteLine($"final price correct for {pairs.Count(correct => correct):N0} of {pairs.Count:N0} client-symbol pairs");
         foreach (var connection in connections)
         {
             await connection.DisposeAsync();
