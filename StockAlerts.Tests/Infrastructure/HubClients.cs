@@ -8,8 +8,16 @@ internal static class HubClients
     /// <summary>A real SignalR client over WebSockets through the test server, signed in with the client's bearer token.</summary>
     public static async Task<HubConnection> ConnectAsync(TestApp app, HttpClient signedIn, string path)
     {
+        var connection = Build(app, signedIn, path);
+        await connection.StartAsync();
+        return connection;
+    }
+
+    /// <summary>The same client, not started yet, for tests that watch how the server ends the connection.</summary>
+    public static HubConnection Build(TestApp app, HttpClient signedIn, string path)
+    {
         var token = signedIn.DefaultRequestHeaders.Authorization?.Parameter;
-        var connection = new HubConnectionBuilder()
+        return new HubConnectionBuilder()
             .WithUrl(new Uri(app.Server.BaseAddress, path), options =>
             {
                 options.Transports = HttpTransportType.WebSockets;
@@ -23,7 +31,5 @@ internal static class HubClients
                 };
             })
             .Build();
-        await connection.StartAsync();
-        return connection;
     }
 }

@@ -27,16 +27,7 @@ internal static class UsersSetup
         {
             options.BearerTokenExpiration = TimeSpan.FromHours(1);
             options.RefreshTokenExpiration = TimeSpan.FromDays(30);
-            // WebSocket clients cannot send headers, so SignalR passes the token in the query string.
-            options.Events.OnMessageReceived = context =>
-            {
-                if (context.Request.Path.StartsWithSegments("/hubs")
-                    && context.Request.Query.TryGetValue("access_token", out var token))
-                {
-                    context.Token = token;
-                }
-                return Task.CompletedTask;
-            };
+            // The hubs' ?access_token= arrives as an Authorization header: see HubAccessTokenContextFactory.
         });
         services.ConfigureApplicationCookie(options =>
         {

@@ -16,6 +16,8 @@ internal static class HostSetup
     public static WebApplicationBuilder AddHostInfrastructure(this WebApplicationBuilder builder)
     {
         builder.UseTopLevelSettings();
+        ProductionSecrets.EnsureNoExampleValues(builder.Configuration, builder.Environment);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         var services = builder.Services;
         services.AddSharedInfrastructure(builder.Configuration);
         services.AddProblemDetails();
@@ -28,6 +30,9 @@ internal static class HostSetup
         services.AddJobs();
         services.AddAntiforgery();
         services.AddRateLimits(builder.Configuration);
+        services.AddProxyAndHttps(builder.Configuration);
+        services.AddWebClients(builder.Configuration);
+        services.AddRequestBodyLimit();
         services.AddSingleton<ShutdownTasks>();
         services.AddHostedService(provider => provider.GetRequiredService<ShutdownTasks>());
         return builder;
@@ -35,8 +40,12 @@ internal static class HostSetup
 
     public static void UseHostInfrastructure(this WebApplication app)
     {
+        app.UseProxyAndHttps();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
+        app.UseWebClients();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

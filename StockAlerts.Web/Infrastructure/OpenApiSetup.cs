@@ -46,6 +46,6 @@ internal static class OpenApiSetup
     public static void MapApiDocumentation(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(options => options.WithTitle("StockAlerts API")).AllowAnonymous();
+        app.MapScalarApiReference(options => options.WithTitle("StockAlerts API").WithNonce()).AllowAnonymous();
     }
 }

@@ -1,11 +1,34 @@
+using FluentValidation;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Data;
+using StockAlerts.Modules.Shared.Options;
 
 namespace StockAlerts.Web.Infrastructure;
+
+internal sealed class RealtimeOptions
+{
+    public const string Section = "Realtime";
+
+    /// <summary>Live connections one user may hold at once, over both hubs and every instance.</summary>
+    public int MaxConnectionsPerUser { get; set; } = 10;
+
+    /// <summary>Largest message a client may send to a hub.</summary>
+    public int MaxMessageBytes { get; set; } = 32 * 1024;
+}
+
+internal sealed class RealtimeOptionsValidator : AbstractValidator<RealtimeOptions>
+{
+    public RealtimeOptionsValidator()
+    {
+        RuleFor(options => options.MaxConnectionsPerUser).InclusiveBetween(1, 10_000);
+        RuleFor(options => options.MaxMessageBytes).InclusiveBetween(1024, 1024 * 1024);
+    }
+}
 
 internal static class RealtimeSetup
 {
@@ -15,7 +38,16 @@ internal static class RealtimeSetup
     /// </summary>
     public static IServiceCollection AddRealtimeAndKeys(this IServiceCollection services, IConfiguration configuration)
     {
-        var signalR = services.AddSignalR(options => options.MaximumReceiveMessageSize = 32 * 1024);
+        services.AddValidatedOptions<RealtimeOptions, RealtimeOptionsValidator>(RealtimeOptions.Section);
+        var realtime = configuration.GetValidatedOptions<RealtimeOptions, RealtimeOptionsValidator>(RealtimeOptions.Section);
+        var signalR = services.AddSignalR(options =>
+        {
+            options.MaximumReceiveMessageSize = realtime.MaxMessageBytes;
+            options.AddFilter<UserConnectionLimit>();
+        });
+        services.AddSingleton<UserConnectionLimit>();
+        // Takes the hub token out of the query string before anything can log the request line.
+        services.AddSingleton<IHttpContextFactory, HubAccessTokenContextFactory>();
         var dataProtection = services.AddDataProtection().SetApplicationName("StockAlerts");
         var redis = configuration.GetConnectionString("Redis");
         if (configuration.HasRedis())
@@ -23,11 +55,15 @@ internal static class RealtimeSetup
             signalR.AddStackExchangeRedis(redis!, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("stockalerts:signalr"));
             services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, multiplexer) =>
                 options.XmlRepository = new RedisXmlRepository(() => multiplexer.GetDatabase(), "stockalerts:dataprotection:keys"));
+            services.AddSingleton<RedisUserConnections>();
+            services.AddSingleton<IUserConnections>(provider => provider.GetRequiredService<RedisUserConnections>());
+            services.AddHostedService(provider => provider.GetRequiredService<RedisUserConnections>());
         }
         else
         {
             var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.DataDirectory), "keys")));
+            services.AddSingleton<IUserConnections, InProcessUserConnections>();
         }
         return services;
     }

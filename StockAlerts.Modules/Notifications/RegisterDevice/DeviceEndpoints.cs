@@ -26,6 +26,9 @@ internal sealed record DeviceView(Guid Id, string Platform, string? AppVersion, 
 
 internal static class DeviceEndpoints
 {
+    /// <summary>More phones and browsers than one person uses; every device costs a push per notification.</summary>
+    public const int MaxDevicesPerUser = 20;
+
     public static void MapDevices(this RouteGroupBuilder devices)
     {
         devices.MapPost("/", RegisterAsync).WithName("RegisterDevice").WithSummary("Registers or refreshes this phone's FCM token (a token belongs to one user; registering moves it)");
@@ -59,6 +62,7 @@ internal static class DeviceEndpoints
             database.ChangeTracker.Clear();
             return await RegisterAsync(request, user, database, time, cancellationToken);
         }
+        await ForgetLeastRecentlySeenBeyondCapAsync(database, userId, cancellationToken);
         var view = new DeviceView(device.Id, device.Platform, device.AppVersion, device.CreatedAt, device.LastSeenAt);
         return created ? TypedResults.Created($"/api/devices/{device.Id}", view) : TypedResults.Ok(view);
     }
@@ -66,8 +70,23 @@ internal static class DeviceEndpoints
     private static async Task<Ok<List<DeviceView>>> ListAsync(ClaimsPrincipal user, NotificationsDbContext database, CancellationToken cancellationToken) =>
         TypedResults.Ok(await database.Devices.AsNoTracking().Where(device => device.UserId == user.GetUserId())
             .OrderBy(device => device.CreatedAt)
+            .Take(MaxDevicesPerUser)
             .Select(device => new DeviceView(device.Id, device.Platform, device.AppVersion, device.CreatedAt, device.LastSeenAt))
             .ToListAsync(cancellationToken));
+
+    /// <summary>FCM tokens rotate and old ones are rarely unregistered: beyond the cap the stalest device goes.</summary>
+    private static async Task ForgetLeastRecentlySeenBeyondCapAsync(NotificationsDbContext database, string userId, CancellationToken cancellationToken)
+    {
+        var beyondCap = await database.Devices.Where(device => device.UserId == userId)
+            .OrderByDescending(device => device.LastSeenAt).ThenByDescending(device => device.Id)
+            .Skip(MaxDevicesPerUser)
+            .Select(device => device.Id)
+            .ToListAsync(cancellationToken);
+        if (beyondCap.Count > 0)
+        {
+            await database.Devices.Where(device => beyondCap.Contains(device.Id)).ExecuteDeleteAsync(cancellationToken);
+        }
+    }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ClaimsPrincipal user, NotificationsDbContext database, CancellationToken cancellationToken)
     {
