@@ -28,6 +28,10 @@ public static class AlertsModule
         services.AddHostedService(provider => provider.GetRequiredService<RuleSync>());
         services.AddScoped<FiringRecorder>();
         services.AddScoped<RuleWriter>();
+        services.AddScoped<FiringPublisher>();
+        services.AddScoped<RepublishFiringsJob>();
+        services.AddSingleton(new RecurringJob(RepublishFiringsJob.JobId, TimeSpan.FromSeconds(30),
+            (scope, cancellationToken) => scope.GetRequiredService<RepublishFiringsJob>().RunAsync(cancellationToken)));
         services.AddScoped<ResumeSnoozedRulesJob>();
         services.AddSingleton(new RecurringJob(ResumeSnoozedRulesJob.JobId, TimeSpan.FromSeconds(30),
             (scope, cancellationToken) => scope.GetRequiredService<ResumeSnoozedRulesJob>().RunAsync(cancellationToken)));

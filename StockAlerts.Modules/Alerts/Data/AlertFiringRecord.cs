@@ -22,4 +22,7 @@ internal sealed class AlertFiringRecord
     public required string Message { get; set; }
 
     public DateTime FiredAt { get; set; }
+
+    /// <summary>When AlertTriggered went out; null until then, so a firing whose publication was lost is found again.</summary>
+    public DateTime? PublishedAt { get; set; }
 }

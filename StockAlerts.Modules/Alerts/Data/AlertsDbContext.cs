@@ -40,6 +40,7 @@ internal abstract class AlertsDbContext(DbContextOptions options) : DbContext(op
             firing.ToTable("alerts_firings");
             firing.HasIndex(entity => new { entity.RuleId, entity.Sequence }).IsUnique();
             firing.HasIndex(entity => new { entity.UserId, entity.FiredAt });
+            firing.HasIndex(entity => new { entity.PublishedAt, entity.FiredAt });
             firing.Property(entity => entity.UserId).HasMaxLength(128);
             firing.Property(entity => entity.Symbol).HasMaxLength(20);
             firing.Property(entity => entity.Description).HasMaxLength(300);

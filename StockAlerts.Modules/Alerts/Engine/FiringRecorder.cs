@@ -1,7 +1,5 @@
-using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
 
@@ -16,7 +14,7 @@ internal sealed partial class FiringRecorder(
     AlertsDbContext database,
     AlertEngine engine,
     RuleChangeBus changes,
-    IMediator mediator,
+    FiringPublisher publisher,
     TimeProvider time,
     ILogger<FiringRecorder> logger)
 {
@@ -92,12 +90,7 @@ internal sealed partial class FiringRecorder(
         {
             LogRunaway(candidate.RuleId, candidate.Symbol);
         }
-        await mediator.Publish(new AlertTriggered(
-            candidate.RuleId, firing.Id, candidate.Sequence, candidate.UserId, candidate.Symbol, candidate.Price, candidate.ComparedValue,
-            RuleMapping.JsonName(stored.ConditionType), Title(stored, candidate), firing.Message,
-            stored.Channels.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            stored.WebhookUrl,
-            candidate.Time), cancellationToken);
+        await publisher.PublishAsync(firing, stored, cancellationToken);
         try
         {
             await changes.PublishAsync(candidate.RuleId);
@@ -123,9 +116,6 @@ internal sealed partial class FiringRecorder(
                     .SetProperty(column => column.StateReason, change.Reason), cancellationToken);
         }
     }
-
-    private static string Title(AlertRuleRecord rule, FiringCandidate candidate) =>
-        rule.Name is { Length: > 0 } name ? $"{candidate.Symbol}: {name}" : $"{candidate.Symbol} {candidate.Price}";
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 

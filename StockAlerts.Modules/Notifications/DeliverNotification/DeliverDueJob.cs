@@ -23,6 +23,7 @@ internal sealed class DeliverDueJob(NotificationsDbContext database, DeliverNoti
                 || (delivery.Status == DeliveryStatus.Sending && delivery.ClaimedAt < abandoned))
             .Select(delivery => delivery.NotificationId)
             .Distinct()
+            .OrderBy(id => id) // version-7 ids: oldest first
             .Take(100)
             .ToListAsync(cancellationToken);
         foreach (var notificationId in notificationIds)

@@ -49,6 +49,9 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.MySql
                         .HasPrecision(28, 10)
                         .HasColumnType("decimal(28,10)");
 
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("datetime(6)");
+
                     b.Property<Guid>("RuleId")
                         .HasColumnType("char(36)");
 
@@ -66,6 +69,8 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.MySql
                         .HasColumnType("varchar(128)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PublishedAt", "FiredAt");
 
                     b.HasIndex("RuleId", "Sequence")
                         .IsUnique();

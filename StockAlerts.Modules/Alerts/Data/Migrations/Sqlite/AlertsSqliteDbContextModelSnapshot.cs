@@ -44,6 +44,9 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.Sqlite
                         .HasPrecision(28, 10)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("RuleId")
                         .HasColumnType("TEXT");
 
@@ -61,6 +64,8 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PublishedAt", "FiredAt");
 
                     b.HasIndex("RuleId", "Sequence")
                         .IsUnique();

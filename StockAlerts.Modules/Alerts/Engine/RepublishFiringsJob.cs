@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using StockAlerts.Modules.Alerts.Data;
+
+namespace StockAlerts.Modules.Alerts.Engine;
+
+/// <summary>
+/// Finds firings saved more than a grace period ago but never marked published, and publishes them again (oldest
+/// first, up to a day back: an alert a day late is history, not news).
+/// </summary>
+internal sealed partial class RepublishFiringsJob(AlertsDbContext database, FiringPublisher publisher, TimeProvider time, ILogger<RepublishFiringsJob> logger)
+{
+    public const string JobId = "alerts:republish-firings";
+
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan Horizon = TimeSpan.FromDays(1);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var before = now - Grace;
+        var after = now - Horizon;
+        var lost = await database.Firings.AsNoTracking()
+            .Where(firing => firing.PublishedAt == null && firing.FiredAt < before && firing.FiredAt > after)
+            .OrderBy(firing => firing.FiredAt)
+            .Take(200)
+            .ToListAsync(cancellationToken);
+        foreach (var firing in lost)
+        {
+            var rule = await database.Rules.AsNoTracking().SingleOrDefaultAsync(row => row.Id == firing.RuleId, cancellationToken);
+            if (rule is null)
+            {
+                // Deleted since: nobody is left to tell, and the firing stays in the history.
+                await publisher.MarkPublishedAsync(firing.Id, cancellationToken);
+                continue;
+            }
+            LogRepublishing(firing.Id, firing.RuleId, firing.FiredAt);
+            await publisher.PublishAsync(firing, rule, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: firing {FiringId} of rule {RuleId} at {FiredAt:o} was saved but never published; publishing it now")]
+    private partial void LogRepublishing(Guid firingId, Guid ruleId, DateTime firedAt);
+}
