@@ -22,6 +22,7 @@ public static class AlertsModule
     {
         services.AddModuleDbContext<AlertsDbContext, AlertsSqliteDbContext, AlertsMySqlDbContext>("alerts");
         services.AddValidatedOptions<AlertsOptions, AlertsOptionsValidator>(AlertsOptions.Section);
+        services.AddSingleton<AlertsMetrics>();
         services.AddSingleton<AlertEngine>();
         services.AddSingleton<RuleChangeBus>();
         services.AddSingleton<RuleSync>();

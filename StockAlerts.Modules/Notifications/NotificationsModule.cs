@@ -27,6 +27,7 @@ public static class NotificationsModule
     {
         services.AddModuleDbContext<NotificationsDbContext, NotificationsSqliteDbContext, NotificationsMySqlDbContext>("notifications");
         services.AddValidatedOptions<NotificationsOptions, NotificationsOptionsValidator>(NotificationsOptions.Section);
+        services.AddSingleton<NotificationsMetrics>();
         services.AddPush(configuration);
         services.AddWebhooks(configuration);
         services.AddSingleton<PushHealth>();

@@ -32,6 +32,7 @@ public static class PricesModule
 
         var enabled = ProviderConfiguration.Resolve(configuration);
         services.AddSingleton(enabled);
+        services.AddSingleton<PricesMetrics>();
         services.AddSingleton<InstrumentCatalog>();
         services.AddSingleton<Staleness>();
         services.AddSingleton<LiveSubscriptions>();

@@ -46,7 +46,7 @@ public sealed class FiringRaceTests
                 var recorder = new FiringRecorder(
                     scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), engine, scope.ServiceProvider.GetRequiredService<RuleChangeBus>(),
                     scope.ServiceProvider.GetRequiredService<FiringPublisher>(), TimeProvider.System, NullLogger<FiringRecorder>.Instance);
-                var candidates = engine.Evaluate([crossing], []);
+                var candidates = engine.Evaluate([crossing], []).Firings;
                 var wins = 0;
                 foreach (var candidate in candidates)
                 {

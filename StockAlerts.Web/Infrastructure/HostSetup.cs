@@ -12,7 +12,7 @@ namespace StockAlerts.Web.Infrastructure;
 
 internal static class HostSetup
 {
-    /// <summary>The host's infrastructure: errors, auth, OpenAPI, health, SignalR, keys and jobs.</summary>
+    /// <summary>The host's infrastructure: errors, auth, OpenAPI, health, telemetry, SignalR, keys and jobs.</summary>
     public static WebApplicationBuilder AddHostInfrastructure(this WebApplicationBuilder builder)
     {
         builder.UseTopLevelSettings();
@@ -26,6 +26,7 @@ internal static class HostSetup
         services.AddUsers();
         services.AddApiDocumentation();
         services.AddHealth(builder.Configuration);
+        services.AddTelemetryExport(builder.Configuration);
         services.AddRealtimeAndKeys(builder.Configuration);
         services.AddJobs();
         services.AddAntiforgery();
@@ -53,6 +54,7 @@ internal static class HostSetup
         app.UseJobsDashboard();
         app.MapApiDocumentation();
         app.MapHealth();
+        app.MapTelemetry();
         app.MapUsers();
         app.ScheduleRecurringJobs();
         app.Lifetime.ApplicationStarted.Register(() => LogWhereToLook(app));

@@ -90,11 +90,12 @@ internal sealed class AlertEngine
         }
     }
 
-    public IReadOnlyList<FiringCandidate> Evaluate(IReadOnlyList<PriceChange> changes, List<RuleStateChange> stateChanges)
+    public BatchEvaluation Evaluate(IReadOnlyList<PriceChange> changes, List<RuleStateChange> stateChanges)
     {
         var firings = new List<FiringCandidate>();
         lock (gate)
         {
+            var visitedBefore = index.Visited;
             foreach (var change in changes)
             {
                 if (!rulesPerSymbol.ContainsKey(change.Symbol))
@@ -112,8 +113,8 @@ internal sealed class AlertEngine
                     DayOpen = change.DayOpen,
                 }, stateChanges));
             }
+            return new BatchEvaluation(firings, index.Visited - visitedBefore);
         }
-        return firings;
     }
 
     private void RemoveLocked(Guid ruleId)

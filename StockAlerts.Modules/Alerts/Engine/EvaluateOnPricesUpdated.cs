@@ -1,26 +1,42 @@
+using System.Diagnostics;
 using Mediator;
 using Microsoft.Extensions.Logging;
 using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Prices.Contracts;
+using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Alerts.Engine;
 
 /// <summary>Every price batch goes through the index; each firing is saved once, then published.</summary>
-internal sealed partial class EvaluateOnPricesUpdated(AlertEngine engine, FiringRecorder recorder, RuleSync sync, ILogger<EvaluateOnPricesUpdated> logger) :
+internal sealed partial class EvaluateOnPricesUpdated(
+    AlertEngine engine,
+    FiringRecorder recorder,
+    RuleSync sync,
+    AlertsMetrics metrics,
+    ILogger<EvaluateOnPricesUpdated> logger) :
     INotificationHandler<PricesUpdated>,
     IQueryHandler<GetSymbolsInUse, IReadOnlyCollection<string>>
 {
     public async ValueTask Handle(PricesUpdated notification, CancellationToken cancellationToken)
     {
         await engine.Ready.WaitAsync(cancellationToken);
+        using var activity = Telemetry.ActivitySource.StartActivity("alerts.evaluate");
+        activity?.SetTag("stockalerts.prices.count", notification.Changes.Count);
         var stateChanges = new List<RuleStateChange>();
-        var firings = engine.Evaluate(notification.Changes, stateChanges);
-        foreach (var firing in firings)
+        var started = Stopwatch.GetTimestamp();
+        var evaluation = engine.Evaluate(notification.Changes, stateChanges);
+        metrics.BatchEvaluated(evaluation.RulesEvaluated, Stopwatch.GetElapsedTime(started));
+        activity?.SetTag("stockalerts.alerts.rules_evaluated", evaluation.RulesEvaluated);
+        activity?.SetTag("stockalerts.alerts.candidates", evaluation.Firings.Count);
+        foreach (var firing in evaluation.Firings)
         {
             try
             {
-                await recorder.RecordAsync(firing, cancellationToken);
+                if (await recorder.RecordAsync(firing, cancellationToken))
+                {
+                    metrics.Fired();
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

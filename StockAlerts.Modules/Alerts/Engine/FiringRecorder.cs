@@ -88,7 +88,7 @@ internal sealed partial class FiringRecorder(
         LogFired(candidate.RuleId, candidate.Sequence, candidate.Symbol, candidate.Price, candidate.Description);
         if (candidate.Reason == RuleStateReasons.Runaway)
         {
-            LogRunaway(candidate.RuleId, candidate.Symbol);
+            LogRunaway(candidate.RuleId, candidate.Symbol, RuleEvaluator.RunawayFiringLimit, RuleEvaluator.RunawayWindow.TotalMinutes);
         }
         await publisher.PublishAsync(firing, stored, cancellationToken);
         try
@@ -139,8 +139,8 @@ internal sealed partial class FiringRecorder(
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: rule {RuleId} fired (#{Sequence}) on {Symbol} at {Price}: {Description}")]
     private partial void LogFired(Guid ruleId, int sequence, string symbol, decimal price, string description);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: rule {RuleId} on {Symbol} fired more than 15 times in 3 minutes and was paused (runaway stop)")]
-    private partial void LogRunaway(Guid ruleId, string symbol);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: rule {RuleId} on {Symbol} fired more than {Limit} times in {Minutes} minutes and was paused (runaway stop)")]
+    private partial void LogRunaway(Guid ruleId, string symbol, int limit, double minutes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: could not tell other instances that rule {RuleId} fired")]
     private partial void LogAnnounceFailed(Exception exception, Guid ruleId);

@@ -8,7 +8,9 @@ internal sealed class RuleIndex : IRuleEngine
 
     public int Count => slots.Count;
 
-    public long Visited => books.Values.Sum(book => book.Visited);
+    /// <summary>Rules the price queries handed to the evaluator so far, across every symbol.</summary>
+    // A running total rather than a sum over the books: the engine reads it for every price batch.
+    public long Visited { get; private set; }
 
     public bool Add(AlertRule rule, RuleRuntime? runtime = null)
     {
@@ -72,8 +74,14 @@ internal sealed class RuleIndex : IRuleEngine
     // State is committed here, before the caller saves the firing, and never rolled back: losing the race means
     // another evaluator saved this same firing (same rule and sequence), and a failed save is repaired by the
     // periodic reconcile, which reloads the rule with Remove and Add(rule, storedRuntime).
-    public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null) =>
-        Book(tick.Symbol).Evaluate(tick, stateChanges);
+    public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null)
+    {
+        var book = Book(tick.Symbol);
+        var before = book.Visited;
+        var firings = book.Evaluate(tick, stateChanges);
+        Visited += book.Visited - before;
+        return firings;
+    }
 
     private SymbolRuleBook Book(string symbol)
     {

@@ -25,6 +25,7 @@ internal sealed partial class DeliverNotificationJob(
     IMediator mediator,
     IBackgroundJobClient jobs,
     PushHealth health,
+    NotificationsMetrics metrics,
     IOptionsMonitor<NotificationsOptions> options,
     TimeProvider time,
     ILogger<DeliverNotificationJob> logger)
@@ -34,6 +35,9 @@ internal sealed partial class DeliverNotificationJob(
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(Guid notificationId, CancellationToken cancellationToken)
     {
+        // Hangfire runs this outside any request, so without a span of its own its queries and sends have no parent.
+        using var activity = Telemetry.ActivitySource.StartActivity("notifications.deliver");
+        activity?.SetTag("stockalerts.notification.id", notificationId.ToString());
         var notification = await database.Notifications.AsNoTracking().SingleOrDefaultAsync(candidate => candidate.Id == notificationId, cancellationToken);
         if (notification is null)
         {
@@ -200,8 +204,10 @@ internal sealed partial class DeliverNotificationJob(
             {
                 delivery.Status = DeliveryStatus.Failed;
                 delivery.LastError = $"gave up after {delivery.Attempts} attempt(s): {error}";
+                metrics.Delivered(delivery.Channel, DeliveryStatus.Failed);
                 continue;
             }
+            metrics.Delivered(delivery.Channel, NotificationsMetrics.Retry);
             delivery.Status = DeliveryStatus.Pending;
             delivery.NextAttemptAt = next;
             var notificationId = delivery.NotificationId;
@@ -210,10 +216,11 @@ internal sealed partial class DeliverNotificationJob(
         }
     }
 
-    private static void Finish(IEnumerable<DeliveryRecord> deliveries, string status, string? error, DateTime now)
+    private void Finish(IEnumerable<DeliveryRecord> deliveries, string status, string? error, DateTime now)
     {
         foreach (var delivery in deliveries)
         {
+            metrics.Delivered(delivery.Channel, status);
             delivery.Attempts++;
             delivery.Status = status;
             delivery.LastError = error;

@@ -19,6 +19,7 @@ internal sealed partial class StoreOnAlertTriggered(
     IHubContext<NotificationsHub, INotificationsClient> hub,
     IBackgroundJobClient jobs,
     IOptionsMonitor<NotificationsOptions> options,
+    NotificationsMetrics metrics,
     TimeProvider time,
     ILogger<StoreOnAlertTriggered> logger) : INotificationHandler<AlertTriggered>
 {
@@ -67,6 +68,7 @@ internal sealed partial class StoreOnAlertTriggered(
             }
             throw;
         }
+        metrics.Created();
 
         if (firing.Channels.Contains("live"))
         {
@@ -74,9 +76,12 @@ internal sealed partial class StoreOnAlertTriggered(
             {
                 await hub.Clients.User(firing.UserId).NotificationCreated(new LiveNotification(
                     notification.Id, notification.RuleId, notification.Symbol, notification.Price, notification.Title, notification.Body, notification.CreatedAt));
+                // Handed to SignalR: whether the user had a connection open is not known here.
+                metrics.Delivered("live", DeliveryStatus.Sent);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                metrics.Delivered("live", DeliveryStatus.Failed);
                 LogLiveFailed(exception, notification.Id);
             }
         }

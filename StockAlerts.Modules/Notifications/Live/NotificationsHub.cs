@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Notifications.Data;
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Users;
 
 namespace StockAlerts.Modules.Notifications.Live;
@@ -11,8 +12,22 @@ namespace StockAlerts.Modules.Notifications.Live;
 /// has shown one, so the phone does not get a second banner for it.
 /// </summary>
 [Authorize]
-internal sealed class NotificationsHub(NotificationsDbContext database, TimeProvider time) : Hub<INotificationsClient>
+internal sealed class NotificationsHub(NotificationsDbContext database, Telemetry telemetry, TimeProvider time) : Hub<INotificationsClient>
 {
+    private const string HubName = "notifications";
+
+    public override Task OnConnectedAsync()
+    {
+        telemetry.HubConnected(HubName);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        telemetry.HubDisconnected(HubName);
+        return base.OnDisconnectedAsync(exception);
+    }
+
     public async Task<bool> Ack(Guid notificationId)
     {
         var userId = Context.User!.GetUserId();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -16,6 +17,7 @@ namespace StockAlerts.Modules.Notifications.Push;
 internal sealed partial class FcmPushSender(
     IHttpClientFactory httpClientFactory,
     IOptions<FirebaseOptions> options,
+    NotificationsMetrics metrics,
     TimeProvider timeProvider,
     ILogger<FcmPushSender> logger) : IPushSender, IDisposable
 {
@@ -59,7 +61,10 @@ internal sealed partial class FcmPushSender(
         await concurrency.WaitAsync(cancellationToken);
         try
         {
-            return await PostAsync(uri, accessToken, body, cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            var result = await PostAsync(uri, accessToken, body, cancellationToken);
+            metrics.FcmAnswered(result.Outcome, Stopwatch.GetElapsedTime(started));
+            return result;
         }
         finally
         {

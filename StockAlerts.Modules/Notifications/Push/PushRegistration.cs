@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Options;
 
 namespace StockAlerts.Modules.Notifications.Push;
@@ -16,6 +17,8 @@ internal static class PushRegistration
     public static IServiceCollection AddPush(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddTelemetry();
+        services.TryAddSingleton<NotificationsMetrics>();
         services.AddValidatedOptions<FirebaseOptions, FirebaseOptionsValidator>(FirebaseOptions.Section)
             .PostConfigure(options =>
             {

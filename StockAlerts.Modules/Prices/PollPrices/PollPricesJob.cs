@@ -20,6 +20,7 @@ internal sealed partial class PollPricesJob(
     IQuoteStore store,
     QuoteIngestor ingestor,
     IMediator mediator,
+    PricesMetrics metrics,
     TimeProvider time,
     ILogger<PollPricesJob> logger)
 {
@@ -101,6 +102,7 @@ internal sealed partial class PollPricesJob(
             return;
         }
 
+        metrics.ProviderFailed(status.Provider, error);
         DateTime? pausedUntil = error.Kind switch
         {
             ProviderErrorKind.RateLimited => now + (error.RetryAfter ?? TimeSpan.FromMinutes(1)),
@@ -108,7 +110,12 @@ internal sealed partial class PollPricesJob(
             ProviderErrorKind.Configuration => now + TimeSpan.FromMinutes(5),
             _ => null,
         };
-        if (status.LastErrorCode != error.Code || status.ErrorKind != error.Kind.ToString())
+        if (error.Kind is ProviderErrorKind.RateLimited or ProviderErrorKind.QuotaExhausted)
+        {
+            // Every throttle pauses the provider, so this line comes at most once per pause.
+            LogProviderThrottled(status.Provider, error.Kind, error.Code, pausedUntil!.Value);
+        }
+        else if (status.LastErrorCode != error.Code || status.ErrorKind != error.Kind.ToString())
         {
             LogProviderError(status.Provider, error.Kind, error.Code, error.Message, pausedUntil);
         }
@@ -121,6 +128,9 @@ internal sealed partial class PollPricesJob(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: {Provider} throttled: the monthly quota of {Quota} requests is used; polling resumes {Until:u}")]
     private partial void LogThrottled(string provider, int quota, DateTime until);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: {Provider} throttled by the provider ({Kind}, {Code}); polling resumes {PausedUntil:u}")]
+    private partial void LogProviderThrottled(string provider, ProviderErrorKind kind, string code, DateTime pausedUntil);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: {Provider} failed ({Kind}, {Code}): {Message}; paused until {PausedUntil:u}")]
     private partial void LogProviderError(string provider, ProviderErrorKind kind, string code, string message, DateTime? pausedUntil);

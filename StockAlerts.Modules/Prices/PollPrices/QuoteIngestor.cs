@@ -21,12 +21,14 @@ internal sealed partial class QuoteIngestor(
     IOptionsMonitor<PricesOptions> options,
     Staleness staleness,
     PriceBatchRelay relay,
+    PricesMetrics metrics,
     TimeProvider time,
     ILogger<QuoteIngestor> logger)
 {
     public async Task<IReadOnlyList<PriceChange>> IngestAsync(string source, IReadOnlyList<ProviderQuote> quotes, CancellationToken cancellationToken)
     {
         var valid = quotes.Where(quote => quote.Price > 0).GroupBy(quote => quote.Symbol).Select(group => group.Last()).ToList();
+        metrics.Ingested(source, valid.Count);
         if (valid.Count == 0)
         {
             return [];

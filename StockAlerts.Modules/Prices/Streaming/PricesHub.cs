@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Prices.Quotes;
+using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Prices.Streaming;
 
@@ -14,9 +15,18 @@ internal sealed class PricesHub(
     IQuoteStore store,
     Staleness staleness,
     IOptionsMonitor<PricesOptions> options,
+    Telemetry telemetry,
     TimeProvider time) : Hub<IPricesClient>
 {
+    private const string HubName = "prices";
+
     public static string GroupFor(string symbol) => $"symbol:{symbol}";
+
+    public override Task OnConnectedAsync()
+    {
+        telemetry.HubConnected(HubName);
+        return base.OnConnectedAsync();
+    }
 
     /// <summary>Subscribes and answers with the current quotes, so the app can draw at once.</summary>
     public async Task<IReadOnlyList<QuoteView>> Subscribe(string[] symbols)
@@ -60,6 +70,7 @@ internal sealed class PricesHub(
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        telemetry.HubDisconnected(HubName);
         live.RemoveConnection(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }

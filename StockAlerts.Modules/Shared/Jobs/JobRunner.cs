@@ -12,6 +12,9 @@ public sealed class JobRunner(IServiceScopeFactory scopes, IEnumerable<Recurring
     public async Task RunAsync(string jobId, CancellationToken cancellationToken)
     {
         var job = Find(jobId) ?? throw new InvalidOperationException($"No job '{jobId}' is registered.");
+        // Jobs run outside any request: this span is the parent of their queries and HTTP calls.
+        using var activity = Telemetry.ActivitySource.StartActivity($"job {jobId}");
+        activity?.SetTag("stockalerts.job.id", jobId);
         await using var scope = scopes.CreateAsyncScope();
         await job.RunAsync(scope.ServiceProvider, cancellationToken);
     }

@@ -1,0 +1,25 @@
+using System.Diagnostics.Metrics;
+using StockAlerts.Modules.Shared;
+
+namespace StockAlerts.Modules.Alerts;
+
+internal sealed class AlertsMetrics(Telemetry telemetry)
+{
+    private readonly Counter<long> rulesEvaluated = telemetry.Meter.CreateCounter<long>(
+        "stockalerts.alerts.rules.evaluated", "{rule}", "Rules the index evaluated against a price (rules it could skip are not counted).");
+
+    private readonly Histogram<double> evaluationDuration = telemetry.Meter.CreateHistogram(
+        "stockalerts.alerts.evaluation.duration", "s", "Time the rule index took for one price batch, waiting for its lock included.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1] });
+
+    private readonly Counter<long> firings = telemetry.Meter.CreateCounter<long>(
+        "stockalerts.alerts.firings", "{firing}", "Firings saved (each one once, however many instances saw it).");
+
+    public void BatchEvaluated(long rules, TimeSpan duration)
+    {
+        rulesEvaluated.Add(rules);
+        evaluationDuration.Record(duration.TotalSeconds);
+    }
+
+    public void Fired() => firings.Add(1);
+}
