@@ -33,6 +33,7 @@ public sealed class ConfigurationReferenceTests
             (typeof(NotificationsOptions), "Notifications:"),
             (typeof(FirebaseOptions), "Firebase:"),
             (typeof(WebhookOptions), "Webhooks:"),
+            (typeof(TelemetryOptions), "Telemetry:"),
         }
         .SelectMany(entry => entry.Options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(property => property.CanWrite)

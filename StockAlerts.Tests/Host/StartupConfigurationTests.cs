@@ -35,6 +35,26 @@ public sealed class StartupConfigurationTests
         Assert.That(exception!.ToString(), Does.Contain("Admin:Emails[0]").And.Contain("not-an-email"));
     }
 
+    [TestCase("Telemetry:OtlpEndpoint", "collector:4317", "absolute http(s) URL")]
+    [TestCase("Telemetry:OtlpProtocol", "http/json", "'grpc'")]
+    [TestCase("Telemetry:ScrapeToken", "short", "at least 24 characters")]
+    public void InvalidTelemetrySetting_StopsStartupNamingTheSetting(string setting, string value, string expected)
+    {
+        var exception = Assert.ThrowsAsync<OptionsValidationException>(async () =>
+            await (await TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?> { ["Telemetry:Prometheus"] = "true", [setting] = value })).DisposeAsync());
+
+        Assert.That(exception!.Message, Does.Contain(setting).And.Contain(setting.Replace(":", "__")).And.Contain(expected));
+    }
+
+    [Test]
+    public void ScrapeTokenWithoutPrometheus_StopsStartupNamingBothSettings()
+    {
+        var exception = Assert.ThrowsAsync<OptionsValidationException>(async () =>
+            await (await TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?> { ["Telemetry:ScrapeToken"] = new string('x', 32) })).DisposeAsync());
+
+        Assert.That(exception!.Message, Does.Contain("Telemetry:ScrapeToken").And.Contain("Telemetry__Prometheus=true"));
+    }
+
     [Test]
     public async Task SqliteMode_CreatesTheDataDirectoryWhenMissing()
     {

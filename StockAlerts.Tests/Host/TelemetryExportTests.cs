@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using StockAlerts.Modules.Shared.Jobs;
+using StockAlerts.Tests.Fakes;
+using StockAlerts.Tests.Infrastructure;
+
+namespace StockAlerts.Tests.Host;
+
+/// <summary>OTLP export, configured either way, reaches a collector with the app's spans and metrics, and no secret.</summary>
+[NonParallelizable]
+public sealed class TelemetryExportTests
+{
+    private const string FixerKey = "fixer-key-that-must-not-be-exported";
+
+    [TestCase(true, StorageKind.Sqlite, TestName = "OtlpExport_ConfiguredAsTelemetryOtlpEndpoint_SendsSpansAndMetricsWithoutTheProviderKey")]
+    [TestCase(false, StorageKind.MariaDb, TestName = "OtlpExport_ConfiguredWithTheStandardVariables_SendsSpansAndMetricsWithoutTheProviderKey_RedisIncluded")]
+    public async Task OtlpExport_SendsSpansAndMetricsWithoutTheProviderKey(bool ownSetting, StorageKind storage)
+    {
+        await using var collector = await FakeOtlpCollector.StartAsync();
+        await using var quotes = await FakeQuoteServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Prices:Providers:simulated:Enabled"] = "false",
+            // The classic fixer host takes the key in the query string: the riskiest place for a span to copy it from.
+            ["Prices:Providers:fixer:ApiKey"] = FixerKey,
+            ["Prices:Providers:fixer:BaseUrl"] = quotes.BaseUrl + "/fixer",
+        };
+        if (ownSetting)
+        {
+            settings["Telemetry:OtlpEndpoint"] = collector.BaseUrl;
+            settings["Telemetry:OtlpProtocol"] = "http/protobuf";
+        }
+        else
+        {
+            settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.BaseUrl;
+            settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        }
+
+        await using (var app = await TestApp.StartAsync(storage, settings))
+        {
+            var user = await app.SignInAsync();
+            await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:fixer", CancellationToken.None);
+            (await user.GetAsync("/api/prices/EURUSD")).EnsureSuccessStatusCode();
+        }
+        // Disposing the app flushes every exporter.
+        var traces = collector.TextAt("/v1/traces");
+        var metrics = collector.TextAt("/v1/metrics");
+
+        Assert.That(traces, Does.Contain("job prices:poll:fixer"), "the job's own span");
+        Assert.That(traces, Does.Contain("/api/prices/{symbol}"), "the request's span, named by its route");
+        Assert.That(traces, Does.Contain("stockalerts"), "the service name");
+        Assert.That(traces, Does.Contain("OpenTelemetry.Instrumentation.EntityFrameworkCore").And.Contain(storage == StorageKind.Sqlite ? "sqlite" : "mysql"));
+        if (storage == StorageKind.MariaDb)
+        {
+            Assert.That(traces, Does.Contain("OpenTelemetry.Instrumentation.StackExchangeRedis"));
+        }
+        Assert.That(metrics, Does.Contain("stockalerts.prices.ticks").And.Contain("http.server.request.duration"));
+        Assert.That(traces + metrics + collector.TextAt("/v1/logs"), Does.Not.Contain(FixerKey));
+    }
+}
