@@ -13,7 +13,7 @@ internal sealed class NotificationsMetrics(Telemetry telemetry)
 
     private readonly Counter<long> deliveries = telemetry.Meter.CreateCounter<long>(
         "stockalerts.notifications.deliveries", "{delivery}",
-        "Delivery attempts per channel (push, live, webhook) and outcome (sent, failed, skipped, retry); a digest push counts each notification it carries.");
+        "Delivery outcomes per channel (push, live, webhook) and outcome (sent, failed, skipped, retry); a digest push counts each notification it carries.");
 
     private readonly Histogram<double> fcmDuration = telemetry.Meter.CreateHistogram(
         "stockalerts.notifications.fcm.duration", "s", "FCM send requests, from request to answer, per outcome.",
@@ -21,8 +21,8 @@ internal sealed class NotificationsMetrics(Telemetry telemetry)
 
     public void Created() => created.Add(1);
 
-    public void Delivered(string channel, string outcome, int count = 1) =>
-        deliveries.Add(count, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
+    public void Delivered(string channel, string outcome) =>
+        deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
 
     public void FcmAnswered(PushOutcome outcome, TimeSpan duration) =>
         fcmDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using StockAlerts.Modules.Prices.Quotes;
 using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Tests.Fakes;
@@ -23,6 +24,7 @@ public sealed class TelemetryTests
     private ServiceAccountKey key = null!;
     private FakeGoogleServer google = null!;
     private FakeQuoteServer quotes = null!;
+    private readonly LogRecorder logs = new();
     private TestApp app = null!;
     private decimal aapl = 100m;
 
@@ -44,7 +46,7 @@ public sealed class TelemetryTests
             ["Telemetry:Prometheus"] = "true",
             ["Telemetry:ScrapeToken"] = ScrapeToken,
             ["Admin:Emails:0"] = Admin,
-        });
+        }, services => services.AddSingleton<ILoggerProvider>(logs));
     }
 
     [OneTimeTearDown]
@@ -91,8 +93,15 @@ public sealed class TelemetryTests
 
         await PricesAsync(aapl);
 
+        var throttled = logs.Entries.Where(entry => entry.Message.Contains("throttled by the provider", StringComparison.Ordinal)).ToList();
+
         Assert.That(metrics.Sum("stockalerts.prices.provider.errors", "provider=finnhub", "code=http 429", "kind=RateLimited"), Is.EqualTo(1));
         Assert.That(metrics.Sum("stockalerts.prices.ticks"), Is.Zero);
+        Assert.That(throttled, Has.Count.EqualTo(1), "one structured line per throttle");
+        Assert.That(throttled[0].Level, Is.EqualTo(LogLevel.Warning));
+        Assert.That(throttled[0].Fields["Provider"], Is.EqualTo("finnhub"));
+        Assert.That(throttled[0].Fields["Code"], Is.EqualTo("http 429"));
+        Assert.That(throttled[0].Fields, Does.ContainKey("PausedUntil"));
     }
 
     [Test]
