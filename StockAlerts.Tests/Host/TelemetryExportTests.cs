@@ -1,5 +1,7 @@
-using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Tests.Fakes;
 using StockAlerts.Tests.Infrastructure;
@@ -36,13 +38,21 @@ public sealed class TelemetryExportTests
             settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         }
 
-        await using (var app = await TestApp.StartAsync(storage, settings))
+        await using var app = await TestApp.StartAsync(storage, settings);
+        var user = await app.SignInAsync();
+        await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:fixer", CancellationToken.None);
+        (await user.GetAsync("/api/prices/EURUSD")).EnsureSuccessStatusCode();
+        // Flushed here rather than by disposing the app: the request's span ends a moment after its answer, and a
+        // disposal may take the exporters' HTTP clients down before they flush.
+        await WaitForAsync(() =>
         {
-            var user = await app.SignInAsync();
-            await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:fixer", CancellationToken.None);
-            (await user.GetAsync("/api/prices/EURUSD")).EnsureSuccessStatusCode();
-        }
-        // Disposing the app flushes every exporter.
+            app.Services.GetRequiredService<TracerProvider>().ForceFlush(5_000);
+            app.Services.GetRequiredService<MeterProvider>().ForceFlush(5_000);
+            app.Services.GetRequiredService<LoggerProvider>().ForceFlush(5_000);
+            return collector.TextAt("/v1/traces").Contains("/api/prices/{symbol}", StringComparison.Ordinal)
+                && collector.TextAt("/v1/metrics").Contains("stockalerts.prices.ticks", StringComparison.Ordinal)
+                && collector.TextAt("/v1/logs").Contains("Telemetry: OTLP export", StringComparison.Ordinal);
+        });
         var traces = collector.TextAt("/v1/traces");
         var metrics = collector.TextAt("/v1/metrics");
 
@@ -55,6 +65,15 @@ public sealed class TelemetryExportTests
             Assert.That(traces, Does.Contain("OpenTelemetry.Instrumentation.StackExchangeRedis"));
         }
         Assert.That(metrics, Does.Contain("stockalerts.prices.ticks").And.Contain("http.server.request.duration"));
+        Assert.That(collector.TextAt("/v1/logs"), Does.Contain("Telemetry: OTLP export"), "logs go to the collector as well");
         Assert.That(traces + metrics + collector.TextAt("/v1/logs"), Does.Not.Contain(FixerKey));
+    }
+
+    private static async Task WaitForAsync(Func<bool> done)
+    {
+        for (var attempt = 0; attempt < 50 && !done(); attempt++)
+        {
+            await Task.Delay(100);
+        }
     }
 }
