@@ -69,7 +69,7 @@ public sealed class FiringRepublishTests(StorageKind storage)
         var engine = new AlertEngine();
         engine.Upsert(stored, DateTime.UtcNow);
         engine.Evaluate([new("AAPL", 5000m, null, null, "test", DateTime.UtcNow, DateTime.UtcNow, null, null)], []);
-        var candidate = engine.Evaluate([new("AAPL", 5002m, 5000m, DateTime.UtcNow, "test", DateTime.UtcNow, DateTime.UtcNow, null, null)], []).Single();
+        var candidate = engine.Evaluate([new("AAPL", 5002m, 5000m, DateTime.UtcNow, "test", DateTime.UtcNow, DateTime.UtcNow, null, null)], []).Firings.Single();
 
         var saved = await scope.ServiceProvider.GetRequiredService<FiringRecorder>().RecordAsync(candidate, CancellationToken.None);
 

@@ -11,6 +11,7 @@ public sealed class ProductionSecretsTests
     [TestCase("ConnectionStrings:Database", "Server=db;Port=3306;Database=stockalerts;User=stockalerts;Password=change-me", "ConnectionStrings__Database")]
     [TestCase("ConnectionStrings:Database", "Server=db;Database=stockalerts;User=stockalerts;Password=...", "ConnectionStrings__Database")]
     [TestCase("Firebase:ProjectId", "your-project-id", "Firebase__ProjectId")]
+    [TestCase("Telemetry:ScrapeToken", "change-me-to-a-long-random-scrape-token", "Telemetry__ScrapeToken")]
     public void InProduction_AnExampleSecret_StopsStartup_NamingTheSettingAndTheFix_NotTheValue(string setting, string value, string environmentVariable)
     {
         var exception = Assert.ThrowsAsync<OptionsValidationException>(async () =>

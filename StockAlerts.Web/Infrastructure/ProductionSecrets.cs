@@ -63,6 +63,10 @@ internal static partial class ProductionSecrets
         {
             yield return $"{Describe("ConnectionStrings:Redis")} has an example password: put Redis's real password in its password= part, or leave it out.";
         }
+        if (IsExample(configuration["Telemetry:ScrapeToken"]))
+        {
+            yield return $"{Describe("Telemetry:ScrapeToken")} holds an example value: generate a random token (e.g. openssl rand -hex 32), or remove it so that only admins can read /metrics.";
+        }
         if (IsExample(configuration["Firebase:ProjectId"]))
         {
             yield return $"{Describe("Firebase:ProjectId")} holds an example value: set your Firebase project id, or remove it to use the key file's.";
