@@ -15,11 +15,21 @@ internal sealed class AlertsMetrics(Telemetry telemetry)
     private readonly Counter<long> firings = telemetry.Meter.CreateCounter<long>(
         "stockalerts.alerts.firings", "{firing}", "Firings saved (each one once, however many instances saw it).");
 
+    private readonly Counter<long> runawayStops = telemetry.Meter.CreateCounter<long>(
+        "stockalerts.alerts.runaway_stops", "{rule}", "Rules paused for firing more than 15 times in 3 minutes.");
+
     public void BatchEvaluated(long rules, TimeSpan duration)
     {
         rulesEvaluated.Add(rules);
         evaluationDuration.Record(duration.TotalSeconds);
     }
 
-    public void Fired() => firings.Add(1);
+    public void Fired(bool runawayStopped)
+    {
+        firings.Add(1);
+        if (runawayStopped)
+        {
+            runawayStops.Add(1);
+        }
+    }
 }

@@ -105,6 +105,31 @@ public sealed class TelemetryTests
     }
 
     [Test]
+    public async Task ARuleFiringSixteenTimesInThreeMinutes_IsCountedAsARunawayStopOnce()
+    {
+        var user = await app.SignInAsync();
+        await PricesAsync(3000m);
+        var created = await user.PostAsJsonAsync("/api/alerts", new
+        {
+            symbol = "AAPL",
+            condition = new { type = "crossesAbove", level = 3005 },
+            frequency = new { type = "everyTime", cooldownSeconds = 0 },
+            channels = new[] { "live" },
+        });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        using var metrics = new MetricRecorder(app);
+
+        for (var crossing = 0; crossing < 17; crossing++)
+        {
+            await PricesAsync(3010m);
+            await PricesAsync(3000m);
+        }
+
+        Assert.That(metrics.Sum("stockalerts.alerts.firings"), Is.EqualTo(16), "the 16th firing pauses the rule; the 17th crossing fires nothing");
+        Assert.That(metrics.Sum("stockalerts.alerts.runaway_stops"), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task AFiredRule_CountsTheFiring_TheNotification_AndEachDeliveryByChannelAndOutcome()
     {
         var user = await app.SignInAsync();

@@ -35,7 +35,7 @@ internal sealed partial class EvaluateOnPricesUpdated(
             {
                 if (await recorder.RecordAsync(firing, cancellationToken))
                 {
-                    metrics.Fired();
+                    metrics.Fired(runawayStopped: firing.Reason == RuleStateReasons.Runaway);
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
