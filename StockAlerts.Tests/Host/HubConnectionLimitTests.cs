@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using StockAlerts.Modules.Prices.Quotes;
 using StockAlerts.Tests.Infrastructure;
@@ -17,6 +18,7 @@ public sealed class HubConnectionLimitTests
 
         await using var prices = await HubClients.ConnectAsync(app, alice, "/hubs/prices");
         await using var notifications = await HubClients.ConnectAsync(app, alice, "/hubs/notifications");
+        await CountedAsync(prices, notifications);
         var refusal = await RefusalAsync(app, alice, "/hubs/prices");
         await using var bobs = await HubClients.ConnectAsync(app, bob, "/hubs/prices");
 
@@ -56,11 +58,31 @@ public sealed class HubConnectionLimitTests
 
         await using var first = await HubClients.ConnectAsync(hostA, onA, "/hubs/prices");
         await using var second = await HubClients.ConnectAsync(hostB, onB, "/hubs/prices");
+        await CountedAsync(first, second);
         var refusedOnA = await RefusalAsync(hostA, onA, "/hubs/notifications");
         var refusedOnB = await RefusalAsync(hostB, onB, "/hubs/notifications");
 
         Assert.That(refusedOnA, Does.Contain("already has 2 live connections"));
         Assert.That(refusedOnB, Does.Contain("already has 2 live connections"));
+    }
+
+    /// <summary>
+    /// The server answers the handshake before it runs OnConnectedAsync (where the cap counts), and it serves
+    /// invocations only after; one round trip on each connection makes sure they are counted before the next one.
+    /// </summary>
+    private static async Task CountedAsync(params HubConnection[] connections)
+    {
+        foreach (var connection in connections)
+        {
+            try
+            {
+                // Any invocation is a round trip; an unknown method is answered with an error, after OnConnectedAsync.
+                await connection.InvokeAsync("RoundTrip");
+            }
+            catch (HubException)
+            {
+            }
+        }
     }
 
     /// <summary>A round trip through the hub: the connection is not only open but served.</summary>
