@@ -90,16 +90,21 @@ internal static class AlertsBench
 
         if (databaseRules > 0)
         {
-            await MeasureBuildFromDatabaseAsync(databaseRules, random, symbols, prices);
+            // SQLite by default (a temp file); MariaDB/MySQL with --db-mysql "<connection string>" (an empty database).
+            var mysql = options.Text("db-mysql");
+            var folder = Directory.CreateTempSubdirectory("stockalerts-bench-db-").FullName;
+            Func<AlertsDbContext> open = mysql is null
+                ? () => new AlertsSqliteDbContext(new DbContextOptionsBuilder<AlertsSqliteDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "bench.db")}").Options)
+                : () => new AlertsMySqlDbContext(new DbContextOptionsBuilder<AlertsMySqlDbContext>().UseMySql(mysql, ServerVersion.AutoDetect(mysql)).Options);
+            await MeasureBuildFromDatabaseAsync(open, mysql is null ? "SQLite" : "MariaDB/MySQL", databaseRules, random, symbols, prices);
+            Directory.Delete(folder, recursive: true);
         }
         return 0;
     }
 
-    private static async Task MeasureBuildFromDatabaseAsync(int count, Random random, string[] symbols, Dictionary<string, decimal> prices)
+    private static async Task MeasureBuildFromDatabaseAsync(Func<AlertsDbContext> open, string kind, int count, Random random, string[] symbols, Dictionary<string, decimal> prices)
     {
-        var folder = Directory.CreateTempSubdirectory("stockalerts-bench-db-").FullName;
-        var options = new DbContextOptionsBuilder<AlertsSqliteDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "bench.db")}").Options;
-        await using (var database = new AlertsSqliteDbContext(options))
+        await using (var database = open())
         {
             await database.Database.MigrateAsync();
             database.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -113,19 +118,18 @@ internal static class AlertsBench
                 database.ChangeTracker.Clear();
                 if ((written + 20_000) % 200_000 == 0)
                 {
-                    Console.WriteLine($"  seeded {written + 20_000:N0} of {count:N0} rules in SQLite");
+                    Console.WriteLine($"  seeded {written + 20_000:N0} of {count:N0} rules in {kind}");
                 }
             }
         }
 
-        await using var reading = new AlertsSqliteDbContext(options);
+        await using var reading = open();
         var engine = new AlertEngine();
         var services = new ServiceCollection().BuildServiceProvider();
         var sync = new RuleSync(services.GetRequiredService<IServiceScopeFactory>(), engine, new RuleChangeBus(services), TimeProvider.System, NullLogger<RuleSync>.Instance);
         var started = Stopwatch.GetTimestamp();
         await sync.BuildIndexAsync(reading, CancellationToken.None);
-        Console.WriteLine($"index build from the database (SQLite, {engine.Count:N0} rules): {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
-        Directory.Delete(folder, recursive: true);
+        Console.WriteLine($"index build from the database ({kind}, {engine.Count:N0} rules): {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
     }
 
     private static AlertRuleRecord ToRecord(AlertRule rule, DateTime now) => new()
