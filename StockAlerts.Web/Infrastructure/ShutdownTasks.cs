@@ -5,9 +5,22 @@ namespace StockAlerts.Web.Infrastructure;
 /// <summary>Runs the modules' shutdown tasks when the service stops, and after a one-shot command.</summary>
 internal sealed partial class ShutdownTasks(IServiceProvider services, IEnumerable<ShutdownTask> tasks, ILogger<ShutdownTasks> logger) : IHostedService
 {
+    private readonly Lock gate = new();
+    private Task? stopping;
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    // A host can be stopped twice at once (a test factory and the app's own Run both do it); the second caller
+    // waits for the same run instead of starting another or letting the host be disposed under the first.
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return stopping ??= RunAsync(cancellationToken);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
     {
         foreach (var task in tasks)
         {

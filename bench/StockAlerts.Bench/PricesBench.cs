@@ -32,6 +32,7 @@ internal static class PricesBench
             ["Prices:Providers:simulated:Enabled"] = "false",
             ["Prices:MaxSymbolsPerConnection"] = "5000",
             ["Prices:MaxUpdatesPerSecond"] = "10",
+            ["Realtime:MaxConnectionsPerUser"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (options.Text("mysql") is { } mysql)
