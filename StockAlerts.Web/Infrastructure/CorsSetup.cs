@@ -43,7 +43,7 @@ internal static class CorsSetup
             options.AddPolicy(ApiPolicy, policy => policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod()
                 .WithExposedHeaders("Retry-After", "Location").SetPreflightMaxAge(TimeSpan.FromMinutes(10)));
             // The SignalR JavaScript client sends negotiate and long-polling requests withCredentials; browsers then insist on this.
-            options.AddPolicy(HubsPolicy, policy => policy.WithOrigins(origins).AllowAnyHeader().WithMethods("GET", "POST")
+            options.AddPolicy(HubsPolicy, policy => policy.WithOrigins(origins).AllowAnyHeader().WithMethods("GET", "POST", "DELETE")
                 .AllowCredentials().SetPreflightMaxAge(TimeSpan.FromMinutes(10)));
         });
         return services;

@@ -45,8 +45,8 @@ internal static class HostSetup
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebClients(); // before the body limit, so a browser can read its 413
         app.UseRequestBodyLimit();
-        app.UseWebClients();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

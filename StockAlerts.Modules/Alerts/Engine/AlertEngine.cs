@@ -54,7 +54,7 @@ internal sealed class AlertEngine
     }
 
     /// <summary>Starts a symbol from its last stored quote when this process has no price for it yet.</summary>
-    public bool Prime(LatestPrice? quote)
+    public bool Prime(LatestPrice? quote, ICollection<RuleStateChange>? stateChanges = null)
     {
         if (quote is null || quote.Stale)
         {
@@ -62,7 +62,7 @@ internal sealed class AlertEngine
         }
         lock (gate)
         {
-            return index.Prime(new PriceTick(quote.Symbol, quote.Price, null, quote.Time) { PreviousClose = quote.PreviousClose, DayOpen = quote.DayOpen });
+            return index.Prime(new PriceTick(quote.Symbol, quote.Price, null, quote.Time) { PreviousClose = quote.PreviousClose, DayOpen = quote.DayOpen }, stateChanges);
         }
     }
 
@@ -96,12 +96,10 @@ internal sealed class AlertEngine
         lock (gate)
         {
             var visitedBefore = index.Visited;
+            // Symbols without rules are followed too (a tick costs little there), so a rule added later, here or on
+            // another instance, starts from the symbol's current price and not from one seen hours ago.
             foreach (var change in changes)
             {
-                if (!rulesPerSymbol.ContainsKey(change.Symbol))
-                {
-                    continue;
-                }
                 if (change.AfterGap)
                 {
                     // The feed was stale before this price: tell the engine, so it does not compare across the gap.

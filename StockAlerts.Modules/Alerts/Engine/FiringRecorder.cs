@@ -90,7 +90,15 @@ internal sealed partial class FiringRecorder(
         {
             LogRunaway(candidate.RuleId, candidate.Symbol, RuleEvaluator.RunawayFiringLimit, RuleEvaluator.RunawayWindow.TotalMinutes);
         }
-        await publisher.PublishAsync(firing, stored, cancellationToken);
+        try
+        {
+            await publisher.PublishAsync(firing, stored, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The firing is saved and stays unpublished: RepublishFiringsJob sends it again.
+            LogPublishFailed(exception, firing.Id, candidate.RuleId);
+        }
         try
         {
             await changes.PublishAsync(candidate.RuleId);
@@ -104,18 +112,8 @@ internal sealed partial class FiringRecorder(
     }
 
     /// <summary>Visible states (pending, noData, expired, ...) that changed without a firing.</summary>
-    public async Task RecordStateChangesAsync(IReadOnlyList<RuleStateChange> stateChanges, CancellationToken cancellationToken)
-    {
-        // UpdatedAt stays: it tells the reconcile to reload a rule, and these changes came from this index itself.
-        foreach (var change in stateChanges.GroupBy(change => change.RuleId).Select(group => group.Last()))
-        {
-            var state = RuleMapping.StateName(change.State);
-            await database.Rules.Where(rule => rule.Id == change.RuleId)
-                .ExecuteUpdateAsync(rule => rule
-                    .SetProperty(column => column.State, state)
-                    .SetProperty(column => column.StateReason, change.Reason), cancellationToken);
-        }
-    }
+    public Task RecordStateChangesAsync(IReadOnlyList<RuleStateChange> stateChanges, CancellationToken cancellationToken) =>
+        StoredRuleStates.SaveAsync(database, stateChanges, cancellationToken);
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
@@ -135,6 +133,9 @@ internal sealed partial class FiringRecorder(
         LogLostRace(stored.Id, stored.FireCount);
         engine.Upsert(stored, time.GetUtcNow().UtcDateTime);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: firing {FiringId} of rule {RuleId} is saved but publishing it failed; the republish job will retry")]
+    private partial void LogPublishFailed(Exception exception, Guid firingId, Guid ruleId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: rule {RuleId} fired (#{Sequence}) on {Symbol} at {Price}: {Description}")]
     private partial void LogFired(Guid ruleId, int sequence, string symbol, decimal price, string description);

@@ -36,10 +36,21 @@ internal sealed partial class RepublishFiringsJob(AlertsDbContext database, Firi
                 continue;
             }
             LogRepublishing(firing.Id, firing.RuleId, firing.FiredAt);
-            await publisher.PublishAsync(firing, rule, cancellationToken);
+            try
+            {
+                await publisher.PublishAsync(firing, rule, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // One firing that keeps failing must not hold back the ones after it.
+                LogRepublishFailed(exception, firing.Id);
+            }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: firing {FiringId} of rule {RuleId} at {FiredAt:o} was saved but never published; publishing it now")]
     private partial void LogRepublishing(Guid firingId, Guid ruleId, DateTime firedAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: publishing firing {FiringId} failed again; the next run retries it")]
+    private partial void LogRepublishFailed(Exception exception, Guid firingId);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mediator;
 using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Prices.Contracts;
 
 namespace StockAlerts.Modules.Alerts.Engine;
@@ -41,18 +42,21 @@ internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine 
     // Restored rules would sit in noData until their symbol's next poll; start each symbol from its stored quote.
     private async Task PrimeSymbolsAsync(CancellationToken cancellationToken)
     {
-        using var scope = scopes.CreateScope();
+        await using var scope = scopes.CreateAsyncScope();
         if (scope.ServiceProvider.GetService<IMediator>() is not { } mediator)
         {
             return;
         }
         var primed = 0;
+        var stateChanges = new List<RuleStateChange>();
         try
         {
             foreach (var symbol in engine.SymbolsInUse())
             {
-                primed += engine.Prime(await mediator.Send(new GetLatestPrice(symbol), cancellationToken)) ? 1 : 0;
+                primed += engine.Prime(await mediator.Send(new GetLatestPrice(symbol), cancellationToken), stateChanges) ? 1 : 0;
             }
+            // Rules stored as noData (stale before the restart) are active again: say so where the API reads it.
+            await StoredRuleStates.SaveAsync(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), stateChanges, cancellationToken);
             LogPrimed(primed);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

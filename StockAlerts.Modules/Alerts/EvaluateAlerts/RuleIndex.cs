@@ -67,7 +67,9 @@ internal sealed class RuleIndex : IRuleEngine
         return true;
     }
 
-    public bool Prime(PriceTick tick) => Book(tick.Symbol).Prime(tick);
+    public int QueuedDeadlines(string symbol) => books.TryGetValue(symbol, out var book) ? book.QueuedDeadlines : 0;
+
+    public bool Prime(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null) => Book(tick.Symbol).Prime(tick, stateChanges);
 
     public RuleRuntime? FindRuntime(Guid ruleId) => slots.GetValueOrDefault(ruleId)?.Runtime;
 

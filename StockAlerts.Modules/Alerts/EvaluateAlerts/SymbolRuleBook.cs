@@ -27,9 +27,12 @@ internal sealed class SymbolRuleBook
     // The newest tick time seen: rules whose frequency blocks them until later are parked until then.
     private DateTime? now;
 
-    public MarketState Market { get; } = new();
+    public MarketState Market { get; private set; } = new();
 
     public HashSet<RuleSlot> Rules { get; } = [];
+
+    /// <summary>Entries in the deadline queue, dead ones included (kept bounded by compaction).</summary>
+    public int QueuedDeadlines => deadlines.Count;
 
     /// <summary>How many rules the price queries handed to the evaluator: what the index saves shows here.</summary>
     public long Visited { get; private set; }
@@ -55,12 +58,29 @@ internal sealed class SymbolRuleBook
     }
 
     /// <summary>
-    /// Starts a symbol this process has not seen yet from its stored quote, without evaluating anything: that quote
-    /// was evaluated when it arrived. Rules waiting for a first price become active and the next tick compares with it.
+    /// Starts a symbol from a stored quote without evaluating anything: that quote was evaluated when it arrived.
+    /// Rules waiting for a first price become active, and the next tick compares with this one. A symbol with rules
+    /// that has seen prices is never primed: a price its rules missed must reach them by evaluation. One without
+    /// rules starts over from a newer quote.
     /// </summary>
-    public bool Prime(PriceTick tick)
+    public bool Prime(PriceTick tick, ICollection<RuleStateChange>? changes)
     {
-        if (tick.IsStale || Market.LastFreshTime is not null || Market.HasSeenStale || !Market.TryBegin(tick, out _, out _))
+        if (tick.IsStale)
+        {
+            return false;
+        }
+
+        if (Market.LastFreshTime is not null || Market.HasSeenStale)
+        {
+            if (Rules.Count > 0 || Market.LastFreshTime >= tick.Time)
+            {
+                return false;
+            }
+
+            Market = new MarketState();
+        }
+
+        if (!Market.TryBegin(tick, out _, out _))
         {
             return false;
         }
@@ -68,7 +88,7 @@ internal sealed class SymbolRuleBook
         Market.Complete(tick);
         foreach (var slot in Rules)
         {
-            RuleEvaluator.Resume(slot, tick.Price, tick.Time, null);
+            RuleEvaluator.Resume(slot, tick.Price, tick.Time, changes);
             Refresh(slot);
         }
 
@@ -399,6 +419,27 @@ internal sealed class SymbolRuleBook
         if (deadline is { } at)
         {
             deadlines.Enqueue(slot, at);
+            CompactDeadlines();
+        }
+    }
+
+    // A moved or removed rule leaves its old entry in the queue (it is skipped when due); a rule reloaded on every
+    // announcement with an expiry months away would pile them up. Each live rule has one entry at most, so a queue
+    // twice the size of the book is at least half dead: rebuild it.
+    private void CompactDeadlines()
+    {
+        if (deadlines.Count <= 64 || deadlines.Count <= 2 * Rules.Count)
+        {
+            return;
+        }
+
+        deadlines.Clear();
+        foreach (var slot in Rules)
+        {
+            if (slot.QueuedDeadline is { } at)
+            {
+                deadlines.Enqueue(slot, at);
+            }
         }
     }
 }

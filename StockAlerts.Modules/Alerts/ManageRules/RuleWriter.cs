@@ -38,7 +38,9 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
         var latest = await mediator.Send(new GetLatestPrice(request.Symbol!), cancellationToken);
         // A symbol nobody watched yet has no price in the index; start it from the stored one, or the new rule
         // would wait for the next poll (an hour on some plans) in noData.
-        engine.Prime(latest);
+        var primed = new List<RuleStateChange>();
+        engine.Prime(latest, primed);
+        await StoredRuleStates.SaveAsync(database, primed, cancellationToken);
         var instrument = await mediator.Send(new GetInstrument(request.Symbol!), cancellationToken);
         rule.Symbol = instrument!.Symbol;
         rule.Name = request.Name?.Trim();

@@ -105,7 +105,8 @@ public sealed class RuleIndexTests
         index.Add(crossing, new RuleRuntime());
         var waiting = index.FindRuntime(above.Id)!.State;
 
-        var primed = index.Prime(new PriceTick(TestRules.Symbol, 150m, null, Start));
+        var changes = new List<RuleStateChange>();
+        var primed = index.Prime(new PriceTick(TestRules.Symbol, 150m, null, Start), changes);
         var activeAfterPriming = index.FindRuntime(above.Id)!.State;
         var firings = index.Evaluate(new PriceTick(TestRules.Symbol, 161m, null, Start.AddSeconds(1)));
         var primedAgain = index.Prime(new PriceTick(TestRules.Symbol, 10m, null, Start.AddSeconds(2)));
@@ -113,8 +114,47 @@ public sealed class RuleIndexTests
         Assert.That(waiting, Is.EqualTo(RuleState.NoData));
         Assert.That(primed, Is.True);
         Assert.That(activeAfterPriming, Is.EqualTo(RuleState.Active), "priming evaluates nothing: the price already was");
+        Assert.That(changes.Select(change => (change.RuleId, change.State)), Is.EquivalentTo(new[] { (above.Id, RuleState.Active), (crossing.Id, RuleState.Active) }), "reported, to be saved");
         Assert.That(firings.Select(firing => firing.RuleId), Is.EquivalentTo(new[] { above.Id, crossing.Id }), "150 -> 161 crosses 160");
         Assert.That(primedAgain, Is.False, "a symbol the index has seen is never re-primed");
+    }
+
+    // A symbol whose last rule went away stops being followed by its rules; a rule added hours later must compare
+    // the next tick with the stored price of now, not with the one from when the old rule was there.
+    [Test]
+    public void Prime_OnASymbolWhoseRulesWereRemoved_StartsOverFromTheNewerQuote()
+    {
+        var index = new RuleIndex();
+        var old = TestRules.Above(500m);
+        index.Add(old);
+        index.Evaluate(new PriceTick(TestRules.Symbol, 100m, null, Start));
+        index.Remove(old.Id);
+
+        var primed = index.Prime(new PriceTick(TestRules.Symbol, 130m, null, Start.AddHours(5)));
+        index.Add(TestRules.CrossesAbove(120m));
+        var firings = index.Evaluate(new PriceTick(TestRules.Symbol, 130.5m, null, Start.AddHours(5).AddSeconds(1)));
+
+        Assert.That(primed, Is.True);
+        Assert.That(firings, Is.Empty, "130 -> 130.5 crosses nothing; 100 -> 130.5 would have");
+    }
+
+    [Test]
+    public void Update_ManyTimesWithAFarExpiry_KeepsTheDeadlineQueueBoundedAndStillExpires()
+    {
+        var index = new RuleIndex();
+        var rule = TestRules.Above(500m) with { ExpiresAt = Start.AddDays(90) };
+        index.Add(rule);
+        index.Evaluate(new PriceTick(TestRules.Symbol, 100m, null, Start));
+        for (var edit = 0; edit < 1000; edit++)
+        {
+            index.Update(rule with { ExpiresAt = Start.AddDays(90).AddSeconds(edit) });
+        }
+
+        var queued = index.QueuedDeadlines(TestRules.Symbol);
+        index.Evaluate(new PriceTick(TestRules.Symbol, 101m, null, Start.AddDays(91)));
+
+        Assert.That(queued, Is.LessThanOrEqualTo(66));
+        Assert.That(index.FindRuntime(rule.Id)!.State, Is.EqualTo(RuleState.Expired));
     }
 
     [Test]

@@ -1,0 +1,48 @@
+using NUnit.Framework;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.Engine;
+using StockAlerts.Modules.Prices.Contracts;
+
+namespace StockAlerts.Tests.Alerts.Engine;
+
+public sealed class AlertEngineTests
+{
+    private static readonly DateTime Start = new(2025, 3, 3, 14, 30, 0, DateTimeKind.Utc);
+
+    // A rule announced by another instance is added without priming; the engine must have followed the symbol
+    // while it had no rules, or the next tick would be compared with the price from when the last rule left.
+    [Test]
+    public void RuleAddedAfterTheSymbolHadNoRules_ComparesWithTheLatestPriceNotAnOldOne()
+    {
+        var engine = new AlertEngine();
+        engine.MarkReady();
+        var old = Rule(level: 500m);
+        engine.Upsert(old, Start);
+        engine.Evaluate([Change(100m, null, Start)], []);
+        engine.Remove(old.Id);
+        engine.Evaluate([Change(130m, 100m, Start.AddHours(5))], []);
+
+        engine.Upsert(Rule(level: 120m), Start.AddHours(5));
+        var evaluation = engine.Evaluate([Change(130.5m, 130m, Start.AddHours(5).AddSeconds(1))], []);
+
+        Assert.That(evaluation.Firings, Is.Empty, "130 -> 130.5 crosses nothing; 100 -> 130.5 would have");
+    }
+
+    private static PriceChange Change(decimal price, decimal? previous, DateTime time) =>
+        new("XYZ", price, previous, previous is null ? null : time.AddSeconds(-1), "test", time, time, null, null);
+
+    private static AlertRuleRecord Rule(decimal level) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        UserId = "user-1",
+        Symbol = "XYZ",
+        ConditionType = "CrossesAbove",
+        Level = level,
+        FrequencyType = "Once",
+        Channels = "live",
+        State = "active",
+        Version = 1,
+        CreatedAt = Start,
+        UpdatedAt = Start,
+    };
+}
