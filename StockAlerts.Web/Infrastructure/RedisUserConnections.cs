@@ -5,7 +5,8 @@ namespace StockAlerts.Web.Infrastructure;
 
 /// <summary>
 /// One sorted set per user, of connection ids scored by the moment their lease ends. Each instance renews the leases of
-/// its own connections, so the connections of an instance that died without closing them age out on their own.
+/// its own connections, so the connections of an instance that died without closing them age out on their own. Lease
+/// times come from the Redis server's clock, so an instance whose clock runs ahead cannot expire the others' entries.
 /// </summary>
 internal sealed partial class RedisUserConnections(IConnectionMultiplexer redis, TimeProvider time, ILogger<RedisUserConnections> logger)
     : BackgroundService, IUserConnections
@@ -15,11 +16,23 @@ internal sealed partial class RedisUserConnections(IConnectionMultiplexer redis,
 
     // One script, so two instances admitting the same user at once cannot both take the last place.
     private const string AddScript = """
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-        if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 1 end
-        if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
-        redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-        redis.call('PEXPIRE', KEYS[1], ARGV[5])
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+        if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 1 end
+        if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+        redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        return 1
+        """;
+
+    // A plain ZADD: an entry lost while Redis was away comes back; at worst a connection closed meanwhile counts
+    // for one more lease.
+    private const string RenewScript = """
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+        redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
         return 1
         """;
 
@@ -27,14 +40,10 @@ internal sealed partial class RedisUserConnections(IConnectionMultiplexer redis,
 
     public async Task<bool> TryAddAsync(string userId, string connectionId, int limit, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         bool added;
         try
         {
-            var result = await redis.GetDatabase().ScriptEvaluateAsync(
-                AddScript,
-                [KeyFor(userId)],
-                [now.ToUnixTimeMilliseconds(), (now + Lease).ToUnixTimeMilliseconds(), connectionId, limit, (long)Lease.TotalMilliseconds]);
+            var result = await redis.GetDatabase().ScriptEvaluateAsync(AddScript, [KeyFor(userId)], [connectionId, limit, (long)Lease.TotalMilliseconds]);
             added = (int)result == 1;
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
@@ -80,15 +89,11 @@ internal sealed partial class RedisUserConnections(IConnectionMultiplexer redis,
 
     private async Task RenewAsync()
     {
-        var database = redis.GetDatabase();
-        var leaseEnd = (time.GetUtcNow() + Lease).ToUnixTimeMilliseconds();
-        var batch = database.CreateBatch();
+        var batch = redis.GetDatabase().CreateBatch();
         var writes = new List<Task>();
         foreach (var (connectionId, userId) in userByConnection)
         {
-            // Only existing members: a connection that closed meanwhile must not come back.
-            writes.Add(batch.SortedSetAddAsync(KeyFor(userId), connectionId, leaseEnd, SortedSetWhen.Exists));
-            writes.Add(batch.KeyExpireAsync(KeyFor(userId), Lease));
+            writes.Add(batch.ScriptEvaluateAsync(RenewScript, [KeyFor(userId)], [connectionId, (long)Lease.TotalMilliseconds]));
         }
         batch.Execute();
         try
