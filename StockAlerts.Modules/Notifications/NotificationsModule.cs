@@ -27,7 +27,6 @@ public static class NotificationsModule
     {
         services.AddModuleDbContext<NotificationsDbContext, NotificationsSqliteDbContext, NotificationsMySqlDbContext>("notifications");
         services.AddValidatedOptions<NotificationsOptions, NotificationsOptionsValidator>(NotificationsOptions.Section);
-        services.AddSingleton<NotificationsMetrics>();
         services.AddPush(configuration);
         services.AddWebhooks(configuration);
         services.AddSingleton<PushHealth>();
@@ -69,7 +68,7 @@ public static class NotificationsModule
         var devices = endpoints.MapGroup("/api/devices").RequireAuthorization().WithTags("Devices").AddEndpointFilter<ValidationFilter>();
         devices.MapDevices();
 
-        endpoints.MapHub<NotificationsHub>("/hubs/notifications").RequireAuthorization();
+        endpoints.MapHub<NotificationsHub>(HubRoutes.For("notifications")).RequireAuthorization();
         return endpoints;
     }
 }

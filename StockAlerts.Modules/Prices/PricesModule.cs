@@ -35,6 +35,7 @@ public static class PricesModule
         services.AddSingleton<PricesMetrics>();
         services.AddSingleton<InstrumentCatalog>();
         services.AddSingleton<Staleness>();
+        services.AddSingleton<LatestQuotes>();
         services.AddSingleton<LiveSubscriptions>();
         services.AddSingleton<BarRecorder>();
         services.AddSingleton<PriceStreamer>();
@@ -85,7 +86,7 @@ public static class PricesModule
         instruments.MapAddInstrument();
         instruments.MapUpdateInstrument();
 
-        endpoints.MapHub<PricesHub>("/hubs/prices").RequireAuthorization();
+        endpoints.MapHub<PricesHub>(HubRoutes.For("prices")).RequireAuthorization();
         return endpoints;
     }
 }

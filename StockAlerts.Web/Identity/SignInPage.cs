@@ -39,6 +39,7 @@ internal static class SignInPage
                 await signIn.SignOutAsync();
                 return Results.Redirect(Path);
             })
+            .AllowAnonymous() // signing out nobody is harmless
             .ExcludeFromDescription();
     }
 

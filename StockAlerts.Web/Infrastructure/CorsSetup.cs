@@ -1,4 +1,5 @@
 using FluentValidation;
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Options;
 
 namespace StockAlerts.Web.Infrastructure;
@@ -55,7 +56,7 @@ internal static class CorsSetup
         {
             return;
         }
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/hubs"), hubs => hubs.UseCors(HubsPolicy));
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/hubs"), api => api.UseCors(ApiPolicy));
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(HubRoutes.Prefix), hubs => hubs.UseCors(HubsPolicy));
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments(HubRoutes.Prefix), api => api.UseCors(ApiPolicy));
     }
 }

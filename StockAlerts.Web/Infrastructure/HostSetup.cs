@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Data;
-using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Web.Identity;
 
 namespace StockAlerts.Web.Infrastructure;
@@ -84,7 +83,7 @@ internal static class HostSetup
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var settings = app.Services.GetRequiredService<DatabaseSettings>();
-        var jobs = app.Configuration.GetValue("Jobs:Schedule", true) ? app.Services.GetRequiredService<JobRunner>().Jobs : [];
+        var jobs = JobsSetup.InProcessJobs(app);
         foreach (var address in addresses)
         {
             app.Logger.LogInformation(

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Web.Infrastructure;
 
@@ -41,7 +42,7 @@ internal sealed class HubAccessTokenContextFactory(IServiceProvider services) : 
             request.RawTarget = request.RawTarget[..queryStart] + rest;
         }
         // Only the hubs ever took a token from the query string; elsewhere it is dropped.
-        if (new PathString(request.Path).StartsWithSegments("/hubs") && !request.Headers.ContainsKey(HeaderNames.Authorization) && !string.IsNullOrEmpty(token))
+        if (new PathString(request.Path).StartsWithSegments(HubRoutes.Prefix) && !request.Headers.ContainsKey(HeaderNames.Authorization) && !string.IsNullOrEmpty(token))
         {
             request.Headers.Authorization = $"Bearer {token}";
         }

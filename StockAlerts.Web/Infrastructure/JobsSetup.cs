@@ -41,11 +41,14 @@ internal static partial class JobsSetup
         return services;
     }
 
+    /// <summary>Jobs:Schedule=false leaves scheduling to cron or a serverless scheduler calling `jobs run &lt;id&gt;`.</summary>
+    public static IReadOnlyList<Modules.Shared.Jobs.RecurringJob> InProcessJobs(WebApplication app) =>
+        app.Configuration.GetValue("Jobs:Schedule", true) ? app.Services.GetRequiredService<JobRunner>().Jobs : [];
+
     public static void ScheduleRecurringJobs(this WebApplication app)
     {
         var manager = app.Services.GetRequiredService<IRecurringJobManager>();
-        // Jobs:Schedule=false leaves scheduling to cron or a serverless scheduler calling `jobs run <id>`.
-        var jobs = app.Configuration.GetValue("Jobs:Schedule", true) ? app.Services.GetRequiredService<JobRunner>().Jobs : [];
+        var jobs = InProcessJobs(app);
         foreach (var job in jobs)
         {
             manager.AddOrUpdate<ScheduledJobs>(

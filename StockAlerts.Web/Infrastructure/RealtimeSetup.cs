@@ -49,10 +49,9 @@ internal static class RealtimeSetup
         // Takes the hub token out of the query string before anything can log the request line.
         services.AddSingleton<IHttpContextFactory, HubAccessTokenContextFactory>();
         var dataProtection = services.AddDataProtection().SetApplicationName("StockAlerts");
-        var redis = configuration.GetConnectionString("Redis");
         if (configuration.HasRedis())
         {
-            signalR.AddStackExchangeRedis(redis!, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("stockalerts:signalr"));
+            signalR.AddStackExchangeRedis(configuration.GetConnectionString("Redis")!, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("stockalerts:signalr"));
             services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, multiplexer) =>
                 options.XmlRepository = new RedisXmlRepository(() => multiplexer.GetDatabase(), "stockalerts:dataprotection:keys"));
             services.AddSingleton<RedisUserConnections>();
@@ -61,7 +60,7 @@ internal static class RealtimeSetup
         }
         else
         {
-            var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+            var storage = configuration.GetValidatedOptions<StorageOptions, StorageOptionsValidator>(StorageOptions.Section);
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.DataDirectory), "keys")));
             services.AddSingleton<IUserConnections, InProcessUserConnections>();
         }

@@ -11,7 +11,7 @@ namespace StockAlerts.Web.Infrastructure;
 internal sealed partial class RedisUserConnections(IConnectionMultiplexer redis, TimeProvider time, ILogger<RedisUserConnections> logger)
     : BackgroundService, IUserConnections
 {
-    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(30);
 
     // One script, so two instances admitting the same user at once cannot both take the last place.

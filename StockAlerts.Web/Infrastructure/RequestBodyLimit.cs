@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Options;
 
 namespace StockAlerts.Web.Infrastructure;
@@ -37,7 +38,7 @@ internal static class RequestBodyLimit
         var limit = app.Configuration.GetValidatedOptions<RequestLimitsOptions, RequestLimitsOptionsValidator>(RequestLimitsOptions.Section).MaxBodyBytes;
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/hubs"))
+            if (context.Request.Path.StartsWithSegments(HubRoutes.Prefix))
             {
                 await next(context);
                 return;

@@ -18,11 +18,11 @@ internal static class SecurityHeaders
     public static void UseSecurityHeaders(this WebApplication app) =>
         app.Use((context, next) =>
         {
-            context.Response.OnStarting(() =>
+            context.Response.OnStarting(static state =>
             {
-                Apply(context);
+                Apply((HttpContext)state);
                 return Task.CompletedTask;
-            });
+            }, context);
             return next(context);
         });
 

@@ -26,10 +26,11 @@ internal sealed partial class RepublishFiringsJob(AlertsDbContext database, Firi
             .OrderBy(firing => firing.FiredAt)
             .Take(200)
             .ToListAsync(cancellationToken);
+        var ruleIds = lost.Select(firing => firing.RuleId).Distinct().ToList();
+        var rules = await database.Rules.AsNoTracking().Where(rule => ruleIds.Contains(rule.Id)).ToDictionaryAsync(rule => rule.Id, cancellationToken);
         foreach (var firing in lost)
         {
-            var rule = await database.Rules.AsNoTracking().SingleOrDefaultAsync(row => row.Id == firing.RuleId, cancellationToken);
-            if (rule is null)
+            if (!rules.TryGetValue(firing.RuleId, out var rule))
             {
                 // Deleted since: nobody is left to tell, and the firing stays in the history.
                 await publisher.MarkPublishedAsync(firing.Id, cancellationToken);

@@ -16,7 +16,6 @@ internal sealed class ResumeSnoozedRulesJob(AlertsDbContext database, RuleWriter
         foreach (var rule in due)
         {
             RuleStateChanges.Resume(rule);
-            rule.UpdatedAt = now;
             await writer.SaveAndIndexAsync(rule, cancellationToken);
         }
     }

@@ -12,8 +12,6 @@ internal sealed class RuleChangeBus(IServiceProvider services)
 
     public string Instance { get; } = Guid.NewGuid().ToString("N");
 
-    public bool Enabled => redis is not null;
-
     public async Task PublishAsync(Guid ruleId)
     {
         if (redis is not null)

@@ -51,9 +51,9 @@ internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine 
         var stateChanges = new List<RuleStateChange>();
         try
         {
-            foreach (var symbol in engine.SymbolsInUse())
+            foreach (var quote in await mediator.Send(new GetLatestPrices(engine.SymbolsInUse()), cancellationToken))
             {
-                primed += engine.Prime(await mediator.Send(new GetLatestPrice(symbol), cancellationToken), stateChanges) ? 1 : 0;
+                primed += engine.Prime(quote, stateChanges) ? 1 : 0;
             }
             // Rules stored as noData (stale before the restart) are active again: say so where the API reads it.
             await StoredRuleStates.SaveAsync(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), stateChanges, cancellationToken);

@@ -34,7 +34,7 @@ internal sealed record AlertRuleView(
         new ConditionView(RuleMapping.JsonName(rule.ConditionType), rule.Level.Normalize(), rule.Lower.Normalize(), rule.Upper.Normalize(), rule.Amount.Normalize(), rule.Percent.Normalize(), rule.WindowMinutes,
             rule.Reference is null ? null : RuleMapping.JsonName(rule.Reference), rule.ReferencePrice.Normalize(), rule.Direction?.ToLowerInvariant()),
         new FrequencyRequest(RuleMapping.JsonName(rule.FrequencyType), rule.CooldownSeconds, rule.MaxFires),
-        rule.HysteresisMargin is null && rule.RearmAfterSeconds is null ? null : new RearmRequest(rule.HysteresisMargin, rule.RearmAfterSeconds),
+        rule.HysteresisMargin is null && rule.RearmAfterSeconds is null ? null : new RearmRequest(rule.HysteresisMargin.Normalize(), rule.RearmAfterSeconds),
         rule.ConfirmationSeconds,
         rule.ExpiresAt,
         rule.ScheduleDays is null ? null : new ScheduleRequest(rule.ScheduleDays.Split(','), rule.ScheduleFrom?.ToString("HH:mm"), rule.ScheduleTo?.ToString("HH:mm"), rule.TimeZone),

@@ -15,27 +15,21 @@ internal static class ChangeAlertRuleStateEndpoint
 {
     public static void MapChangeAlertRuleState(this RouteGroupBuilder alerts)
     {
-        alerts.MapPost("/{id:guid}/pause", (Guid id, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, CancellationToken cancellationToken) =>
-                ChangeAsync(id, user, writer, database, RuleStateChanges.Pause(null), cancellationToken))
+        alerts.MapPost("/{id:guid}/pause", (Guid id, ClaimsPrincipal user, RuleWriter writer, CancellationToken cancellationToken) =>
+                ChangeAsync(id, user, writer, RuleStateChanges.Pause(null), cancellationToken))
             .WithName("PauseAlertRule").WithSummary("Pauses a rule until it is resumed");
-        alerts.MapPost("/{id:guid}/resume", (Guid id, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, CancellationToken cancellationToken) =>
-                ChangeAsync(id, user, writer, database, RuleStateChanges.Resume, cancellationToken))
+        alerts.MapPost("/{id:guid}/resume", (Guid id, ClaimsPrincipal user, RuleWriter writer, CancellationToken cancellationToken) =>
+                ChangeAsync(id, user, writer, RuleStateChanges.Resume, cancellationToken))
             .WithName("ResumeAlertRule").WithSummary("Resumes a paused rule");
-        alerts.MapPost("/{id:guid}/rearm", (Guid id, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, CancellationToken cancellationToken) =>
-                ChangeAsync(id, user, writer, database, RuleStateChanges.Rearm, cancellationToken))
+        alerts.MapPost("/{id:guid}/rearm", (Guid id, ClaimsPrincipal user, RuleWriter writer, CancellationToken cancellationToken) =>
+                ChangeAsync(id, user, writer, RuleStateChanges.Rearm, cancellationToken))
             .WithName("RearmAlertRule").WithSummary("Re-arms a triggered or expired-by-count rule");
     }
 
     private static async Task<Results<Ok<AlertRuleView>, ProblemHttpResult>> ChangeAsync(
-        Guid id, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, Action<AlertRuleRecord> change, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, RuleWriter writer, Action<AlertRuleRecord> change, CancellationToken cancellationToken)
     {
-        var rule = await database.Rules.FindOwnedAsync(id, user.GetUserId(), cancellationToken);
-        if (rule is null)
-        {
-            return AlertRuleProblems.NotFound(id);
-        }
-        change(rule);
-        await writer.SaveAndIndexAsync(rule, cancellationToken);
-        return TypedResults.Ok(AlertRuleView.From(rule));
+        var rule = await writer.ChangeOwnedAsync(id, user.GetUserId(), change, cancellationToken);
+        return rule is null ? AlertRuleProblems.NotFound(id) : TypedResults.Ok(AlertRuleView.From(rule));
     }
 }

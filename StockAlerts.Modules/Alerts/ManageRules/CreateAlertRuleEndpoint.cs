@@ -28,7 +28,7 @@ internal static class CreateAlertRuleEndpoint
             State = "",
             CreatedAt = now,
         }, request, cancellationToken);
-        if (await writer.CheckCapAndDuplicateAsync(rule.UserId, rule, editing: null, cancellationToken) is { } problem)
+        if (await writer.CheckCapAndDuplicateAsync(rule, editing: null, cancellationToken) is { } problem)
         {
             return problem;
         }

@@ -46,14 +46,11 @@ internal sealed class RuleActionHandlers(AlertsDbContext database, RuleWriter wr
 
     private async ValueTask<RuleActionResult> ChangeAsync(Guid ruleId, string userId, Action<AlertRuleRecord> change, Func<AlertRuleRecord, string> describe, CancellationToken cancellationToken)
     {
-        var rule = await database.Rules.FindOwnedAsync(ruleId, userId, cancellationToken);
+        var rule = await writer.ChangeOwnedAsync(ruleId, userId, change, cancellationToken);
         if (rule is null)
         {
             return Missing;
         }
-        change(rule);
-        rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await writer.SaveAndIndexAsync(rule, cancellationToken);
         return new RuleActionResult(true, describe(rule), rule.State, rule.Level ?? rule.Lower);
     }
 }

@@ -16,8 +16,9 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
 {
     private static readonly string[] Finished = ["expired"];
 
-    public async Task<ProblemHttpResult?> CheckCapAndDuplicateAsync(string userId, AlertRuleRecord candidate, Guid? editing, CancellationToken cancellationToken)
+    public async Task<ProblemHttpResult?> CheckCapAndDuplicateAsync(AlertRuleRecord candidate, Guid? editing, CancellationToken cancellationToken)
     {
+        var userId = candidate.UserId;
         var cap = options.CurrentValue.MaxActiveRulesPerUser;
         if (editing is null && await database.Rules.CountAsync(rule => rule.UserId == userId && !Finished.Contains(rule.State), cancellationToken) >= cap)
         {
@@ -52,12 +53,7 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
         rule.WebhookUrl = channels.Contains("webhook") ? request.Webhook?.Url : null;
         rule.WebhookSecret = channels.Contains("webhook") ? request.Webhook?.Secret : null;
         rule.MessageTemplate = request.MessageTemplate;
-        rule.State = RuleMapping.StateName(RuleState.Active);
-        rule.StateReason = null;
-        rule.Armed = true;
-        rule.TrailingExtreme = null;
-        rule.StepAnchor = null;
-        rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        RuleStateChanges.Rearm(rule);
         return rule;
     }
 
@@ -106,9 +102,11 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
     /// <summary>Saves, indexes, and stores the state the index gave the rule (e.g. noData before its first price).</summary>
     public async Task SaveAndIndexAsync(AlertRuleRecord rule, CancellationToken cancellationToken)
     {
+        // UpdatedAt is what the other instances' reconcile looks for, should the announcement below be lost.
         rule.Version++;
+        rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
         await database.SaveChangesAsync(cancellationToken);
-        engine.Upsert(rule, time.GetUtcNow().UtcDateTime);
+        engine.Upsert(rule, rule.UpdatedAt);
         if (engine.RuntimeOf(rule.Id) is { } runtime && RuleMapping.StateName(runtime.State) != rule.State)
         {
             rule.State = RuleMapping.StateName(runtime.State);
@@ -116,6 +114,18 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
             await database.SaveChangesAsync(cancellationToken);
         }
         await bus.PublishAsync(rule.Id);
+    }
+
+    /// <summary>Applies a state change to one of the user's rules and saves it; null when the user has no such rule.</summary>
+    public async Task<AlertRuleRecord?> ChangeOwnedAsync(Guid ruleId, string userId, Action<AlertRuleRecord> change, CancellationToken cancellationToken)
+    {
+        var rule = await database.Rules.FindOwnedAsync(ruleId, userId, cancellationToken);
+        if (rule is not null)
+        {
+            change(rule);
+            await SaveAndIndexAsync(rule, cancellationToken);
+        }
+        return rule;
     }
 
     public async Task DeleteAsync(AlertRuleRecord rule, CancellationToken cancellationToken)

@@ -23,9 +23,7 @@ internal static class UpdateAlertRuleEndpoint
             return AlertRuleProblems.NotFound(id);
         }
         await writer.ApplyAsync(rule, request, cancellationToken);
-        rule.Paused = false;
-        rule.PausedUntil = null;
-        if (await writer.CheckCapAndDuplicateAsync(rule.UserId, rule, editing: rule.Id, cancellationToken) is { } problem)
+        if (await writer.CheckCapAndDuplicateAsync(rule, editing: rule.Id, cancellationToken) is { } problem)
         {
             return problem;
         }

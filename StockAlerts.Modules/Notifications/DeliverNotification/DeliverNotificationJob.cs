@@ -52,10 +52,15 @@ internal sealed partial class DeliverNotificationJob(
             .Where(candidate => claimed.Select(delivery => delivery.NotificationId).Contains(candidate.Id))
             .ToDictionaryAsync(candidate => candidate.Id, cancellationToken);
 
+        // Every claimed row is the user's: their preferences and devices are read once for all of them.
+        var preferences = await database.Preferences.AsNoTracking().SingleOrDefaultAsync(candidate => candidate.UserId == notification.UserId, cancellationToken);
+        var deviceIds = claimed.Where(delivery => delivery.Channel == "push").Select(delivery => Guid.TryParse(delivery.Target, out var id) ? id : Guid.Empty).Distinct().ToList();
+        var devices = await database.Devices.Where(device => deviceIds.Contains(device.Id)).ToDictionaryAsync(device => device.Id.ToString(), cancellationToken);
+
         // Saved after every send: a run that dies later must not leave a delivered row looking undelivered.
         foreach (var device in claimed.Where(delivery => delivery.Channel == "push").GroupBy(delivery => delivery.Target))
         {
-            await DeliverPushAsync(device.Key, device.OrderBy(delivery => delivery.CreatedAt).ToList(), notifications, cancellationToken);
+            await DeliverPushAsync(devices.GetValueOrDefault(device.Key), device.OrderBy(delivery => delivery.CreatedAt).ToList(), notifications, preferences, cancellationToken);
             await database.SaveChangesAsync(cancellationToken);
         }
         foreach (var delivery in claimed.Where(delivery => delivery.Channel == "webhook"))
@@ -84,7 +89,8 @@ internal sealed partial class DeliverNotificationJob(
         return await database.Deliveries.Where(delivery => delivery.ClaimToken == token).ToListAsync(cancellationToken);
     }
 
-    private async Task DeliverPushAsync(string deviceId, List<DeliveryRecord> deliveries, IReadOnlyDictionary<Guid, NotificationRecord> notifications, CancellationToken cancellationToken)
+    private async Task DeliverPushAsync(DeviceRecord? device, List<DeliveryRecord> deliveries, IReadOnlyDictionary<Guid, NotificationRecord> notifications,
+        PreferencesRecord? preferences, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         if (!push.IsConfigured)
@@ -92,7 +98,6 @@ internal sealed partial class DeliverNotificationJob(
             Finish(deliveries, DeliveryStatus.Skipped, PushResult.NotConfiguredDetail, now);
             return;
         }
-        var device = Guid.TryParse(deviceId, out var id) ? await database.Devices.SingleOrDefaultAsync(candidate => candidate.Id == id, cancellationToken) : null;
         if (device is null)
         {
             Finish(deliveries, DeliveryStatus.Failed, "device removed", now);
@@ -105,7 +110,6 @@ internal sealed partial class DeliverNotificationJob(
             return;
         }
 
-        var preferences = await database.Preferences.AsNoTracking().SingleOrDefaultAsync(candidate => candidate.UserId == device.UserId, cancellationToken);
         var groups = preferences?.Digest == false ? deliveries.Select(delivery => new List<DeliveryRecord> { delivery }).ToList() : [deliveries];
         foreach (var group in groups)
         {
@@ -145,7 +149,7 @@ internal sealed partial class DeliverNotificationJob(
                 Finish(deliveries, DeliveryStatus.Failed, $"{result.ErrorCode}: device token no longer valid, device removed", now);
                 return false;
             case PushOutcome.Retry:
-                Reschedule(deliveries, result.ErrorCode, result.RetryAfter, notifications, now);
+                Reschedule(deliveries, result.ErrorCode, result.RetryAfter, now);
                 return true;
             case PushOutcome.ConfigurationError:
                 LogConfiguration(result.ErrorCode, result.Detail);
@@ -181,7 +185,7 @@ internal sealed partial class DeliverNotificationJob(
                 Finish([delivery], DeliveryStatus.Sent, null, now);
                 break;
             case WebhookOutcome.Retry:
-                Reschedule([delivery], result.Detail, result.RetryAfter, new Dictionary<Guid, NotificationRecord> { [notification.Id] = notification }, now);
+                Reschedule([delivery], result.Detail, result.RetryAfter, now);
                 break;
             default:
                 Finish([delivery], DeliveryStatus.Failed, $"{result.Outcome}: {result.Detail}", now);
@@ -189,7 +193,7 @@ internal sealed partial class DeliverNotificationJob(
         }
     }
 
-    private void Reschedule(List<DeliveryRecord> deliveries, string? error, TimeSpan? retryAfter, IReadOnlyDictionary<Guid, NotificationRecord> notifications, DateTime now)
+    private void Reschedule(List<DeliveryRecord> deliveries, string? error, TimeSpan? retryAfter, DateTime now)
     {
         var settings = options.CurrentValue;
         foreach (var delivery in deliveries)
@@ -199,7 +203,8 @@ internal sealed partial class DeliverNotificationJob(
             delivery.ClaimToken = null;
             var backoff = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, delivery.Attempts)));
             var next = now + (retryAfter > backoff ? retryAfter.Value : backoff);
-            var deadline = notifications[delivery.NotificationId].CreatedAt.AddSeconds(settings.DeliveryDeadlineSeconds);
+            // A delivery row is created with its notification, at the same moment.
+            var deadline = delivery.CreatedAt.AddSeconds(settings.DeliveryDeadlineSeconds);
             if (delivery.Attempts >= settings.MaxAttempts || next > deadline)
             {
                 delivery.Status = DeliveryStatus.Failed;

@@ -61,7 +61,7 @@ internal sealed partial class StoreOnAlertTriggered(
         }
         catch (DbUpdateException)
         {
-            if (await IsStoredAsync(firing.FiringId))
+            if (await IsStoredAsync(firing.FiringId, cancellationToken))
             {
                 // The same firing, stored a moment ago by another handler.
                 return;
@@ -93,10 +93,10 @@ internal sealed partial class StoreOnAlertTriggered(
         }
     }
 
-    private async Task<bool> IsStoredAsync(Guid firingId)
+    private async Task<bool> IsStoredAsync(Guid firingId, CancellationToken cancellationToken)
     {
         database.ChangeTracker.Clear();
-        return await database.Notifications.AnyAsync(notification => notification.FiringId == firingId);
+        return await database.Notifications.AnyAsync(notification => notification.FiringId == firingId, cancellationToken);
     }
 
     private static DeliveryRecord NewDelivery(NotificationRecord notification, string channel, string target, DateTime now) => new()

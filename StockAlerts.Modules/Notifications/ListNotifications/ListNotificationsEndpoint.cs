@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using FluentValidation;
+using StockAlerts.Modules.Shared.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,7 +30,7 @@ internal sealed class ListNotificationsRequestValidator : AbstractValidator<List
 {
     public ListNotificationsRequestValidator()
     {
-        RuleFor(request => request.Limit).InclusiveBetween(1, ListNotificationsRequest.MaxLimit);
+        RuleFor(request => request.Limit).ValidPageSize(ListNotificationsRequest.MaxLimit);
         RuleFor(request => request.Before).Must(cursor => cursor is null || ListNotificationsRequest.TryReadCursor(cursor, out _)).WithMessage("before is a cursor from a previous page.");
         RuleFor(request => request.Since).Must(cursor => cursor is null || ListNotificationsRequest.TryReadCursor(cursor, out _)).WithMessage("since is a cursor or an ISO 8601 time.");
         RuleFor(request => request).Must(request => request.Before is null || request.Since is null).OverridePropertyName("since").WithMessage("Use before or since, not both.");

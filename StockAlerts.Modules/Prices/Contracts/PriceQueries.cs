@@ -5,6 +5,9 @@ namespace StockAlerts.Modules.Prices.Contracts;
 /// <summary>The latest quote of a symbol, or null when the symbol has none yet.</summary>
 public sealed record GetLatestPrice(string Symbol) : IQuery<LatestPrice?>;
 
+/// <summary>The latest quotes of many symbols in one read; symbols without a quote are left out.</summary>
+public sealed record GetLatestPrices(IReadOnlyCollection<string> Symbols) : IQuery<IReadOnlyList<LatestPrice>>;
+
 public sealed record LatestPrice(string Symbol, decimal Price, decimal? PreviousClose, decimal? DayOpen, DateTime Time, string Source, bool Stale);
 
 /// <summary>Minimum and maximum of the prices received in the last <see cref="Minutes"/> minutes; null without data.</summary>

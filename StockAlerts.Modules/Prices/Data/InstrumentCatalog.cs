@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -33,10 +34,13 @@ internal sealed class InstrumentCatalog(IServiceScopeFactory scopes, EnabledProv
 
         public Instrument? FindEnabled(string symbol) => Find(symbol) is { Enabled: true } instrument ? instrument : null;
 
+        // Asked on every poll and health check while the snapshot lives; worked out once per provider.
+        private readonly ConcurrentDictionary<string, IReadOnlyList<Instrument>> byProvider = new(StringComparer.Ordinal);
+
         public IReadOnlyList<Instrument> ForProvider(string provider) =>
-            bySymbol.Values.Where(instrument => instrument.Enabled && providers.Resolve(instrument) == provider)
+            byProvider.GetOrAdd(provider, key => bySymbol.Values.Where(instrument => instrument.Enabled && providers.Resolve(instrument) == key)
                 .OrderBy(instrument => instrument.Symbol, StringComparer.Ordinal)
-                .ToList();
+                .ToList());
 
         public string? ProviderOf(Instrument instrument) => providers.Resolve(instrument);
     }

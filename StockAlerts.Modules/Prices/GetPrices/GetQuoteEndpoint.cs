@@ -13,18 +13,17 @@ internal static class GetQuoteEndpoint
         prices.MapGet("/{symbol}", HandleAsync).WithName("GetQuote").WithSummary("The latest quote of one symbol");
 
     private static async Task<Results<Ok<QuoteView>, ProblemHttpResult>> HandleAsync(
-        string symbol, InstrumentCatalog catalog, IQuoteStore store, Staleness staleness, TimeProvider time, CancellationToken cancellationToken)
+        string symbol, InstrumentCatalog catalog, LatestQuotes latest, CancellationToken cancellationToken)
     {
         var snapshot = await catalog.GetAsync(cancellationToken);
         if (snapshot.Find(symbol) is not { } instrument)
         {
             return TypedResults.Problem($"No instrument '{symbol}'. GET /api/instruments lists them.", statusCode: StatusCodes.Status404NotFound, title: "Unknown symbol");
         }
-        var quotes = await store.GetLatestAsync([instrument.Symbol], cancellationToken);
-        if (!quotes.TryGetValue(instrument.Symbol, out var quote))
+        if ((await latest.ViewsAsync([instrument], cancellationToken)) is not [var view])
         {
             return TypedResults.Problem($"'{instrument.Symbol}' has no price yet; its provider has not delivered one.", statusCode: StatusCodes.Status404NotFound, title: "No price yet");
         }
-        return TypedResults.Ok(staleness.View(quote, instrument.Kind, time.GetUtcNow().UtcDateTime));
+        return TypedResults.Ok(view);
     }
 }

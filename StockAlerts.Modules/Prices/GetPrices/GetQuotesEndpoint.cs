@@ -33,19 +33,15 @@ internal static class GetQuotesEndpoint
         prices.MapGet("/", HandleAsync).WithName("GetQuotes").WithSummary("The latest quotes of several symbols (?symbols=A,B,C)");
 
     private static async Task<Results<Ok<IReadOnlyList<QuoteView>>, ProblemHttpResult>> HandleAsync(
-        [AsParameters] GetQuotesRequest request, InstrumentCatalog catalog, IQuoteStore store, Staleness staleness, TimeProvider time, CancellationToken cancellationToken)
+        [AsParameters] GetQuotesRequest request, InstrumentCatalog catalog, LatestQuotes latest, CancellationToken cancellationToken)
     {
         var snapshot = await catalog.GetAsync(cancellationToken);
-        var unknown = request.SymbolList.Where(symbol => snapshot.Find(symbol) is null).ToList();
+        var symbols = request.SymbolList;
+        var unknown = symbols.Where(symbol => snapshot.Find(symbol) is null).ToList();
         if (unknown.Count > 0)
         {
             return TypedResults.Problem($"Unknown symbol(s): {string.Join(", ", unknown)}.", statusCode: StatusCodes.Status404NotFound, title: "Unknown symbol");
         }
-        var now = time.GetUtcNow().UtcDateTime;
-        var quotes = await store.GetLatestAsync(request.SymbolList, cancellationToken);
-        IReadOnlyList<QuoteView> views = request.SymbolList.Where(quotes.ContainsKey)
-            .Select(symbol => staleness.View(quotes[symbol], snapshot.Find(symbol)!.Kind, now))
-            .ToList();
-        return TypedResults.Ok(views);
+        return TypedResults.Ok(await latest.ViewsAsync(symbols.Select(symbol => snapshot.Find(symbol)!).ToList(), cancellationToken));
     }
 }

@@ -61,17 +61,43 @@ internal sealed class BarRecorder(IServiceScopeFactory scopes, TimeProvider time
             }
             try
             {
-                await WriteAsync(batch, cancellationToken);
+                try
+                {
+                    await WriteAsync(batch, cancellationToken);
+                }
+                catch (DbUpdateException)
+                {
+                    // Another instance inserted one of these bars first: merge with its row instead.
+                    await WriteAsync(batch, cancellationToken);
+                }
             }
-            catch (DbUpdateException)
+            catch
             {
-                // Another instance inserted one of these bars first: merge with its row instead.
-                await WriteAsync(batch, cancellationToken);
+                // Keep the bars for the next write, as the caller's log line promises.
+                Restore(batch);
+                throw;
             }
         }
         finally
         {
             flushing.Release();
+        }
+    }
+
+    private void Restore(List<PriceBar> batch)
+    {
+        lock (pending)
+        {
+            foreach (var bar in batch)
+            {
+                var key = (bar.Symbol, bar.Start);
+                if (pending.TryGetValue(key, out var newer))
+                {
+                    // Ticks of the same minute arrived meanwhile: the older bar keeps its open and takes theirs in.
+                    Merge(bar, newer.High, newer.Low, newer.Close, newer.CloseAt);
+                }
+                pending[key] = bar;
+            }
         }
     }
 

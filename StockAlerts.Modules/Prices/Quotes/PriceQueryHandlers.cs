@@ -5,26 +5,23 @@ using StockAlerts.Modules.Prices.Data;
 
 namespace StockAlerts.Modules.Prices.Quotes;
 
-internal sealed class PriceQueryHandlers(InstrumentCatalog catalog, IQuoteStore store, Staleness staleness, PricesDbContext database, TimeProvider time) :
+internal sealed class PriceQueryHandlers(InstrumentCatalog catalog, IQuoteStore store, LatestQuotes latest, PricesDbContext database, TimeProvider time) :
     IQueryHandler<GetLatestPrice, LatestPrice?>,
+    IQueryHandler<GetLatestPrices, IReadOnlyList<LatestPrice>>,
     IQueryHandler<GetPriceWindow, PriceWindow?>,
     IQueryHandler<GetInstrument, InstrumentInfo?>,
     IQueryHandler<GetPriceHistory, IReadOnlyList<PriceBarInfo>>
 {
-    public async ValueTask<LatestPrice?> Handle(GetLatestPrice query, CancellationToken cancellationToken)
+    public async ValueTask<LatestPrice?> Handle(GetLatestPrice query, CancellationToken cancellationToken) =>
+        (await Handle(new GetLatestPrices([query.Symbol]), cancellationToken)).SingleOrDefault();
+
+    public async ValueTask<IReadOnlyList<LatestPrice>> Handle(GetLatestPrices query, CancellationToken cancellationToken)
     {
         var snapshot = await catalog.GetAsync(cancellationToken);
-        if (snapshot.Find(query.Symbol) is not { } instrument)
-        {
-            return null;
-        }
-        var quotes = await store.GetLatestAsync([instrument.Symbol], cancellationToken);
-        if (!quotes.TryGetValue(instrument.Symbol, out var quote))
-        {
-            return null;
-        }
-        var stale = staleness.IsStale(quote, instrument.Kind, time.GetUtcNow().UtcDateTime);
-        return new LatestPrice(quote.Symbol, quote.Price, quote.PreviousClose, quote.DayOpen, quote.ReceivedAt, quote.Source, stale);
+        var instruments = query.Symbols.Select(snapshot.Find).OfType<Instrument>().DistinctBy(instrument => instrument.Symbol).ToList();
+        return (await latest.ReadAsync(instruments, cancellationToken))
+            .Select(entry => new LatestPrice(entry.Quote.Symbol, entry.Quote.Price, entry.Quote.PreviousClose, entry.Quote.DayOpen, entry.Quote.ReceivedAt, entry.Quote.Source, entry.Stale))
+            .ToList();
     }
 
     public async ValueTask<PriceWindow?> Handle(GetPriceWindow query, CancellationToken cancellationToken)

@@ -92,15 +92,20 @@ internal sealed class RedisQuoteStore(IConnectionMultiplexer redis) : IQuoteStor
     {
         var entries = await Database.HashGetAllAsync(LiveKey);
         var symbols = new HashSet<string>(StringComparer.Ordinal);
+        var expired = new List<RedisValue>();
         foreach (var entry in entries)
         {
             var live = JsonSerializer.Deserialize((string)entry.Value!, QuoteJson.Default.LiveEntry);
             if (live is null || live.ExpiresAt <= now)
             {
-                await Database.HashDeleteAsync(LiveKey, entry.Name);
+                expired.Add(entry.Name);
                 continue;
             }
             symbols.UnionWith(live.Symbols);
+        }
+        if (expired.Count > 0)
+        {
+            await Database.HashDeleteAsync(LiveKey, [.. expired]);
         }
         return symbols;
     }

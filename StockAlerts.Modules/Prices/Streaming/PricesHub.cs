@@ -12,11 +12,9 @@ namespace StockAlerts.Modules.Prices.Streaming;
 internal sealed class PricesHub(
     InstrumentCatalog catalog,
     LiveSubscriptions live,
-    IQuoteStore store,
-    Staleness staleness,
+    LatestQuotes latest,
     IOptionsMonitor<PricesOptions> options,
-    Telemetry telemetry,
-    TimeProvider time) : Hub<IPricesClient>
+    Telemetry telemetry) : Hub<IPricesClient>
 {
     private const string HubName = "prices";
 
@@ -51,11 +49,7 @@ internal sealed class PricesHub(
         }
         live.Add(Context.ConnectionId, added);
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var quotes = await store.GetLatestAsync(requested, Context.ConnectionAborted);
-        return requested.Where(quotes.ContainsKey)
-            .Select(symbol => staleness.View(quotes[symbol], snapshot.Find(symbol)!.Kind, now))
-            .ToList();
+        return await latest.ViewsAsync(requested.Select(symbol => snapshot.Find(symbol)!).ToList(), Context.ConnectionAborted);
     }
 
     public async Task Unsubscribe(string[] symbols)
