@@ -14,7 +14,7 @@ RUN dotnet publish StockAlerts.Web/StockAlerts.Web.csproj -c Release -o /app --n
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
-RUN mkdir -p /data && chown app:app /data
+RUN mkdir -p /data && chown app:app /data && chmod 700 /data
 USER app
 ENV URLS=http://+:8080 \
     Storage__DataDirectory=/data \

@@ -3,25 +3,34 @@ using StockAlerts.Modules.Notifications;
 using StockAlerts.Modules.Prices;
 using StockAlerts.Web.Infrastructure;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddHostInfrastructure();
-builder.Services
-    .AddPricesModule(builder.Configuration)
-    .AddAlertsModule(builder.Configuration)
-    .AddNotificationsModule(builder.Configuration);
-
-var app = builder.Build();
-if (CommandLine.IsCommand(args))
+try
 {
-    return await CommandLine.RunAsync(app, args);
-}
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddHostInfrastructure();
+    builder.Services
+        .AddPricesModule(builder.Configuration)
+        .AddAlertsModule(builder.Configuration)
+        .AddNotificationsModule(builder.Configuration);
 
-await app.MigrateDatabaseAsync();
-app.UseHostInfrastructure();
-app.MapPricesModule();
-app.MapAlertsModule();
-app.MapNotificationsModule();
-await app.RunAsync();
-return 0;
+    var app = builder.Build();
+    app.EnsureTrustedKeyRing();
+    if (CommandLine.IsCommand(args))
+    {
+        return await CommandLine.RunAsync(app, args);
+    }
+
+    await app.MigrateDatabaseAsync();
+    app.UseHostInfrastructure();
+    app.MapPricesModule();
+    app.MapAlertsModule();
+    app.MapNotificationsModule();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception exception) when (StartupFailure.IsOperatorError(exception))
+{
+    Console.Error.WriteLine(StartupFailure.Describe(exception));
+    return 1;
+}
 
 public partial class Program;

@@ -34,6 +34,7 @@ public sealed class ConfigurationReferenceTests
             (typeof(FirebaseOptions), "Firebase:"),
             (typeof(WebhookOptions), "Webhooks:"),
             (typeof(TelemetryOptions), "Telemetry:"),
+            (typeof(KeyProtectionOptions), "DataProtection:"),
         }
         .SelectMany(entry => entry.Options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(property => property.CanWrite)

@@ -119,6 +119,45 @@ public sealed class PublishedOutputTests
         Assert.That(run.Output, Does.Contain("Prices__Providers__finnhub__ApiKey").And.Not.Contain("your-finnhub-key"));
     }
 
+    [Test]
+    public async Task PublishedApp_WithThePublishedKeyInItsKeyRing_RefusesToStart_InOneLine()
+    {
+        const string publishedKeyId = "6bbe5a32-4cf8-44ad-bb82-b69fc6ce852b";
+        var data = Path.Combine(folder, "published-key-data");
+        Directory.CreateDirectory(Path.Combine(data, "keys"));
+        await File.WriteAllTextAsync(Path.Combine(data, "keys", $"key-{publishedKeyId}.xml"), $"<key id=\"{publishedKeyId}\" version=\"1\" />");
+        var environment = new Dictionary<string, string>
+        {
+            ["URLS"] = $"http://127.0.0.1:{ExternalProcess.FreePort()}",
+            ["Storage__DataDirectory"] = data,
+        };
+
+        var run = await RunAsync("dotnet", [Path.Combine(output, "StockAlerts.Web.dll")], output, environment);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.Output);
+        Assert.That(lines, Has.Length.EqualTo(1), run.Output);
+        Assert.That(lines[0], Does.Contain(publishedKeyId).And.Contain("delete"));
+    }
+
+    [Test]
+    public async Task PublishedApp_WithAWrongSetting_StopsWithOneLineNamingIt_AndExitCode1()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["URLS"] = $"http://127.0.0.1:{ExternalProcess.FreePort()}",
+            ["Storage__DataDirectory"] = Path.Combine(folder, "wrong-setting-data"),
+            ["Database__Provider"] = "Postgres",
+        };
+
+        var run = await RunAsync("dotnet", [Path.Combine(output, "StockAlerts.Web.dll")], output, environment);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.Output);
+        Assert.That(lines, Has.Length.EqualTo(1), run.Output);
+        Assert.That(lines[0], Does.Contain("Database__Provider"));
+    }
+
     private static async Task WaitForReadyAsync(HttpClient http, Process app, System.Text.StringBuilder log)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);

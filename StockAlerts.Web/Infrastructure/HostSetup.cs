@@ -26,7 +26,8 @@ internal static class HostSetup
         services.AddApiDocumentation();
         services.AddHealth(builder.Configuration);
         services.AddTelemetryExport(builder.Configuration);
-        services.AddRealtimeAndKeys(builder.Configuration);
+        services.AddRealtime(builder.Configuration);
+        services.AddKeys(builder.Configuration);
         services.AddJobs();
         services.AddAntiforgery();
         services.AddRateLimits(builder.Configuration);
@@ -84,11 +85,14 @@ internal static class HostSetup
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var settings = app.Services.GetRequiredService<DatabaseSettings>();
         var jobs = JobsSetup.InProcessJobs(app);
+        var database = settings.Provider == DatabaseProvider.Sqlite
+            ? $"SQLite file {new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource}"
+            : "MySQL/MariaDB database";
         foreach (var address in addresses)
         {
             app.Logger.LogInformation(
-                "StockAlerts is listening on {Address} ({Provider} database). API reference: {Address}/scalar/v1 · OpenAPI: {Address}/openapi/v1.json · Jobs dashboard (admins): {Address}{Dashboard} · Health: {Address}/health/ready",
-                address, settings.Provider, address, address, address, JobsSetup.DashboardPath, address);
+                "StockAlerts is listening on {Address} ({Database}). API reference: {Address}/scalar/v1 · OpenAPI: {Address}/openapi/v1.json · Jobs dashboard (admins): {Address}{Dashboard} · Health: {Address}/health/ready",
+                address, database, address, address, address, JobsSetup.DashboardPath, address);
         }
         app.Logger.LogInformation("{Count} recurring job(s) scheduled in process: {Jobs}", jobs.Count, string.Join(", ", jobs.Select(job => job.Id)));
     }

@@ -67,6 +67,10 @@ internal static partial class ProductionSecrets
         {
             yield return $"{Describe("Telemetry:ScrapeToken")} holds an example value: generate a random token (e.g. openssl rand -hex 32), or remove it so that only admins can read /metrics.";
         }
+        if (IsExample(configuration["DataProtection:CertificatePassword"]))
+        {
+            yield return $"{Describe("DataProtection:CertificatePassword")} holds an example value: set the password of the certificate file.";
+        }
         if (IsExample(configuration["Firebase:ProjectId"]))
         {
             yield return $"{Describe("Firebase:ProjectId")} holds an example value: set your Firebase project id, or remove it to use the key file's.";

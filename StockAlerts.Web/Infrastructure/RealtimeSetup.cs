@@ -1,7 +1,4 @@
 using FluentValidation;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 using StockAlerts.Modules.Shared;
@@ -32,11 +29,8 @@ internal sealed class RealtimeOptionsValidator : AbstractValidator<RealtimeOptio
 
 internal static class RealtimeSetup
 {
-    /// <summary>
-    /// SignalR, with the Redis backplane when Redis is configured; and data-protection keys (they sign bearer tokens
-    /// and cookies) shared through Redis, or kept in the data folder in embedded mode.
-    /// </summary>
-    public static IServiceCollection AddRealtimeAndKeys(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>SignalR, with the Redis backplane when Redis is configured.</summary>
+    public static IServiceCollection AddRealtime(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<RealtimeOptions, RealtimeOptionsValidator>(RealtimeOptions.Section);
         var realtime = configuration.GetValidatedOptions<RealtimeOptions, RealtimeOptionsValidator>(RealtimeOptions.Section);
@@ -48,20 +42,15 @@ internal static class RealtimeSetup
         services.AddSingleton<UserConnectionLimit>();
         // Takes the hub token out of the query string before anything can log the request line.
         services.AddSingleton<IHttpContextFactory, HubAccessTokenContextFactory>();
-        var dataProtection = services.AddDataProtection().SetApplicationName("StockAlerts");
         if (configuration.HasRedis())
         {
             signalR.AddStackExchangeRedis(configuration.GetConnectionString("Redis")!, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("stockalerts:signalr"));
-            services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, multiplexer) =>
-                options.XmlRepository = new RedisXmlRepository(() => multiplexer.GetDatabase(), "stockalerts:dataprotection:keys"));
             services.AddSingleton<RedisUserConnections>();
             services.AddSingleton<IUserConnections>(provider => provider.GetRequiredService<RedisUserConnections>());
             services.AddHostedService(provider => provider.GetRequiredService<RedisUserConnections>());
         }
         else
         {
-            var storage = configuration.GetValidatedOptions<StorageOptions, StorageOptionsValidator>(StorageOptions.Section);
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.DataDirectory), "keys")));
             services.AddSingleton<IUserConnections, InProcessUserConnections>();
         }
         return services;

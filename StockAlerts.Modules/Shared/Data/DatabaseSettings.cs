@@ -45,8 +45,7 @@ public sealed class DatabaseSettings
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             var storage = configuration.GetValidatedOptions<StorageOptions, StorageOptionsValidator>(StorageOptions.Section);
-            var folder = Path.GetFullPath(storage.DataDirectory);
-            Directory.CreateDirectory(folder);
+            var folder = storage.EnsureFolder();
             connectionString = $"Data Source={Path.Combine(folder, "stockalerts.db")}";
         }
         return new DatabaseSettings(DatabaseProvider.Sqlite, connectionString, null, database.StartupTimeoutSeconds);
