@@ -27,6 +27,8 @@ public static class AlertsModule
         services.AddSingleton<RuleChangeBus>();
         services.AddSingleton<RuleSync>();
         services.AddHostedService(provider => provider.GetRequiredService<RuleSync>());
+        services.AddSingleton<PendingFirings>();
+        services.AddHostedService(provider => provider.GetRequiredService<PendingFirings>());
         services.AddScoped<FiringRecorder>();
         services.AddScoped<RuleWriter>();
         services.AddScoped<FiringPublisher>();

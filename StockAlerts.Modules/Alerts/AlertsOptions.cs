@@ -11,6 +11,9 @@ public sealed class AlertsOptions
 
     /// <summary>The longest window a "% move within N minutes" rule may look back.</summary>
     public int MaxWindowMinutes { get; set; } = 1440;
+
+    /// <summary>How often each instance rereads rules changed since its last look, in case an announcement was lost.</summary>
+    public int ReconcileSeconds { get; set; } = 60;
 }
 
 public sealed class AlertsOptionsValidator : AbstractValidator<AlertsOptions>
@@ -19,5 +22,6 @@ public sealed class AlertsOptionsValidator : AbstractValidator<AlertsOptions>
     {
         RuleFor(options => options.MaxActiveRulesPerUser).InclusiveBetween(1, 1_000_000);
         RuleFor(options => options.MaxWindowMinutes).InclusiveBetween(1, 7 * 24 * 60);
+        RuleFor(options => options.ReconcileSeconds).InclusiveBetween(5, 3600);
     }
 }

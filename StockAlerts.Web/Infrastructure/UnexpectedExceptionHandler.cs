@@ -1,20 +1,34 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using StackExchange.Redis;
 
 namespace StockAlerts.Web.Infrastructure;
 
-/// <summary>Turns what nobody expected into a logged 500 ProblemDetails that never carries a stack trace.</summary>
+/// <summary>
+/// Turns what nobody expected into a logged 500 ProblemDetails that never carries a stack trace, and a store that is
+/// briefly away (the database or Redis restarting) into a 503 with Retry-After that a client can simply retry.
+/// </summary>
 internal sealed partial class UnexpectedExceptionHandler(IProblemDetailsService problemDetails, ILogger<UnexpectedExceptionHandler> logger) : IExceptionHandler
 {
+    private const int RetryAfterSeconds = 5;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        var unavailable = UnavailableStore(exception);
         var (status, title) = exception switch
         {
             BadHttpRequestException badRequest => (badRequest.StatusCode, "The request could not be read."),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "The client closed the request."),
+            _ when unavailable is not null => (StatusCodes.Status503ServiceUnavailable, $"The {unavailable} is briefly unavailable."),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
         };
-        if (status >= 500)
+        if (unavailable is not null)
+        {
+            LogUnavailable(unavailable, httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name);
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+        }
+        else if (status >= 500)
         {
             LogUnexpected(exception, httpContext.Request.Method, httpContext.Request.Path);
         }
@@ -27,11 +41,32 @@ internal sealed partial class UnexpectedExceptionHandler(IProblemDetailsService 
             {
                 Status = status,
                 Title = title,
-                Detail = status < 500 ? exception.Message : null,
+                Detail = unavailable is not null ? $"Try again in {RetryAfterSeconds} seconds." : status < 500 ? exception.Message : null,
             },
         });
     }
 
+    /// <summary>"database" or "cache" when the failure is a store that could not be reached, else null.</summary>
+    internal static string? UnavailableStore(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case RedisConnectionException or RedisTimeoutException:
+                    return "cache";
+                case DbException { IsTransient: true }:
+                    return "database";
+                case AggregateException { InnerExceptions.Count: > 1 } aggregate:
+                    return aggregate.InnerExceptions.Select(UnavailableStore).FirstOrDefault(store => store is not null);
+            }
+        }
+        return null;
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private partial void LogUnexpected(Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Store} was unreachable during {Method} {Path} ({Error}); answered 503 with Retry-After")]
+    private partial void LogUnavailable(string store, string method, string path, string error);
 }

@@ -79,6 +79,12 @@ internal sealed class AlertRuleRecord
 
     public int FireCount { get; set; }
 
+    /// <summary>
+    /// The fire count when the rule was last armed (created, re-armed, resumed or edited): a "once" rule may fire
+    /// only while its fire count still equals it. The database checks this, not any instance's memory.
+    /// </summary>
+    public int ArmedAtFireCount { get; set; }
+
     public DateTime? LastFiredAt { get; set; }
 
     public decimal? LastFiredPrice { get; set; }

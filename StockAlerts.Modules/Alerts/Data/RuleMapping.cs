@@ -37,6 +37,7 @@ internal static class RuleMapping
         State = Enum.Parse<RuleState>(record.State, ignoreCase: true),
         Reason = record.StateReason,
         Version = record.Version,
+        StoredVersion = record.Version,
         FireCount = record.FireCount,
         LastFiredAt = record.LastFiredAt,
         LastFiredPrice = record.LastFiredPrice,

@@ -6,9 +6,11 @@ using StockAlerts.Modules.Alerts.EvaluateAlerts;
 namespace StockAlerts.Modules.Alerts.Engine;
 
 /// <summary>
-/// Saves a firing exactly once: the rule row moves from fire count n-1 to n (a conditional update) and the firing
-/// row (rule, n) is inserted, in one transaction. An evaluator that loses the race changes nothing, reloads the
-/// rule as stored and publishes nothing. Only a saved firing is published.
+/// Saves a firing exactly once: the rule row moves from fire count n-1 to n and the firing row (rule, n) is inserted,
+/// in one transaction. The move is a conditional update that the database refuses unless the stored rule, at the
+/// version just read, may fire now: not fired already if "once", under its maxFires, past its cooldown or its day,
+/// not paused, expired or deleted. So no instance's memory, however stale, can write a firing the rule forbids.
+/// An evaluator that is refused changes nothing, reloads the rule as stored and publishes nothing.
 /// </summary>
 internal sealed partial class FiringRecorder(
     AlertsDbContext database,
@@ -18,6 +20,11 @@ internal sealed partial class FiringRecorder(
     TimeProvider time,
     ILogger<FiringRecorder> logger)
 {
+    // States in which a stored rule cannot fire until something re-arms, resumes or edits it.
+    private static readonly string[] Latched = [RuleMapping.StateName(RuleState.Triggered), RuleMapping.StateName(RuleState.Expired), RuleMapping.StateName(RuleState.Paused)];
+
+    private static readonly string OnceFrequency = nameof(FrequencyType.Once);
+
     public async Task<bool> RecordAsync(FiringCandidate candidate, CancellationToken cancellationToken)
     {
         var stored = await database.Rules.AsNoTracking().SingleOrDefaultAsync(rule => rule.Id == candidate.RuleId, cancellationToken);
@@ -26,7 +33,7 @@ internal sealed partial class FiringRecorder(
             engine.Remove(candidate.RuleId);
             return false;
         }
-        if (stored.FireCount != candidate.Sequence - 1)
+        if (stored.FireCount != candidate.Sequence - 1 || stored.Version != candidate.StoredVersion)
         {
             Reload(stored);
             return false;
@@ -34,6 +41,7 @@ internal sealed partial class FiringRecorder(
 
         var runtime = engine.RuntimeOf(candidate.RuleId);
         var rule = RuleMapping.ToEngine(stored, candidate.Time);
+        var firedAt = candidate.Time;
         var message = AlertMessageTemplate.Render(rule, candidate);
         var state = RuleMapping.StateName(candidate.State);
         var now = time.GetUtcNow().UtcDateTime;
@@ -52,8 +60,17 @@ internal sealed partial class FiringRecorder(
         };
 
         await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
-        var updated = await database.Rules
-            .Where(row => row.Id == candidate.RuleId && row.FireCount == candidate.Sequence - 1)
+        var allowed = database.Rules
+            .Where(row => row.Id == candidate.RuleId && row.Version == stored.Version && row.FireCount == candidate.Sequence - 1
+                && !row.Paused && !Latched.Contains(row.State)
+                && (row.ExpiresAt == null || row.ExpiresAt > firedAt)
+                && (row.MaxFires == null || row.FireCount < row.MaxFires)
+                && (row.FrequencyType != OnceFrequency || row.FireCount == row.ArmedAtFireCount));
+        if (FrequencyGate.LastFiringNoLaterThan(rule, firedAt) is { } lastFiringNoLaterThan)
+        {
+            allowed = allowed.Where(row => row.LastFiredAt == null || row.LastFiredAt <= lastFiringNoLaterThan);
+        }
+        var updated = await allowed
             .ExecuteUpdateAsync(row => row
                 .SetProperty(column => column.FireCount, candidate.Sequence)
                 .SetProperty(column => column.State, state)
@@ -68,6 +85,7 @@ internal sealed partial class FiringRecorder(
         if (updated == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
+            LogRefused(candidate.RuleId, candidate.Sequence);
             await ReloadByIdAsync(candidate.RuleId, cancellationToken);
             return false;
         }
@@ -99,15 +117,7 @@ internal sealed partial class FiringRecorder(
             // The firing is saved and stays unpublished: RepublishFiringsJob sends it again.
             LogPublishFailed(exception, firing.Id, candidate.RuleId);
         }
-        try
-        {
-            await changes.PublishAsync(candidate.RuleId);
-        }
-        catch (StackExchange.Redis.RedisException exception)
-        {
-            // Other instances learn of the firing from their next reconcile instead.
-            LogAnnounceFailed(exception, candidate.RuleId);
-        }
+        await changes.PublishAsync(candidate.RuleId);
         return true;
     }
 
@@ -143,9 +153,9 @@ internal sealed partial class FiringRecorder(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: rule {RuleId} on {Symbol} fired more than {Limit} times in {Minutes} minutes and was paused (runaway stop)")]
     private partial void LogRunaway(Guid ruleId, string symbol, int limit, double minutes);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: could not tell other instances that rule {RuleId} fired")]
-    private partial void LogAnnounceFailed(Exception exception, Guid ruleId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: the database refused firing #{Sequence} of rule {RuleId}: as stored it was changed meanwhile or may not fire now; reloaded")]
+    private partial void LogRefused(Guid ruleId, int sequence);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Alerts: rule {RuleId} was already fired elsewhere (stored fire count {FireCount}); reloaded")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Alerts: rule {RuleId} was fired or changed elsewhere (stored fire count {FireCount}); reloaded")]
     private partial void LogLostRace(Guid ruleId, int fireCount);
 }

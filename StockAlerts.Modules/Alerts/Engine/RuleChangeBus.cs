@@ -1,10 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace StockAlerts.Modules.Alerts.Engine;
 
 /// <summary>Tells the other instances that a rule changed, so their indexes reload it (Redis pub/sub; nothing without Redis).</summary>
-internal sealed class RuleChangeBus(IServiceProvider services)
+internal sealed partial class RuleChangeBus(IServiceProvider services, ILogger<RuleChangeBus> logger)
 {
     public static readonly RedisChannel Channel = RedisChannel.Literal("stockalerts:alerts:rules");
 
@@ -12,13 +13,28 @@ internal sealed class RuleChangeBus(IServiceProvider services)
 
     public string Instance { get; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// Best effort: the change is already saved, so a Redis outage must not fail the write that made it. Other
+    /// instances then learn of it from their next reconcile (Alerts:ReconcileSeconds).
+    /// </summary>
     public async Task PublishAsync(Guid ruleId)
     {
-        if (redis is not null)
+        if (redis is null)
+        {
+            return;
+        }
+        try
         {
             await redis.GetSubscriber().PublishAsync(Channel, $"{Instance}:{ruleId}");
         }
+        catch (RedisException exception)
+        {
+            LogAnnounceFailed(ruleId, exception.GetType().Name);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: could not tell other instances that rule {RuleId} changed ({Error}); they reload it at their next reconcile")]
+    private partial void LogAnnounceFailed(Guid ruleId, string error);
 
     public Task SubscribeAsync(Func<Guid, Task> onChange)
     {

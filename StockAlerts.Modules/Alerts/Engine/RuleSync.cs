@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using System.Collections.Concurrent;
 using Mediator;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
@@ -13,9 +15,15 @@ namespace StockAlerts.Modules.Alerts.Engine;
 /// Keeps this instance's index in step with the database: builds it at startup (with progress in the log), reloads
 /// rules other instances announce, and reconciles every minute in case an announcement was missed.
 /// </summary>
-internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine engine, RuleChangeBus bus, TimeProvider time, ILogger<RuleSync> logger) : BackgroundService
+internal sealed partial class RuleSync(
+    IServiceScopeFactory scopes,
+    AlertEngine engine,
+    RuleChangeBus bus,
+    IOptions<AlertsOptions> options,
+    TimeProvider time,
+    ILogger<RuleSync> logger) : BackgroundService
 {
-    private static readonly TimeSpan ReconcileEvery = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<Guid, byte> failedReloads = new();
     private DateTime lastReconciled = DateTime.MinValue;
 
     public async Task BuildIndexAsync(AlertsDbContext database, CancellationToken cancellationToken)
@@ -68,7 +76,7 @@ internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await SubscribeAsync(stoppingToken);
-        using var timer = new PeriodicTimer(ReconcileEvery, time);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ReconcileSeconds), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -79,7 +87,7 @@ internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine 
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    LogReconcileFailed(exception);
+                    LogReconcileFailed(exception.GetType().Name);
                 }
             }
         }
@@ -124,26 +132,35 @@ internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine 
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            LogReloadFailed(exception, ruleId);
+            // The next reconcile reloads it: its memory of the rule may be ahead of what is stored.
+            failedReloads.TryAdd(ruleId, 0);
+            LogReloadFailed(exception.GetType().Name, ruleId);
         }
     }
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
+        // The window moves on only once a reconcile succeeded, so a database outage does not leave changes unread.
         var since = lastReconciled - TimeSpan.FromSeconds(5);
-        lastReconciled = time.GetUtcNow().UtcDateTime;
+        var startedAt = time.GetUtcNow().UtcDateTime;
+        var failed = failedReloads.Keys.ToList();
         await using var scope = scopes.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
-        var changed = await database.Rules.AsNoTracking().Where(rule => rule.UpdatedAt >= since).ToListAsync(cancellationToken);
+        var changed = await database.Rules.AsNoTracking().Where(rule => rule.UpdatedAt >= since || failed.Contains(rule.Id)).ToListAsync(cancellationToken);
         foreach (var rule in changed)
         {
-            engine.Upsert(rule, lastReconciled);
+            engine.Upsert(rule, startedAt);
         }
         var stored = (await database.Rules.Select(rule => rule.Id).ToListAsync(cancellationToken)).ToHashSet();
         foreach (var gone in engine.RuleIds().Where(id => !stored.Contains(id)))
         {
             engine.Remove(gone);
         }
+        foreach (var id in failed)
+        {
+            failedReloads.TryRemove(id, out _);
+        }
+        lastReconciled = startedAt;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: building the rule index from {Total:N0} stored rule(s)...")]
@@ -161,12 +178,12 @@ internal sealed partial class RuleSync(IServiceScopeFactory scopes, AlertEngine 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reading stored prices failed after {Count:N0} symbol(s); the others wait for their next price")]
     private partial void LogPrimeFailed(Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reconciling the rule index failed; trying again in a minute")]
-    private partial void LogReconcileFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reconciling the rule index failed ({Error}); trying again at the next interval")]
+    private partial void LogReconcileFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: subscribing to rule changes failed; retrying in 5 s")]
     private partial void LogSubscribeFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reloading rule {RuleId} failed")]
-    private partial void LogReloadFailed(Exception exception, Guid ruleId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reloading rule {RuleId} failed ({Error}); the next reconcile reloads it")]
+    private partial void LogReloadFailed(string error, Guid ruleId);
 }

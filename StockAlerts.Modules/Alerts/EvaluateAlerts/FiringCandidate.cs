@@ -13,6 +13,9 @@ internal sealed record FiringCandidate(
     public int Sequence { get; init; }
 
     public long Version { get; init; }
+
+    /// <summary>The stored version this firing applies onto; the database refuses it onto any other.</summary>
+    public long StoredVersion { get; init; }
     public RuleState State { get; init; }
     public string? Reason { get; init; }
 

@@ -23,6 +23,37 @@ internal static class FrequencyGate
     }
 
     /// <summary>
+    /// The latest time of a previous firing that still lets the rule fire at <paramref name="time"/> (the cooldown's
+    /// start, or the last instant before the local day began); null when any will do. What the database checks.
+    /// </summary>
+    public static DateTime? LastFiringNoLaterThan(AlertRule rule, DateTime time)
+    {
+        switch (rule.Frequency.Type)
+        {
+            case FrequencyType.EveryTime when rule.Frequency.CooldownSeconds > 0:
+                return time.AddSeconds(-rule.Frequency.CooldownSeconds);
+            case FrequencyType.OncePerDay:
+                return StartOfLocalDay(time, TimeZoneCache.Find(rule.TimeZoneId)).AddTicks(-1);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The first UTC instant of the local day that <paramref name="utcTime"/> falls on.</summary>
+    public static DateTime StartOfLocalDay(DateTime utcTime, TimeZoneInfo zone)
+    {
+        var utc = DateTime.SpecifyKind(utcTime, DateTimeKind.Utc);
+        var midnight = TimeZoneInfo.ConvertTimeFromUtc(utc, zone).Date;
+        // Where the clocks skip midnight, the day starts at the first local time that exists.
+        while (zone.IsInvalidTime(midnight))
+        {
+            midnight = midnight.AddMinutes(1);
+        }
+        var offset = zone.IsAmbiguousTime(midnight) ? zone.GetAmbiguousTimeOffsets(midnight).Max() : zone.GetUtcOffset(midnight);
+        return DateTime.SpecifyKind(midnight - offset, DateTimeKind.Utc);
+    }
+
+    /// <summary>
     /// A time before which <see cref="Allows"/> is sure to refuse (not necessarily the last such time), or null.
     /// For once a day it is the next local midnight less three hours, so no daylight-saving shift can make it late.
     /// </summary>

@@ -178,6 +178,8 @@ internal static class RuleEvaluator
         runtime.LastFiredAt = time;
         runtime.LastFiredPrice = price;
         runtime.Version++;
+        // Saving this firing moves the stored version on by one: what follows in memory builds on that.
+        var storedVersion = runtime.StoredVersion++;
         runtime.RecentFirings.Enqueue(time);
         while (runtime.RecentFirings.Peek() <= time - RunawayWindow)
         {
@@ -220,6 +222,7 @@ internal static class RuleEvaluator
         {
             Sequence = runtime.FireCount,
             Version = runtime.Version,
+            StoredVersion = storedVersion,
             State = runtime.State,
             Reason = runtime.Reason,
         };
@@ -328,7 +331,7 @@ internal static class RuleEvaluator
 
         SetState(runtime, state, reason);
         runtime.Version++;
-        changes?.Add(new RuleStateChange(slot.Rule.Id, state, reason, runtime.Version, time));
+        changes?.Add(new RuleStateChange(slot.Rule.Id, state, reason, runtime.Version, time) { StoredVersion = runtime.StoredVersion });
     }
 
     private static void SetState(RuleRuntime runtime, RuleState state, string? reason)

@@ -5,6 +5,9 @@ internal sealed class RuleRuntime
     public RuleState State { get; set; } = RuleState.Active;
     public string? Reason { get; set; }
     public long Version { get; set; }
+
+    /// <summary>The version of the stored rule this runtime is in step with (Version counts in-memory steps too).</summary>
+    public long StoredVersion { get; set; }
     public DateTime? LastFiredAt { get; set; }
     public decimal? LastFiredPrice { get; set; }
     public int FireCount { get; set; }

@@ -20,6 +20,7 @@ internal static class RuleStateChanges
         rule.PausedUntil = null;
         rule.State = RuleMapping.StateName(RuleState.Active);
         rule.StateReason = null;
+        rule.ArmedAtFireCount = rule.FireCount;
     }
 
     public static void Rearm(AlertRuleRecord rule)

@@ -93,6 +93,9 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.MySql
                     b.Property<bool>("Armed")
                         .HasColumnType("tinyint(1)");
 
+                    b.Property<int>("ArmedAtFireCount")
+                        .HasColumnType("int");
+
                     b.Property<string>("Channels")
                         .IsRequired()
                         .HasMaxLength(40)

@@ -88,6 +88,9 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.Sqlite
                     b.Property<bool>("Armed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ArmedAtFireCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Channels")
                         .IsRequired()
                         .HasMaxLength(40)

@@ -1,0 +1,191 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.Engine;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Prices.Contracts;
+using StockAlerts.Tests.Infrastructure;
+
+namespace StockAlerts.Tests.Alerts;
+
+/// <summary>
+/// The database is the last word on whether a rule may fire: an evaluator whose memory of a rule is wrong (it missed
+/// a firing, an edit, a pause) offers a firing, and the stored rule refuses it.
+/// </summary>
+[TestFixture(StorageKind.Sqlite)]
+[TestFixture(StorageKind.MariaDb)]
+public sealed class FiringGuardTests(StorageKind storage)
+{
+    private TestApp app = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => app = await TestApp.StartAsync(storage);
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await app.DisposeAsync();
+
+    [Test]
+    public async Task OnceRuleThatFiresOnTheFirstPriceAfterAGap_IsStoredTriggered_AndNeverFiresAgainWhenReloaded()
+    {
+        var rule = await StoreRuleAsync(rule =>
+        {
+            rule.ConditionType = "Above";
+            rule.Level = 50m;
+            rule.State = "noData";
+        });
+        var sync = app.Services.GetRequiredService<RuleSync>();
+        await sync.ReloadAsync(rule.Id);
+
+        // The feed was stale (as while Redis or a provider was away); its first price fires the rule.
+        await PublishAsync(Change(rule.Symbol, 60m, 59m, DateTime.UtcNow, afterGap: true));
+        var afterFiring = await StoredAsync(rule.Id);
+        // Every instance reloads rules that changed (announcement or reconcile); then prices go on.
+        await sync.ReloadAsync(rule.Id);
+        await PublishAsync(Change(rule.Symbol, 61m, 60m, DateTime.UtcNow));
+        await PublishAsync(Change(rule.Symbol, 62m, 61m, DateTime.UtcNow));
+
+        Assert.That(afterFiring.FireCount, Is.EqualTo(1));
+        Assert.That(afterFiring.State, Is.EqualTo("triggered"), "the state saved for the gap must not overwrite the firing's");
+        Assert.That(await FiringsAsync(rule.Id), Is.EqualTo(1));
+    }
+
+    [TestCase("none", true)]
+    [TestCase("once already fired", false)]
+    [TestCase("once fired, stored state overwritten", false)]
+    [TestCase("maxFires reached", false)]
+    [TestCase("cooldown not over", false)]
+    [TestCase("already fired today", false)]
+    [TestCase("paused", false)]
+    [TestCase("expired", false)]
+    [TestCase("deleted", false)]
+    [TestCase("edited meanwhile", false)]
+    public async Task AFiringFromAMemoryThatIsWrongAboutTheRule_IsRefusedByTheDatabase(string storedDifference, bool saved)
+    {
+        var tickTime = FrequencyGate.StartOfLocalDay(DateTime.UtcNow, TimeZoneInfo.Utc).AddHours(12);
+        var stored = await StoreRuleAsync(rule => rule.FrequencyType = "EveryTime");
+        // What the evaluator believes: a rule that may fire now, with the fire count as stored.
+        var believed = Copy(stored);
+        await ChangeStoredAsync(stored.Id, storedDifference, tickTime);
+        var current = await StoredAsync(stored.Id, allowMissing: true);
+        believed.FireCount = current?.FireCount ?? 0;
+        believed.ArmedAtFireCount = believed.FireCount;
+
+        var engine = new AlertEngine();
+        engine.MarkReady();
+        engine.Upsert(believed, tickTime);
+        engine.Evaluate([Change(stored.Symbol, 40m, null, tickTime.AddSeconds(-1))], []);
+        var candidates = engine.Evaluate([Change(stored.Symbol, 60m, 40m, tickTime)], []).Firings;
+        Assert.That(candidates, Has.Count.EqualTo(1), "the evaluator offers a firing");
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var recorder = new FiringRecorder(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), engine, scope.ServiceProvider.GetRequiredService<RuleChangeBus>(),
+            scope.ServiceProvider.GetRequiredService<FiringPublisher>(), TimeProvider.System, NullLogger<FiringRecorder>.Instance);
+        var recorded = await recorder.RecordAsync(candidates[0], CancellationToken.None);
+
+        Assert.That(recorded, Is.EqualTo(saved));
+        Assert.That(await FiringsAsync(stored.Id), Is.EqualTo(saved ? 1 : 0));
+        if (!saved && current is not null)
+        {
+            var after = await StoredAsync(stored.Id);
+            Assert.That(after.FireCount, Is.EqualTo(current.FireCount), "a refused firing changes nothing");
+            Assert.That(after.Version, Is.EqualTo(current.Version));
+        }
+    }
+
+    private async Task ChangeStoredAsync(Guid ruleId, string difference, DateTime tickTime)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+        var rule = await database.Rules.SingleAsync(candidate => candidate.Id == ruleId);
+        switch (difference)
+        {
+            case "none":
+                return;
+            case "once already fired":
+                (rule.FrequencyType, rule.FireCount, rule.State, rule.LastFiredAt) = ("Once", 1, "triggered", tickTime.AddMinutes(-5));
+                break;
+            case "once fired, stored state overwritten":
+                (rule.FrequencyType, rule.FireCount, rule.State, rule.LastFiredAt) = ("Once", 1, "active", tickTime.AddMinutes(-5));
+                break;
+            case "maxFires reached":
+                (rule.MaxFires, rule.FireCount, rule.ArmedAtFireCount, rule.LastFiredAt) = (2, 2, 2, tickTime.AddMinutes(-5));
+                break;
+            case "cooldown not over":
+                (rule.CooldownSeconds, rule.FireCount, rule.ArmedAtFireCount, rule.LastFiredAt) = (3600, 1, 1, tickTime.AddMinutes(-59));
+                break;
+            case "already fired today":
+                (rule.FrequencyType, rule.FireCount, rule.ArmedAtFireCount, rule.LastFiredAt) = ("OncePerDay", 1, 1, tickTime.AddHours(-11));
+                break;
+            case "paused":
+                (rule.Paused, rule.State) = (true, "paused");
+                break;
+            case "expired":
+                (rule.ExpiresAt, rule.State) = (tickTime.AddMinutes(-1), "expired");
+                break;
+            case "deleted":
+                database.Rules.Remove(rule);
+                break;
+            case "edited meanwhile":
+                (rule.Level, rule.Version) = (55m, rule.Version + 1);
+                break;
+        }
+        await database.SaveChangesAsync();
+    }
+
+    private static AlertRuleRecord Copy(AlertRuleRecord rule)
+    {
+        var copy = (AlertRuleRecord)typeof(AlertRuleRecord).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(rule, null)!;
+        return copy;
+    }
+
+    private async Task PublishAsync(PriceChange change)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IMediator>().Publish(new PricesUpdated([change]));
+    }
+
+    private async Task<AlertRuleRecord> StoreRuleAsync(Action<AlertRuleRecord> shape)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+        var now = DateTime.UtcNow;
+        var rule = new AlertRuleRecord
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = "guard-user",
+            Symbol = $"G{Guid.NewGuid():N}"[..10].ToUpperInvariant(),
+            ConditionType = "CrossesAbove",
+            Level = 50m,
+            FrequencyType = "Once",
+            Channels = "live",
+            State = "active",
+            Version = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        shape(rule);
+        database.Rules.Add(rule);
+        await database.SaveChangesAsync();
+        return rule;
+    }
+
+    private async Task<AlertRuleRecord> StoredAsync(Guid ruleId) => (await StoredAsync(ruleId, allowMissing: false))!;
+
+    private async Task<AlertRuleRecord?> StoredAsync(Guid ruleId, bool allowMissing)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var rule = await scope.ServiceProvider.GetRequiredService<AlertsDbContext>().Rules.AsNoTracking().SingleOrDefaultAsync(rule => rule.Id == ruleId);
+        return allowMissing ? rule : rule ?? throw new InvalidOperationException($"rule {ruleId} is not stored");
+    }
+
+    private async Task<int> FiringsAsync(Guid ruleId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AlertsDbContext>().Firings.CountAsync(firing => firing.RuleId == ruleId);
+    }
+
+    private static PriceChange Change(string symbol, decimal price, decimal? previous, DateTime time, bool afterGap = false) =>
+        new(symbol, price, previous, previous is null ? null : time.AddSeconds(-1), "test", time, time, null, null, afterGap);
+}
