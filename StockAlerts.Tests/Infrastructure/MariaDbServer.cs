@@ -8,8 +8,9 @@ internal sealed class MariaDbServer : IAsyncDisposable
 {
     private const string User = "stockalerts";
     private const string Password = "stockalerts-test";
-    private readonly Process? process;
+    private Process? process;
     private readonly string? folder;
+    private Func<Task<Process>>? startAgain;
 
     private MariaDbServer(string adminConnectionString, Process? process, string? folder)
     {
@@ -28,7 +29,12 @@ internal sealed class MariaDbServer : IAsyncDisposable
         {
             return new MariaDbServer(given, null, null);
         }
+        return await StartOwnAsync();
+    }
 
+    /// <summary>A server of the caller's own, which it may stop and start again.</summary>
+    public static async Task<MariaDbServer> StartOwnAsync()
+    {
         var server = ExternalProcess.Find("mariadbd", "mariadb-server");
         var installer = ExternalProcess.Find("mariadb-install-db", "mariadb-server");
         var client = ExternalProcess.Find("mariadb", "mariadb-client");
@@ -46,17 +52,21 @@ internal sealed class MariaDbServer : IAsyncDisposable
         }
 
         var port = ExternalProcess.FreePort();
-        var process = ExternalProcess.Start(server,
-        [
-            "--no-defaults", $"--user={osUser}", $"--datadir={data}", $"--socket={socket}", $"--port={port}",
-            "--bind-address=127.0.0.1", "--skip-log-bin", "--skip-name-resolve", "--innodb-buffer-pool-size=128M",
-            "--innodb-flush-log-at-trx-commit=2", "--innodb-doublewrite=0", "--max-connections=500", $"--log-error={log}",
-        ], log);
-
         var adminOverSocket = osUser == "root" ? "root" : osUser;
-        await ExternalProcess.WaitUntilAsync(
-            async () => File.Exists(socket) && await ExternalProcess.RunAsync(client, "--no-defaults", $"--socket={socket}", $"--user={adminOverSocket}", "-e", "SELECT 1") == 0,
-            TimeSpan.FromSeconds(60), "MariaDB", log);
+        async Task<Process> StartProcessAsync()
+        {
+            var started = ExternalProcess.Start(server,
+            [
+                "--no-defaults", $"--user={osUser}", $"--datadir={data}", $"--socket={socket}", $"--port={port}",
+                "--bind-address=127.0.0.1", "--skip-log-bin", "--skip-name-resolve", "--innodb-buffer-pool-size=128M",
+                "--innodb-flush-log-at-trx-commit=2", "--innodb-doublewrite=0", "--max-connections=500", $"--log-error={log}",
+            ], log);
+            await ExternalProcess.WaitUntilAsync(
+                async () => File.Exists(socket) && await ExternalProcess.RunAsync(client, "--no-defaults", $"--socket={socket}", $"--user={adminOverSocket}", "-e", "SELECT 1") == 0,
+                TimeSpan.FromSeconds(60), "MariaDB", log);
+            return started;
+        }
+        var process = await StartProcessAsync();
 
         var created = await ExternalProcess.RunAsync(client, "--no-defaults", $"--socket={socket}", $"--user={adminOverSocket}", "-e",
             $"CREATE USER '{User}'@'%' IDENTIFIED BY '{Password}'; GRANT ALL PRIVILEGES ON *.* TO '{User}'@'%'; FLUSH PRIVILEGES;");
@@ -73,8 +83,14 @@ internal sealed class MariaDbServer : IAsyncDisposable
             Password = Password,
         }.ConnectionString;
         TestContext.Progress.WriteLine($"MariaDB started on 127.0.0.1:{port} in {folder}");
-        return new MariaDbServer(connectionString, process, folder);
+        return new MariaDbServer(connectionString, process, folder) { startAgain = StartProcessAsync };
     }
+
+    /// <summary>Stops the server as an operator would (SIGTERM: a clean shutdown).</summary>
+    public Task StopAsync() => process is null ? Task.CompletedTask : ExternalProcess.TerminateAsync(process);
+
+    public async Task StartAgainAsync() =>
+        process = await (startAgain ?? throw new InvalidOperationException("Only a server started by the tests can be started again."))();
 
     public async Task<string> CreateDatabaseAsync()
     {

@@ -3,36 +3,58 @@ using StackExchange.Redis;
 
 namespace StockAlerts.Tests.Infrastructure;
 
-/// <summary>A throwaway Redis on a free loopback port, without persistence, for the whole test run.</summary>
+/// <summary>
+/// A throwaway Redis on a free loopback port, in a temp folder: without persistence for the whole test run, or with
+/// its append-only file for a test of its own that stops and starts it.
+/// </summary>
 internal sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process? process;
+    private readonly string[] arguments = [];
+    private readonly string log = "";
+    private Process? process;
     private readonly string? folder;
 
-    private RedisServer(string connectionString, Process? process, string? folder)
+    private RedisServer(string connectionString, Process? process, string? folder, string[] arguments, string log)
     {
         ConnectionString = connectionString;
         this.process = process;
         this.folder = folder;
+        this.arguments = arguments;
+        this.log = log;
     }
 
     public string ConnectionString { get; }
 
-    public static async Task<RedisServer> StartAsync()
+    public static Task<RedisServer> StartAsync()
     {
         var given = Environment.GetEnvironmentVariable("STOCKALERTS_TEST_REDIS");
-        if (!string.IsNullOrWhiteSpace(given))
-        {
-            return new RedisServer(given, null, null);
-        }
+        return !string.IsNullOrWhiteSpace(given) ? Task.FromResult(new RedisServer(given, null, null, [], "")) : StartOwnAsync(appendOnly: false);
+    }
 
-        var server = ExternalProcess.Find("redis-server", "redis-server");
+    /// <summary>A server of the caller's own, which it may stop and start again.</summary>
+    public static async Task<RedisServer> StartOwnAsync(bool appendOnly)
+    {
         var folder = Directory.CreateTempSubdirectory("stockalerts-redis-").FullName;
         var log = Path.Combine(folder, "redis.log");
         var port = ExternalProcess.FreePort();
-        var process = ExternalProcess.Start(server,
-            ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder, "--databases", "64"], log);
-        var connectionString = $"127.0.0.1:{port}";
+        string[] arguments = ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no",
+            "--appendfsync", "always", "--dir", folder, "--databases", "64"];
+        var server = new RedisServer($"127.0.0.1:{port}", null, folder, arguments, log);
+        await server.StartProcessAsync();
+        TestContext.Progress.WriteLine($"Redis started on {server.ConnectionString} in {folder}");
+        return server;
+    }
+
+    /// <summary>Stops the server as an operator would (SIGTERM: it writes its append-only file and exits).</summary>
+    public Task StopAsync() => process is null ? Task.CompletedTask : ExternalProcess.TerminateAsync(process);
+
+    public Task StartAgainAsync() => StartProcessAsync();
+
+    private async Task StartProcessAsync()
+    {
+        var server = ExternalProcess.Find("redis-server", "redis-server");
+        process = ExternalProcess.Start(server, arguments, log);
+        var connectionString = ConnectionString;
         await ExternalProcess.WaitUntilAsync(async () =>
         {
             try
@@ -46,8 +68,6 @@ internal sealed class RedisServer : IAsyncDisposable
                 return false;
             }
         }, TimeSpan.FromSeconds(30), "Redis", log);
-        TestContext.Progress.WriteLine($"Redis started on {connectionString} in {folder}");
-        return new RedisServer(connectionString, process, folder);
     }
 
     public ValueTask DisposeAsync()

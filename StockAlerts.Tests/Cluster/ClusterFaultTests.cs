@@ -1,0 +1,270 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MySqlConnector;
+using StackExchange.Redis;
+using StockAlerts.Tests.Fakes;
+using StockAlerts.Tests.Infrastructure;
+
+namespace StockAlerts.Tests.Cluster;
+
+/// <summary>
+/// Three real instances on one MariaDB and one Redis of this fixture's own, users with two phones each creating
+/// "once" rules that must each fire exactly once, while Redis or MariaDB is stopped and started again mid-burst.
+/// Afterwards every rule has one firing, every firing one notification, and every phone got each notification once.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+[Category("Cluster")]
+public sealed class ClusterFaultTests
+{
+    private const int Instances = 3;
+    private const int Users = 10;
+    private const int Rules = 150;
+    private static readonly TimeSpan CreateEvery = TimeSpan.FromMilliseconds(200);
+    private static readonly string[] Symbols = ["EURUSD", "GBPUSD", "USDJPY", "USDCHF", "AUDUSD", "USDCAD"];
+
+    private MariaDbServer mariaDb = null!;
+    private RedisServer redis = null!;
+    private ServiceAccountKey key = null!;
+    private FakeGoogleServer google = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        mariaDb = await MariaDbServer.StartOwnAsync();
+        redis = await RedisServer.StartOwnAsync(appendOnly: true);
+        key = new ServiceAccountKey();
+        google = await FakeGoogleServer.StartAsync(key);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await google.DisposeAsync();
+        key.Dispose();
+        await redis.DisposeAsync();
+        await mariaDb.DisposeAsync();
+    }
+
+    [Test]
+    public Task RedisStoppedAndStartedMidBurst_NothingLostNothingDoubled() =>
+        RunAsync("Redis", redis.StopAsync, redis.StartAgainAsync);
+
+    [Test]
+    public Task MariaDbStoppedAndStartedMidBurst_NothingLostNothingDoubled() =>
+        RunAsync("MariaDB", mariaDb.StopAsync, mariaDb.StartAgainAsync);
+
+    private async Task RunAsync(string store, Func<Task> stop, Func<Task> start)
+    {
+        var database = await mariaDb.CreateDatabaseAsync();
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true"))
+        {
+            await connection.GetServers()[0].FlushAllDatabasesAsync();
+        }
+        google.Reset();
+        var hosts = new List<HostProcess>();
+        try
+        {
+            // The first instance migrates the empty database; the others join it.
+            hosts.Add(StartHost(0, database));
+            await hosts[0].WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+            hosts.AddRange(Enumerable.Range(1, Instances - 1).Select(index => StartHost(index, database)));
+            await Task.WhenAll(hosts.Skip(1).Select(host => host.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+
+            var users = await Task.WhenAll(Enumerable.Range(0, Users).Select(index => SignUpAsync(hosts[index % Instances], index)));
+            var outcomes = new ConcurrentDictionary<decimal, HttpStatusCode?>();
+            var burst = CreateRulesAsync(hosts, users, outcomes);
+            await Task.Delay(TimeSpan.FromSeconds(8));
+            TestContext.Progress.WriteLine($"{DateTime.UtcNow:HH:mm:ss} stopping {store}");
+            await stop();
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            await start();
+            TestContext.Progress.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {store} is back");
+            await burst;
+
+            var created = outcomes.Where(outcome => outcome.Value == HttpStatusCode.Created).Select(outcome => outcome.Key).ToHashSet();
+            var refused = outcomes.Where(outcome => outcome.Value == HttpStatusCode.ServiceUnavailable).Select(outcome => outcome.Key).ToHashSet();
+            var unexpected = outcomes.Where(outcome => outcome.Value is not (HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable or null)).ToList();
+            TestContext.Progress.WriteLine($"rules: {created.Count} created, {refused.Count} answered 503, {outcomes.Count(outcome => outcome.Value is null)} without an answer");
+
+            // Settled: every stored rule fired and every phone has heard of every notification of its user.
+            var settled = await WaitUntilAsync(async () =>
+            {
+                var state = await ReadAsync(database);
+                return state.Rules.Count > 0 && state.Rules.All(rule => state.FiringsPerRule.GetValueOrDefault(rule.Id) >= 1)
+                    && state.Notifications.Count >= state.Rules.Count && AllPushed(state);
+            }, TimeSpan.FromSeconds(120));
+            // Long enough for two reconciles on every instance, where a stale memory used to fire a second time.
+            await Task.Delay(TimeSpan.FromSeconds(25));
+            var final = await ReadAsync(database);
+            var pushes = PushesPerDevice();
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(unexpected, Is.Empty, "a write answers 201 or 503 with Retry-After, nothing else");
+                Assert.That(created, Is.Not.Empty);
+                Assert.That(final.Rules.Select(rule => rule.Level).Where(level => created.Contains(level) || refused.Contains(level)).Order(),
+                    Is.EqualTo(created.Order()), "every 201 is a stored rule and no 503 left one behind");
+                Assert.That(settled, Is.True, "every rule fired and every notification reached its phones");
+                Assert.That(final.Rules.Where(rule => final.FiringsPerRule.GetValueOrDefault(rule.Id) != 1).Select(rule => $"{rule.Id}: {final.FiringsPerRule.GetValueOrDefault(rule.Id)} firings"),
+                    Is.Empty, "every once-rule fired exactly once");
+                Assert.That(final.Notifications.GroupBy(notification => notification.FiringId).Where(group => group.Count() > 1).Select(group => group.Key), Is.Empty,
+                    "one notification per firing");
+                Assert.That(final.Notifications, Has.Count.EqualTo(final.FiringsPerRule.Values.Sum()));
+                foreach (var device in final.Devices)
+                {
+                    var expected = final.Notifications.Where(notification => notification.UserId == device.UserId).Select(notification => notification.Id).Order().ToList();
+                    var received = pushes.GetValueOrDefault(device.Token) ?? [];
+                    Assert.That(received.Order().ToList(), Is.EqualTo(expected), $"device {device.Token} got each of its user's notifications exactly once");
+                }
+            });
+            TestContext.Progress.WriteLine($"{final.Rules.Count} rules, {final.FiringsPerRule.Values.Sum()} firings, {final.Notifications.Count} notifications, {google.Messages.Count} pushes");
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+                {
+                    TestContext.Out.WriteLine($"--- {host.Name} ---\n{string.Join('\n', host.Log.Where(line => line.Contains("fail", StringComparison.OrdinalIgnoreCase) || line.Contains("Alerts:", StringComparison.Ordinal)))}");
+                }
+                await host.DisposeAsync();
+            }
+            await mariaDb.DropDatabaseAsync(database);
+        }
+    }
+
+    private HostProcess StartHost(int index, string database) =>
+        HostProcess.Start($"instance-{index}", new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "MySql",
+            ["ConnectionStrings__Database"] = database,
+            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+            ["Storage__DataDirectory"] = Directory.CreateTempSubdirectory($"stockalerts-cluster-{index}-").FullName,
+            ["Jobs__Schedule"] = "true",
+            ["Firebase__CredentialsPath"] = key.WriteFile(google.TokenUri),
+            ["Firebase__BaseUrl"] = google.BaseUrl,
+            ["Notifications__LiveAckGraceSeconds"] = "1",
+            // A gap of more than 5 s in the feed counts as one (the outage below is 10 s).
+            ["Prices__MinimumStaleSeconds"] = "5",
+            ["Alerts__ReconcileSeconds"] = "10",
+            ["RateLimits__AuthPerMinute"] = "100000",
+            ["RateLimits__PerAddressPerMinute"] = "100000",
+            ["RateLimits__PerUserPerMinute"] = "100000",
+        });
+
+    private static async Task<(HttpClient Client, int Index)> SignUpAsync(HostProcess host, int index)
+    {
+        var client = host.CreateClient();
+        var email = $"cluster-{index}-{Guid.NewGuid():N}@example.com";
+        (await client.PostAsJsonAsync("/api/auth/register", new { email, password = "Correct-Horse-42" })).EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TestApp.LoginAsync(client, email, "Correct-Horse-42"));
+        for (var phone = 0; phone < 2; phone++)
+        {
+            (await client.PostAsJsonAsync("/api/devices", new { token = $"cluster-{index}-{phone}-{Guid.NewGuid():N}", platform = "android" })).EnsureSuccessStatusCode();
+        }
+        return (client, index);
+    }
+
+    /// <summary>One rule every 200 ms, each on a random instance, as its user; answers recorded by level (unique per rule).</summary>
+    private static async Task CreateRulesAsync(List<HostProcess> hosts, (HttpClient Client, int Index)[] users, ConcurrentDictionary<decimal, HttpStatusCode?> outcomes)
+    {
+        var random = new Random(42);
+        var requests = new List<Task>();
+        for (var rule = 0; rule < Rules; rule++)
+        {
+            var user = users[rule % users.Length];
+            var host = hosts[random.Next(hosts.Count)];
+            var level = 0.1m + rule * 0.0001m;
+            var body = new { symbol = Symbols[rule % Symbols.Length], condition = new { type = "above", level }, frequency = new { type = "once" }, channels = new[] { "push" } };
+            requests.Add(Task.Run(async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.Address, "/api/alerts")) { Content = JsonContent.Create(body) };
+                request.Headers.Authorization = user.Client.DefaultRequestHeaders.Authorization;
+                try
+                {
+                    using var response = await user.Client.SendAsync(request);
+                    outcomes[level] = response.StatusCode;
+                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    {
+                        Assert.That(response.Headers.RetryAfter, Is.Not.Null, "503 carries Retry-After");
+                    }
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    outcomes[level] = null;
+                }
+            }));
+            await Task.Delay(CreateEvery);
+        }
+        await Task.WhenAll(requests);
+    }
+
+    private bool AllPushed(StoredState state)
+    {
+        var pushes = PushesPerDevice();
+        return state.Devices.All(device =>
+            state.Notifications.Where(notification => notification.UserId == device.UserId)
+                .All(notification => pushes.GetValueOrDefault(device.Token)?.Contains(notification.Id) == true));
+    }
+
+    /// <summary>Notification ids each phone received, once per time received (a digest counts each id in it).</summary>
+    private Dictionary<string, List<string>> PushesPerDevice() =>
+        google.Messages.Where(message => message.Token is not null)
+            .GroupBy(message => message.Token!)
+            .ToDictionary(group => group.Key, group => group.SelectMany(message =>
+            {
+                var data = message.Message["data"]?.AsObject();
+                var ids = data?["notificationIds"]?.GetValue<string>() ?? data?["notificationId"]?.GetValue<string>() ?? "";
+                return ids.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            }).ToList());
+
+    private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        return false;
+    }
+
+    private static async Task<StoredState> ReadAsync(string database)
+    {
+        await using var connection = new MySqlConnection(database);
+        await connection.OpenAsync();
+        var rules = await QueryAsync(connection, "SELECT Id, Level FROM alerts_rules", reader => (Id: reader.GetValue(0).ToString()!, Level: reader.GetDecimal(1)));
+        var firings = await QueryAsync(connection, "SELECT RuleId, COUNT(*) FROM alerts_firings GROUP BY RuleId", reader => (RuleId: reader.GetValue(0).ToString()!, Count: reader.GetInt32(1)));
+        var notifications = await QueryAsync(connection, "SELECT Id, UserId, FiringId FROM notifications_notifications",
+            reader => new StoredNotification(reader.GetValue(0).ToString()!, reader.GetString(1), reader.GetValue(2).ToString()!));
+        var devices = await QueryAsync(connection, "SELECT Token, UserId FROM notifications_devices", reader => new StoredDevice(reader.GetString(0), reader.GetString(1)));
+        return new StoredState(rules.Select(rule => new StoredRule(rule.Id, rule.Level)).ToList(), firings.ToDictionary(firing => firing.RuleId, firing => firing.Count), notifications, devices);
+    }
+
+    private static async Task<List<T>> QueryAsync<T>(MySqlConnection connection, string sql, Func<MySqlDataReader, T> read)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
+    private sealed record StoredRule(string Id, decimal Level);
+
+    private sealed record StoredNotification(string Id, string UserId, string FiringId);
+
+    private sealed record StoredDevice(string Token, string UserId);
+
+    private sealed record StoredState(List<StoredRule> Rules, Dictionary<string, int> FiringsPerRule, List<StoredNotification> Notifications, List<StoredDevice> Devices);
+}
