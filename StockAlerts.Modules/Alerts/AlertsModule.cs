@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,7 @@ public static class AlertsModule
 {
     public static IServiceCollection AddAlertsModule(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<OpenApiOptions>("v1", options => options.AddDocumentTransformer<ConditionSchemas>());
         services.AddModuleDbContext<AlertsDbContext, AlertsSqliteDbContext, AlertsMySqlDbContext>("alerts");
         services.AddValidatedOptions<AlertsOptions, AlertsOptionsValidator>(AlertsOptions.Section);
         services.AddSingleton<AlertsMetrics>();

@@ -33,9 +33,9 @@ public sealed class AuthenticationTests(StorageKind storage)
         var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = "Correct-Horse-42" });
         var tokens = await login.Content.ReadFromJsonAsync<TestApp.TokenResponse>();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens!.AccessToken);
-        var info = await client.GetFromJsonAsync<JsonElement>("/api/auth/manage/info");
+        var info = await client.GetFromJsonAsync<JsonElement>("/api/account");
 
-        Assert.That(registered.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(registered.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         Assert.That(tokens.TokenType, Is.EqualTo("Bearer"));
         Assert.That(tokens.RefreshToken, Is.Not.Empty);
         Assert.That(info.GetProperty("email").GetString(), Is.EqualTo(email));
@@ -44,7 +44,7 @@ public sealed class AuthenticationTests(StorageKind storage)
     [Test]
     public async Task ProtectedEndpoint_WithoutToken_Returns401()
     {
-        var response = await app.CreateClient().GetAsync("/api/auth/manage/info");
+        var response = await app.CreateClient().GetAsync("/api/account");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
@@ -55,7 +55,7 @@ public sealed class AuthenticationTests(StorageKind storage)
         var client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "CfDJ8-not-a-real-token");
 
-        var response = await client.GetAsync("/api/auth/manage/info");
+        var response = await client.GetAsync("/api/account");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
@@ -70,8 +70,8 @@ public sealed class AuthenticationTests(StorageKind storage)
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        Assert.That(problem.GetProperty("errors").TryGetProperty("Email", out _), Is.True);
-        Assert.That(problem.GetProperty("errors").TryGetProperty("Password", out _), Is.True);
+        Assert.That(problem.GetProperty("errors").TryGetProperty("email", out _), Is.True);
+        Assert.That(problem.GetProperty("errors").TryGetProperty("password", out _), Is.True);
         Assert.That(await CountUsersAsync(), Is.EqualTo(usersBefore));
     }
 
@@ -94,7 +94,7 @@ public sealed class AuthenticationTests(StorageKind storage)
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(problem.GetProperty("errors").TryGetProperty("PasswordTooShort", out _), Is.True);
+        Assert.That(problem.GetProperty("errors").TryGetProperty("password", out _), Is.True);
         Assert.That(await FindUserAsync(email), Is.Null);
     }
 
@@ -109,7 +109,7 @@ public sealed class AuthenticationTests(StorageKind storage)
         var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(problem.GetProperty("errors").TryGetProperty("DuplicateEmail", out _), Is.True);
+        Assert.That(problem.GetProperty("errors").TryGetProperty("email", out _), Is.True);
     }
 
     [Test]
@@ -138,7 +138,7 @@ public sealed class AuthenticationTests(StorageKind storage)
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens!.AccessToken);
 
         Assert.That(refreshed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((await client.GetAsync("/api/auth/manage/info")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await client.GetAsync("/api/account")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     private async Task<int> CountUsersAsync()

@@ -66,7 +66,7 @@ public sealed class HostBehaviourTests(StorageKind storage)
         Assert.That(paths.TryGetProperty("/api/auth/login", out _), Is.True);
         Assert.That(paths.TryGetProperty("/api/auth/refresh", out _), Is.True);
         Assert.That(document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString(), Is.EqualTo("bearer"));
-        Assert.That(paths.GetProperty("/api/auth/manage/info").GetProperty("get").TryGetProperty("security", out _), Is.True);
+        Assert.That(paths.GetProperty("/api/account").GetProperty("get").TryGetProperty("security", out _), Is.True);
         Assert.That(paths.GetProperty("/api/auth/login").GetProperty("post").TryGetProperty("security", out _), Is.False);
     }
 

@@ -172,7 +172,7 @@ public sealed class PricesApiTests(StorageKind storage)
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(problem.GetProperty("errors").EnumerateObject().Select(error => error.Name),
-            Is.SupersetOf(new[] { "Symbol", "Currency", "DisplayName", "Provider" }));
+            Is.SupersetOf(new[] { "symbol", "currency", "displayName", "provider" }));
         Assert.That(lookup.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
 using StockAlerts.Modules.Shared.Data;
+using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Modules.Shared.Options;
 using StockAlerts.Modules.Shared.Users;
 using StockAlerts.Modules.Shared.Validation;
@@ -32,11 +33,26 @@ internal static class UsersSetup
         services.ConfigureApplicationCookie(options =>
         {
             options.Cookie.Name = "stockalerts.admin";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.HttpOnly = true;
             options.LoginPath = SignInPage.Path;
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.Events.OnRedirectToLogin = context => WriteStatus(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => WriteStatus(context, StatusCodes.Status403Forbidden);
         });
+        // The API and the hubs take bearer tokens only; the admin cookie opens the jobs dashboard and nothing else.
+        services.Configure<AuthenticationOptions>(options =>
+        {
+            options.DefaultScheme = IdentityConstants.BearerScheme;
+            options.DefaultAuthenticateScheme = IdentityConstants.BearerScheme;
+            options.DefaultChallengeScheme = IdentityConstants.BearerScheme;
+        });
+        services.AddMemoryCache();
+        services.AddScoped<Sessions>();
+        services.AddScoped<TokenIssuer>();
+        services.AddScoped<AccountDeletion>();
+        services.AddSingleton(new RecurringJob(AccountDeletion.JobId, TimeSpan.FromMinutes(5),
+            (scope, cancellationToken) => scope.GetRequiredService<AccountDeletion>().FinishPendingAsync(cancellationToken)));
         services.AddTransient<IClaimsTransformation, AdminClaimsTransformation>();
         services.AddAuthorizationBuilder().AddPolicy(CurrentUser.AdminPolicy, policy => policy.RequireRole(CurrentUser.AdminRole));
         return services;
@@ -44,14 +60,29 @@ internal static class UsersSetup
 
     public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api/auth")
-            .WithTags("Auth")
-            .RequireRateLimiting(Infrastructure.RateLimitingSetup.AuthPolicy)
-            .AddEndpointFilter<ValidationFilter>()
-            .MapIdentityApi<IdentityUser>();
+        endpoints.MapAuth();
+        endpoints.MapAccount();
         endpoints.MapSignInPage();
         return endpoints;
     }
+
+    /// <summary>An access token of a session that was signed out (or ended by a password change or deletion) stops working.</summary>
+    public static void UseActiveSessions(this WebApplication app) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.User.Identity?.IsAuthenticated == true && Sessions.SessionOf(context.User) is not null
+                && !await context.RequestServices.GetRequiredService<Sessions>().IsActiveAsync(context.User, context.RequestAborted))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = { Status = StatusCodes.Status401Unauthorized, Title = "Not signed in", Detail = "This session was signed out: sign in again." },
+                });
+                return;
+            }
+            await next(context);
+        });
 
     public static async Task<string> MakeAdminAsync(IServiceProvider services, string email)
     {

@@ -48,6 +48,7 @@ internal static class HostSetup
         app.UseWebClients(); // before the body limit, so a browser can read its 413
         app.UseRequestBodyLimit();
         app.UseAuthentication();
+        app.UseActiveSessions();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();

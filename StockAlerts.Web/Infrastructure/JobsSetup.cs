@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.Redis.StackExchange;
@@ -77,6 +79,17 @@ internal static partial class JobsSetup
 
     public static void UseJobsDashboard(this WebApplication app)
     {
+        // The dashboard is the one place the admin cookie counts (the API takes bearer tokens only).
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(DashboardPath) && context.User.Identity?.IsAuthenticated != true,
+            branch => branch.Use(async (context, next) =>
+            {
+                if (await context.AuthenticateAsync(IdentityConstants.ApplicationScheme) is { Succeeded: true } cookie)
+                {
+                    context.User = cookie.Principal;
+                }
+                await next(context);
+            }));
         // A browser that is not signed in gets the sign-in form with its 401, so the dashboard opens without hand-made headers.
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments(DashboardPath) && context.User.Identity?.IsAuthenticated != true,

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using StackExchange.Redis;
+using StockAlerts.Modules.Shared.Validation;
 
 namespace StockAlerts.Web.Infrastructure;
 
@@ -15,6 +16,11 @@ internal sealed partial class UnexpectedExceptionHandler(IProblemDetailsService 
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException unreadable && ApiErrors.FromUnreadableRequest(unreadable, httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType) is { } validationProblem)
+        {
+            await validationProblem.ExecuteAsync(httpContext);
+            return true;
+        }
         var unavailable = UnavailableStore(exception);
         var (status, title) = exception switch
         {

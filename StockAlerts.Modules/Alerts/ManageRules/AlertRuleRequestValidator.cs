@@ -6,6 +6,7 @@ using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Prices.Contracts;
 using StockAlerts.Modules.Shared;
+using StockAlerts.Modules.Shared.Api;
 
 namespace StockAlerts.Modules.Alerts.ManageRules;
 
@@ -15,10 +16,6 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
 
     /// <summary>Far above any quote, far below what the decimal(28,10) columns hold.</summary>
     public const decimal MaxPrice = 1_000_000_000_000m;
-
-    private static readonly ConditionType[] LevelConditions = [ConditionType.Above, ConditionType.Below, ConditionType.CrossesAbove, ConditionType.CrossesBelow, ConditionType.Crosses];
-    private static readonly ConditionType[] ChannelConditions = [ConditionType.EntersChannel, ConditionType.ExitsChannel, ConditionType.InsideChannel, ConditionType.OutsideChannel];
-    private static readonly ConditionType[] MoveConditions = [ConditionType.MovesUp, ConditionType.MovesDown, ConditionType.TrailingDrawdown, ConditionType.TrailingRise, ConditionType.Step];
 
     public AlertRuleRequestValidator(IMediator mediator, IOptionsMonitor<AlertsOptions> options, IConfiguration configuration, TimeProvider time)
     {
@@ -32,39 +29,47 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
         RuleFor(request => request.Condition).NotNull().WithMessage("Give a condition, e.g. {\"type\":\"crossesAbove\",\"level\":200}.");
         When(request => request.Condition is not null, () =>
         {
-            RuleFor(request => request.Condition!.Type).NotEmpty().Must(BeAConditionType).OverridePropertyName("condition.type")
-                .WithMessage($"condition.type must be one of {string.Join(", ", Enum.GetNames<ConditionType>().Select(RuleMapping.JsonName))}.");
-            When(request => Is(request, LevelConditions), () =>
+            RuleFor(request => request.Condition!.Type).NotEmpty().Must(ApiNames.IsName<ConditionType>).OverridePropertyName("condition.type")
+                .WithMessage($"condition.type must be one of {ApiNames.List<ConditionType>()}.");
+            When(request => Takes(request, ConditionShapes.Level), () =>
                 RuleFor(request => request.Condition!.Level).NotNull().GreaterThan(0).LessThan(MaxPrice).OverridePropertyName("condition.level"));
-            When(request => Is(request, ChannelConditions), () =>
+            When(request => Takes(request, ConditionShapes.Lower), () =>
             {
                 RuleFor(request => request.Condition!.Lower).NotNull().GreaterThan(0).LessThan(MaxPrice).OverridePropertyName("condition.lower");
                 RuleFor(request => request.Condition!.Upper).NotNull().GreaterThan(0).LessThan(MaxPrice).OverridePropertyName("condition.upper");
                 RuleFor(request => request.Condition!).Must(condition => condition.Lower is null || condition.Upper is null || condition.Lower < condition.Upper)
                     .OverridePropertyName("condition.lower").WithMessage("condition.lower must be below condition.upper.");
             });
-            When(request => Is(request, MoveConditions), () =>
+            When(request => TypeOf(request) is { } type && ConditionShapes.TakesAmountOrPercent(type), () =>
             {
                 RuleFor(request => request.Condition!).Must(condition => condition.Amount is > 0 and < MaxPrice ^ condition.Percent is > 0 and <= 10_000)
                     .OverridePropertyName("condition.amount").WithMessage("Give exactly one of condition.amount or condition.percent, above 0.");
-                RuleFor(request => request.Condition!.Percent).LessThan(100).When(request => Is(request, [ConditionType.TrailingDrawdown]))
+                RuleFor(request => request.Condition!.Percent).LessThan(100).When(request => TypeOf(request) == ConditionType.TrailingDrawdown)
                     .OverridePropertyName("condition.percent").WithMessage("A drawdown of 100% or more can never happen.");
             });
-            When(request => Is(request, [ConditionType.MovesUp, ConditionType.MovesDown]), () =>
+            When(request => Takes(request, ConditionShapes.WindowMinutes), () =>
                 RuleFor(request => request.Condition!.WindowMinutes).NotNull().InclusiveBetween(1, options.CurrentValue.MaxWindowMinutes)
                     .OverridePropertyName("condition.windowMinutes"));
-            When(request => Is(request, [ConditionType.PercentChange]), () =>
+            When(request => TypeOf(request) == ConditionType.PercentChange, () =>
             {
                 RuleFor(request => request.Condition!.Percent).NotNull().NotEqual(0).InclusiveBetween(-99.99m, 10_000m)
                     .OverridePropertyName("condition.percent").WithMessage("condition.percent is a signed change, e.g. 5 or -3; below -100% can never happen.");
-                RuleFor(request => request.Condition!.Reference).NotEmpty().Must(reference => Enum.TryParse<ReferenceKind>(reference, true, out _))
-                    .OverridePropertyName("condition.reference").WithMessage("condition.reference must be previousClose, dayOpen or creation.");
+                RuleFor(request => request.Condition!.Reference).NotEmpty().Must(ApiNames.IsName<ReferenceKind>)
+                    .OverridePropertyName("condition.reference").WithMessage($"condition.reference must be one of {ApiNames.List<ReferenceKind>()}.");
             });
+            // Each type takes exactly its own fields: a level on a trailing rule is a mistake to point out, not to ignore.
+            foreach (var field in ConditionShapes.AllFields)
+            {
+                RuleFor(request => request.Condition!).Must(condition => ValueOf(condition, field) is null)
+                    .When(request => TypeOf(request) is { } type && !ConditionShapes.Takes(type, field))
+                    .OverridePropertyName($"condition.{field}")
+                    .WithMessage(request => $"condition.{field} is not used by a {request.Condition!.Type} condition; leave it out.");
+            }
         });
         When(request => request.Frequency is not null, () =>
         {
-            RuleFor(request => request.Frequency!.Type).Must(type => type is null || Enum.TryParse<FrequencyType>(type, true, out _))
-                .OverridePropertyName("frequency.type").WithMessage("frequency.type must be once, everyTime or oncePerDay.");
+            RuleFor(request => request.Frequency!.Type).Must(type => type is null || ApiNames.IsName<FrequencyType>(type))
+                .OverridePropertyName("frequency.type").WithMessage($"frequency.type must be one of {ApiNames.List<FrequencyType>()}.");
             RuleFor(request => request.Frequency!.CooldownSeconds).InclusiveBetween(0, 30 * 86_400).OverridePropertyName("frequency.cooldownSeconds");
             RuleFor(request => request.Frequency!.MaxFires).InclusiveBetween(1, 100_000).OverridePropertyName("frequency.maxFires");
         });
@@ -108,10 +113,22 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
 
     public static ConditionType ConditionOf(AlertRuleRequest request) => Enum.Parse<ConditionType>(request.Condition!.Type!, ignoreCase: true);
 
-    private static bool Is(AlertRuleRequest request, ConditionType[] types) =>
-        Enum.TryParse<ConditionType>(request.Condition?.Type, ignoreCase: true, out var type) && types.Contains(type);
+    private static ConditionType? TypeOf(AlertRuleRequest request) =>
+        ApiNames.TryParse<ConditionType>(request.Condition?.Type, out var type) ? type : null;
 
-    private static bool BeAConditionType(string? type) => Enum.TryParse<ConditionType>(type, ignoreCase: true, out _) && !int.TryParse(type, out _);
+    private static bool Takes(AlertRuleRequest request, string field) => TypeOf(request) is { } type && ConditionShapes.Takes(type, field);
+
+    private static object? ValueOf(ConditionRequest condition, string field) => field switch
+    {
+        ConditionShapes.Level => condition.Level,
+        ConditionShapes.Lower => condition.Lower,
+        ConditionShapes.Upper => condition.Upper,
+        ConditionShapes.Amount => condition.Amount,
+        ConditionShapes.Percent => condition.Percent,
+        ConditionShapes.WindowMinutes => condition.WindowMinutes,
+        ConditionShapes.Reference => condition.Reference,
+        _ => null,
+    };
 
     private static bool BeATime(string? text) => TimeOnly.TryParseExact(text, "HH:mm", out _);
 

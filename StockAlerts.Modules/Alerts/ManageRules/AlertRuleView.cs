@@ -1,5 +1,7 @@
 using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Shared;
+using StockAlerts.Modules.Shared.Api;
 
 namespace StockAlerts.Modules.Alerts.ManageRules;
 
@@ -8,16 +10,16 @@ internal sealed record AlertRuleView(
     string Symbol,
     string? Name,
     ConditionView Condition,
-    FrequencyRequest Frequency,
-    RearmRequest? Rearm,
+    FrequencyView Frequency,
+    RearmView? Rearm,
     int ConfirmationSeconds,
     DateTime? ExpiresAt,
-    ScheduleRequest? Schedule,
+    ScheduleView? Schedule,
     string TimeZone,
-    IReadOnlyList<string> Channels,
+    [property: OneOf("push", "live", "webhook")] IReadOnlyList<string> Channels,
     WebhookView? Webhook,
     string? MessageTemplate,
-    string State,
+    [property: Values(typeof(RuleState))] string State,
     string? StateReason,
     DateTime? PausedUntil,
     int FireCount,
@@ -33,11 +35,11 @@ internal sealed record AlertRuleView(
         rule.Name,
         new ConditionView(RuleMapping.JsonName(rule.ConditionType), rule.Level.Normalize(), rule.Lower.Normalize(), rule.Upper.Normalize(), rule.Amount.Normalize(), rule.Percent.Normalize(), rule.WindowMinutes,
             rule.Reference is null ? null : RuleMapping.JsonName(rule.Reference), rule.ReferencePrice.Normalize(), rule.Direction?.ToLowerInvariant()),
-        new FrequencyRequest(RuleMapping.JsonName(rule.FrequencyType), rule.CooldownSeconds, rule.MaxFires),
-        rule.HysteresisMargin is null && rule.RearmAfterSeconds is null ? null : new RearmRequest(rule.HysteresisMargin.Normalize(), rule.RearmAfterSeconds),
+        new FrequencyView(RuleMapping.JsonName(rule.FrequencyType), rule.CooldownSeconds, rule.MaxFires),
+        rule.HysteresisMargin is null && rule.RearmAfterSeconds is null ? null : new RearmView(rule.HysteresisMargin.Normalize(), rule.RearmAfterSeconds),
         rule.ConfirmationSeconds,
         rule.ExpiresAt,
-        rule.ScheduleDays is null ? null : new ScheduleRequest(rule.ScheduleDays.Split(','), rule.ScheduleFrom?.ToString("HH:mm"), rule.ScheduleTo?.ToString("HH:mm"), rule.TimeZone),
+        rule.ScheduleDays is null ? null : new ScheduleView(rule.ScheduleDays.Split(','), rule.ScheduleFrom?.ToString("HH:mm") ?? "00:00", rule.ScheduleTo?.ToString("HH:mm") ?? "00:00", rule.TimeZone),
         rule.TimeZone,
         rule.Channels.Split(',', StringSplitOptions.RemoveEmptyEntries),
         rule.WebhookUrl is null ? null : new WebhookView(rule.WebhookUrl, HasSecret: rule.WebhookSecret is not null),
@@ -54,8 +56,27 @@ internal sealed record AlertRuleView(
 }
 
 /// <summary>ReferencePrice is what a percentage refers to; Direction is the one a "crosses" rule watches for.</summary>
-internal sealed record ConditionView(string Type, decimal? Level, decimal? Lower, decimal? Upper, decimal? Amount, decimal? Percent, int? WindowMinutes,
-    string? Reference, decimal? ReferencePrice, string? Direction);
+internal sealed record ConditionView(
+    [property: Values(typeof(ConditionType))] string Type,
+    decimal? Level,
+    decimal? Lower,
+    decimal? Upper,
+    decimal? Amount,
+    decimal? Percent,
+    int? WindowMinutes,
+    [property: Values(typeof(ReferenceKind))] string? Reference,
+    decimal? ReferencePrice,
+    [property: OneOf("up", "down")] string? Direction);
+
+internal sealed record FrequencyView([property: Values(typeof(FrequencyType))] string Type, int CooldownSeconds, int? MaxFires);
+
+internal sealed record RearmView(decimal? Margin, int? AfterSeconds);
+
+internal sealed record ScheduleView(
+    [property: OneOf("mon", "tue", "wed", "thu", "fri", "sat", "sun")] IReadOnlyList<string> Days,
+    string From,
+    string To,
+    string TimeZone);
 
 /// <summary>The secret is never shown again after it is set.</summary>
 internal sealed record WebhookView(string Url, bool HasSecret);

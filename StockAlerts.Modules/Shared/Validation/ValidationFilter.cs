@@ -31,7 +31,7 @@ public sealed class ValidationFilter : IEndpointFilter
             var result = await validator.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted);
             if (!result.IsValid)
             {
-                return TypedResults.ValidationProblem(result.ToDictionary());
+                return TypedResults.ValidationProblem(ApiErrors.Keyed(result));
             }
         }
         return await next(context);
