@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
 using FluentValidation;
 using StockAlerts.Modules.Shared.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -20,10 +22,37 @@ internal sealed record ListNotificationsRequest(bool? Unread, string? Before, st
 {
     public const int MaxLimit = 100;
 
-    public static bool TryReadCursor(string? text, out DateTime time) =>
-        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time);
+    /// <summary>
+    /// A cursor is a position in (created at, id) order, so notifications stored in the same instant (a burst saved in
+    /// one transaction) are neither skipped nor repeated at a page boundary. A plain ISO 8601 time works for since=.
+    /// </summary>
+    public static bool TryReadCursor(string? text, out DateTime time, out Guid? id)
+    {
+        id = null;
+        time = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+        try
+        {
+            var parts = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(text)).Split('|');
+            if (parts.Length == 2 && Guid.TryParse(parts[1], out var parsedId)
+                && DateTime.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time))
+            {
+                id = parsedId;
+                return true;
+            }
+        }
+        catch (FormatException)
+        {
+            // Not one of our cursors: perhaps a time.
+        }
+        return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time);
+    }
 
-    public static string Cursor(DateTime time) => time.ToString("O", CultureInfo.InvariantCulture);
+    public static string Cursor(NotificationRecord notification) =>
+        WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes($"{notification.CreatedAt.ToString("O", CultureInfo.InvariantCulture)}|{notification.Id}"));
 }
 
 internal sealed class ListNotificationsRequestValidator : AbstractValidator<ListNotificationsRequest>
@@ -31,8 +60,8 @@ internal sealed class ListNotificationsRequestValidator : AbstractValidator<List
     public ListNotificationsRequestValidator()
     {
         RuleFor(request => request.Limit).ValidPageSize(ListNotificationsRequest.MaxLimit);
-        RuleFor(request => request.Before).Must(cursor => cursor is null || ListNotificationsRequest.TryReadCursor(cursor, out _)).WithMessage("before is a cursor from a previous page.");
-        RuleFor(request => request.Since).Must(cursor => cursor is null || ListNotificationsRequest.TryReadCursor(cursor, out _)).WithMessage("since is a cursor or an ISO 8601 time.");
+        RuleFor(request => request.Before).Must(cursor => cursor is null || ListNotificationsRequest.TryReadCursor(cursor, out _, out _)).WithMessage("before is a cursor from a previous page.");
+        RuleFor(request => request.Since).Must(cursor => cursor is null || ListNotificationsRequest.TryReadCursor(cursor, out _, out _)).WithMessage("since is a cursor or an ISO 8601 time.");
         RuleFor(request => request).Must(request => request.Before is null || request.Since is null).OverridePropertyName("since").WithMessage("Use before or since, not both.");
     }
 }
@@ -55,20 +84,25 @@ internal static class ListNotificationsEndpoint
         var mine = database.Notifications.AsNoTracking().Where(notification => notification.UserId == userId);
         var query = request.Unread == true ? mine.Where(notification => notification.ReadAt == null && notification.DismissedAt == null) : mine;
         List<NotificationRecord> items;
-        if (ListNotificationsRequest.TryReadCursor(request.Since, out var since))
+        if (ListNotificationsRequest.TryReadCursor(request.Since, out var since, out var sinceId))
         {
-            items = await query.Where(notification => notification.CreatedAt > since).OrderBy(notification => notification.CreatedAt).Take(limit).ToListAsync(cancellationToken);
+            query = sinceId is { } afterId
+                ? query.Where(notification => notification.CreatedAt > since || (notification.CreatedAt == since && notification.Id.CompareTo(afterId) > 0))
+                : query.Where(notification => notification.CreatedAt > since);
+            items = await query.OrderBy(notification => notification.CreatedAt).ThenBy(notification => notification.Id).Take(limit).ToListAsync(cancellationToken);
         }
         else
         {
-            if (ListNotificationsRequest.TryReadCursor(request.Before, out var before))
+            if (ListNotificationsRequest.TryReadCursor(request.Before, out var before, out var beforeId))
             {
-                query = query.Where(notification => notification.CreatedAt < before);
+                query = beforeId is { } upToId
+                    ? query.Where(notification => notification.CreatedAt < before || (notification.CreatedAt == before && notification.Id.CompareTo(upToId) < 0))
+                    : query.Where(notification => notification.CreatedAt < before);
             }
-            items = await query.OrderByDescending(notification => notification.CreatedAt).Take(limit).ToListAsync(cancellationToken);
+            items = await query.OrderByDescending(notification => notification.CreatedAt).ThenByDescending(notification => notification.Id).Take(limit).ToListAsync(cancellationToken);
         }
         var unread = await mine.CountAsync(notification => notification.ReadAt == null && notification.DismissedAt == null, cancellationToken);
-        var next = items.Count == limit ? ListNotificationsRequest.Cursor(items[^1].CreatedAt) : null;
+        var next = items.Count == limit ? ListNotificationsRequest.Cursor(items[^1]) : null;
         return TypedResults.Ok(new NotificationPage(items.Select(notification => NotificationView.From(notification)).ToList(), next, unread));
     }
 

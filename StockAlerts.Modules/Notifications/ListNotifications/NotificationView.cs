@@ -17,7 +17,8 @@ internal sealed record NotificationView(
     DateTime? DismissedAt,
     DateTime? ActedAt,
     string? Action,
-    IReadOnlyList<DeliveryView>? Deliveries)
+    IReadOnlyList<DeliveryView>? Deliveries,
+    string Cursor)
 {
     public static NotificationView From(NotificationRecord notification, bool withDeliveries = false) => new(
         notification.Id, notification.RuleId, notification.Symbol, notification.Price.Normalize(), notification.Level.Normalize(), notification.Kind, notification.Title,
@@ -26,7 +27,8 @@ internal sealed record NotificationView(
             ? notification.Deliveries.OrderBy(delivery => delivery.CreatedAt)
                 .Select(delivery => new DeliveryView(delivery.Channel, delivery.Channel == "push" ? "device " + delivery.Target : delivery.Target,
                     delivery.Status, delivery.Attempts, delivery.Silent, delivery.LastError, delivery.DeliveredAt)).ToList()
-            : null);
+            : null,
+        ListNotificationsRequest.Cursor(notification));
 }
 
 internal sealed record DeliveryView(string Channel, string Target, string Status, int Attempts, bool Silent, string? LastError, DateTime? DeliveredAt);
