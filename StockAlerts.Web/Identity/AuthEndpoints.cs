@@ -56,9 +56,11 @@ internal static class AuthEndpoints
         auth.MapPost("/register", RegisterAsync).AllowAnonymous().WithName("Register")
             .WithSummary("Creates an account; then sign in with POST /api/auth/login");
         auth.MapPost("/login", LoginAsync).AllowAnonymous().WithName("Login")
-            .WithSummary("Signs in: an access token (send it as a bearer token) and a refresh token for this device");
+            .WithSummary("Signs in: an access token (send it as a bearer token) and a refresh token for this device")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         auth.MapPost("/refresh", RefreshAsync).AllowAnonymous().WithName("Refresh")
-            .WithSummary("Exchanges the refresh token for new tokens; each refresh token works once");
+            .WithSummary("Exchanges the refresh token for new tokens; each refresh token works once")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         auth.MapPost("/logout", LogoutAsync).RequireAuthorization().WithName("Logout")
             .WithSummary("Signs this device out: its access and refresh tokens stop working");
     }

@@ -84,7 +84,8 @@ internal static class OpenApiSetup
 
     private static void DescribeValues(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
     {
-        var attributes = context.JsonPropertyInfo?.AttributeProvider;
+        var attributes = context.JsonPropertyInfo?.AttributeProvider
+            ?? (context.ParameterDescription?.ParameterDescriptor as Microsoft.AspNetCore.Mvc.Infrastructure.IParameterInfoParameterDescriptor)?.ParameterInfo;
         var names = attributes?.GetCustomAttributes(typeof(ValuesAttribute), inherit: true).OfType<ValuesAttribute>().FirstOrDefault()?.Names
             ?? attributes?.GetCustomAttributes(typeof(OneOfAttribute), inherit: true).OfType<OneOfAttribute>().FirstOrDefault()?.Names;
         if (names is null)

@@ -10,10 +10,11 @@ using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Alerts.ManageRules;
 using StockAlerts.Modules.Shared.Users;
 using StockAlerts.Modules.Shared.Validation;
+using StockAlerts.Modules.Shared.Api;
 
 namespace StockAlerts.Modules.Alerts.ListRules;
 
-internal sealed record ListAlertRulesRequest(string? Symbol, string? State, int? Page, int? PageSize)
+internal sealed record ListAlertRulesRequest(string? Symbol, [Values(typeof(EvaluateAlerts.RuleState))] string? State, int? Page, int? PageSize)
 {
     public const int MaxPageSize = 100;
 }

@@ -11,7 +11,8 @@ namespace StockAlerts.Modules.Alerts.ManageRules;
 internal static class CreateAlertRuleEndpoint
 {
     public static void MapCreateAlertRule(this RouteGroupBuilder alerts) =>
-        alerts.MapPost("/", HandleAsync).WithName("CreateAlertRule").WithSummary("Creates a rule; answers with its reference price and state");
+        alerts.MapPost("/", HandleAsync).WithName("CreateAlertRule").WithSummary("Creates a rule; answers with its reference price and state")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<Results<Created<AlertRuleView>, ProblemHttpResult>> HandleAsync(
         AlertRuleRequest request, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, TimeProvider time, CancellationToken cancellationToken)

@@ -12,7 +12,8 @@ namespace StockAlerts.Modules.Alerts.ManageRules;
 internal static class UpdateAlertRuleEndpoint
 {
     public static void MapUpdateAlertRule(this RouteGroupBuilder alerts) =>
-        alerts.MapPut("/{id:guid}", HandleAsync).WithName("UpdateAlertRule").WithSummary("Replaces a rule's definition; resets its latch");
+        alerts.MapPut("/{id:guid}", HandleAsync).WithName("UpdateAlertRule").WithSummary("Replaces a rule's definition; resets its latch")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<Results<Ok<AlertRuleView>, ProblemHttpResult>> HandleAsync(
         Guid id, AlertRuleRequest request, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, CancellationToken cancellationToken)

@@ -8,10 +8,11 @@ using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Alerts.ManageRules;
 using StockAlerts.Modules.Prices.Contracts;
+using System.ComponentModel.DataAnnotations;
 
 namespace StockAlerts.Modules.Alerts.PreviewRule;
 
-internal sealed record PreviewAlertRuleRequest(AlertRuleRequest? Rule, DateTime? From, DateTime? To)
+internal sealed record PreviewAlertRuleRequest([property: Required] AlertRuleRequest? Rule, DateTime? From, DateTime? To)
 {
     public static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(31);
 }

@@ -12,59 +12,66 @@ using StockAlerts.Modules.Shared.Users;
 
 namespace StockAlerts.Modules.Notifications.ActOnNotification;
 
-/// <summary>The body is optional: snooze takes minutes (default 60), moveLevel an amount or a percent.</summary>
-internal sealed record NotificationActionRequest(Guid Id, string Action, [property: Microsoft.AspNetCore.Mvc.FromBody] NotificationActionBody? Body);
+/// <summary>How long to snooze the rule, in minutes (60 when left out).</summary>
+internal sealed record SnoozeRequest(int? Minutes);
 
-internal sealed record NotificationActionBody(int? Minutes, decimal? Amount, decimal? Percent);
+/// <summary>Moves the rule's level (or band) by exactly one of an amount or a percent; negative moves down.</summary>
+internal sealed record MoveLevelRequest(decimal? Amount, decimal? Percent);
 
-internal sealed class NotificationActionRequestValidator : AbstractValidator<NotificationActionRequest>
+internal sealed class SnoozeRequestValidator : AbstractValidator<SnoozeRequest>
 {
-    public static readonly string[] Actions = ["snooze", "rearm", "disable", "moveLevel"];
+    public SnoozeRequestValidator() => RuleFor(request => request.Minutes).InclusiveBetween(1, 60 * 24 * 30);
+}
 
-    public NotificationActionRequestValidator()
-    {
-        RuleFor(request => request.Action).Must(action => Actions.Contains(action)).WithMessage($"action must be one of {string.Join(", ", Actions)}.");
-        RuleFor(request => request.Body!.Minutes).InclusiveBetween(1, 60 * 24 * 30).When(request => request.Body is not null).OverridePropertyName("minutes");
-        RuleFor(request => request.Body).Must(body => body is not null && (body.Amount is not null ^ body.Percent is not null) && body.Amount != 0 && body.Percent != 0
+internal sealed class MoveLevelRequestValidator : AbstractValidator<MoveLevelRequest>
+{
+    public MoveLevelRequestValidator() =>
+        RuleFor(request => request).Must(body => (body.Amount is not null ^ body.Percent is not null) && body.Amount != 0 && body.Percent != 0
                 && body.Amount is null or (> -1_000_000_000m and < 1_000_000_000m) && body.Percent is null or (> -100m and <= 1000m))
-            .When(request => request.Action == "moveLevel")
-            .OverridePropertyName("amount").WithMessage("moveLevel needs exactly one of amount or percent (non-zero; negative moves down; percent above -100).");
-    }
+            .OverridePropertyName("amount").WithMessage("Give exactly one of amount or percent (non-zero; negative moves down; percent above -100).");
 }
 
 internal sealed record NotificationActionResult(Guid NotificationId, string Action, string Changed, string? RuleState, decimal? Level);
 
+/// <summary>What a person can do from a notification to its rule: each answers what changed, or 409 when the rule is gone.</summary>
 internal static class ActOnNotificationEndpoint
 {
-    public static void MapActOnNotification(this RouteGroupBuilder notifications) =>
-        notifications.MapPost("/{id:guid}/actions/{action}", HandleAsync).WithName("ActOnNotification")
-            .WithSummary("snooze | rearm | disable | moveLevel the notification's rule; says what changed");
+    public static void MapActOnNotification(this RouteGroupBuilder notifications)
+    {
+        notifications.MapPost("/{id:guid}/actions/snooze", (Guid id, [Microsoft.AspNetCore.Mvc.FromBody] SnoozeRequest? body, ClaimsPrincipal user, NotificationsDbContext database, IMediator mediator, TimeProvider time, CancellationToken cancellationToken) =>
+                ActAsync(id, "snooze", (ruleId, userId) => new SnoozeRule(ruleId, userId, TimeSpan.FromMinutes(body?.Minutes ?? 60)), user, database, mediator, time, cancellationToken))
+            .WithName("SnoozeRuleOfNotification").WithSummary("Pauses the notification's rule for some minutes; it resumes by itself").ProducesProblem(StatusCodes.Status409Conflict);
+        notifications.MapPost("/{id:guid}/actions/rearm", (Guid id, ClaimsPrincipal user, NotificationsDbContext database, IMediator mediator, TimeProvider time, CancellationToken cancellationToken) =>
+                ActAsync(id, "rearm", (ruleId, userId) => new RearmRule(ruleId, userId), user, database, mediator, time, cancellationToken))
+            .WithName("RearmRuleOfNotification").WithSummary("Arms the notification's rule again, so it can fire at the next match").ProducesProblem(StatusCodes.Status409Conflict);
+        notifications.MapPost("/{id:guid}/actions/disable", (Guid id, ClaimsPrincipal user, NotificationsDbContext database, IMediator mediator, TimeProvider time, CancellationToken cancellationToken) =>
+                ActAsync(id, "disable", (ruleId, userId) => new DisableRule(ruleId, userId), user, database, mediator, time, cancellationToken))
+            .WithName("DisableRuleOfNotification").WithSummary("Pauses the notification's rule until it is resumed").ProducesProblem(StatusCodes.Status409Conflict);
+        notifications.MapPost("/{id:guid}/actions/moveLevel", (Guid id, MoveLevelRequest body, ClaimsPrincipal user, NotificationsDbContext database, IMediator mediator, TimeProvider time, CancellationToken cancellationToken) =>
+                ActAsync(id, "moveLevel", (ruleId, userId) => new MoveRuleLevel(ruleId, userId, body.Amount, body.Percent), user, database, mediator, time, cancellationToken))
+            .WithName("MoveLevelOfNotification").WithSummary("Moves the rule's level (or band) by an amount or a percent, e.g. to be told at the next step").ProducesProblem(StatusCodes.Status409Conflict);
+    }
 
-    private static async Task<Results<Ok<NotificationActionResult>, ProblemHttpResult>> HandleAsync(
-        [AsParameters] NotificationActionRequest request, ClaimsPrincipal user, NotificationsDbContext database, IMediator mediator, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<NotificationActionResult>, ProblemHttpResult>> ActAsync(
+        Guid id, string action, Func<Guid, string, ICommand<RuleActionResult>> command, ClaimsPrincipal user, NotificationsDbContext database, IMediator mediator,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = user.GetUserId();
-        var notification = await database.Notifications.FindOwnedAsync(request.Id, userId, cancellationToken);
+        var notification = await database.Notifications.FindOwnedAsync(id, userId, cancellationToken);
         if (notification is null)
         {
-            return ListNotifications.NotificationProblems.NotFound(request.Id);
+            return ListNotifications.NotificationProblems.NotFound(id);
         }
-        RuleActionResult result = request.Action switch
-        {
-            "snooze" => await mediator.Send(new SnoozeRule(notification.RuleId, userId, TimeSpan.FromMinutes(request.Body?.Minutes ?? 60)), cancellationToken),
-            "rearm" => await mediator.Send(new RearmRule(notification.RuleId, userId), cancellationToken),
-            "disable" => await mediator.Send(new DisableRule(notification.RuleId, userId), cancellationToken),
-            _ => await mediator.Send(new MoveRuleLevel(notification.RuleId, userId, request.Body?.Amount, request.Body?.Percent), cancellationToken),
-        };
+        var result = await mediator.Send(command(notification.RuleId, userId), cancellationToken);
         if (!result.Found)
         {
-            return TypedResults.Problem($"The rule of this notification was deleted, so '{request.Action}' no longer applies.",
+            return TypedResults.Problem($"The rule of this notification was deleted, so '{action}' no longer applies.",
                 statusCode: StatusCodes.Status409Conflict, title: "Action no longer applies");
         }
         notification.ActedAt = time.GetUtcNow().UtcDateTime;
-        notification.Action = request.Action;
+        notification.Action = action;
         notification.ReadAt ??= notification.ActedAt;
         await database.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new NotificationActionResult(notification.Id, request.Action, result.Changed, result.State, result.Level));
+        return TypedResults.Ok(new NotificationActionResult(notification.Id, action, result.Changed, result.State, result.Level));
     }
 }

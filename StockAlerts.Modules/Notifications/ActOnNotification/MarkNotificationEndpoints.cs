@@ -17,15 +17,15 @@ internal static class MarkNotificationEndpoints
     public static void MapMarkNotifications(this RouteGroupBuilder notifications)
     {
         notifications.MapPost("/{id:guid}/read", (Guid id, ClaimsPrincipal user, NotificationsDbContext database, TimeProvider time, CancellationToken cancellationToken) =>
-            MarkAsync(id, user, database, notification => notification.ReadAt ??= time.GetUtcNow().UtcDateTime, cancellationToken)).WithName("MarkNotificationRead");
+            MarkAsync(id, user, database, notification => notification.ReadAt ??= time.GetUtcNow().UtcDateTime, cancellationToken)).WithName("MarkNotificationRead").WithSummary("Marks one notification read");
         notifications.MapPost("/{id:guid}/dismiss", (Guid id, ClaimsPrincipal user, NotificationsDbContext database, TimeProvider time, CancellationToken cancellationToken) =>
             MarkAsync(id, user, database, notification =>
             {
                 var now = time.GetUtcNow().UtcDateTime;
                 notification.DismissedAt ??= now;
                 notification.ReadAt ??= now;
-            }, cancellationToken)).WithName("DismissNotification");
-        notifications.MapPost("/read-all", ReadAllAsync).WithName("MarkAllNotificationsRead");
+            }, cancellationToken)).WithName("DismissNotification").WithSummary("Dismisses one notification (it leaves the unread list and the inbox)");
+        notifications.MapPost("/read-all", ReadAllAsync).WithName("MarkAllNotificationsRead").WithSummary("Marks every notification of the caller read");
     }
 
     private static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> MarkAsync(

@@ -34,8 +34,10 @@ internal static class PreferencesEndpoints
 {
     public static void MapPreferences(this RouteGroupBuilder notifications)
     {
-        notifications.MapGet("/preferences", GetAsync).WithName("GetNotificationPreferences");
-        notifications.MapPut("/preferences", PutAsync).WithName("SetNotificationPreferences");
+        notifications.MapGet("/preferences", GetAsync).WithName("GetNotificationPreferences")
+            .WithSummary("The caller's notification preferences: default channels, quiet hours, time zone, digest");
+        notifications.MapPut("/preferences", PutAsync).WithName("SetNotificationPreferences")
+            .WithSummary("Replaces the caller's notification preferences");
     }
 
     private static async Task<Ok<PreferencesView>> GetAsync(ClaimsPrincipal user, NotificationsDbContext database, CancellationToken cancellationToken)

@@ -7,10 +7,12 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Notifications.Data;
 using StockAlerts.Modules.Shared.Users;
+using StockAlerts.Modules.Shared.Api;
+using System.ComponentModel.DataAnnotations;
 
 namespace StockAlerts.Modules.Notifications.RegisterDevice;
 
-internal sealed record RegisterDeviceRequest(string? Token, string? Platform, string? AppVersion);
+internal sealed record RegisterDeviceRequest([property: Required] string? Token, [property: Required, OneOf("android", "ios", "web")] string? Platform, string? AppVersion);
 
 internal sealed class RegisterDeviceRequestValidator : AbstractValidator<RegisterDeviceRequest>
 {
@@ -32,8 +34,8 @@ internal static class DeviceEndpoints
     public static void MapDevices(this RouteGroupBuilder devices)
     {
         devices.MapPost("/", RegisterAsync).WithName("RegisterDevice").WithSummary("Registers or refreshes this phone's FCM token (a token belongs to one user; registering moves it)");
-        devices.MapGet("/", ListAsync).WithName("ListDevices");
-        devices.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDevice");
+        devices.MapGet("/", ListAsync).WithName("ListDevices").WithSummary("The caller's registered devices (phones and browsers)");
+        devices.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDevice").WithSummary("Forgets a device: it gets no more pushes");
     }
 
     private static async Task<Results<Created<DeviceView>, Ok<DeviceView>>> RegisterAsync(

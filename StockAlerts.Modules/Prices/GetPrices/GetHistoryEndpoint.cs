@@ -5,10 +5,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Prices.Data;
+using StockAlerts.Modules.Shared.Api;
 
 namespace StockAlerts.Modules.Prices.GetPrices;
 
-internal sealed record GetHistoryRequest(string Symbol, DateTime? From, DateTime? To, string? Interval)
+internal sealed record GetHistoryRequest(string Symbol, DateTime? From, DateTime? To, [OneOf("1m", "5m", "1h", "1d")] string? Interval)
 {
     public const int MaxBars = 5000;
 

@@ -6,10 +6,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Shared.Validation;
+using StockAlerts.Modules.Shared.Api;
 
 namespace StockAlerts.Modules.Prices.ListInstruments;
 
-internal sealed record ListInstrumentsRequest(string? Search, string? Kind, int? Page, int? PageSize)
+internal sealed record ListInstrumentsRequest(string? Search, [OneOf("stock", "fx")] string? Kind, int? Page, int? PageSize)
 {
     public const int MaxPageSize = 100;
 }

@@ -7,10 +7,12 @@ using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Prices.ListInstruments;
 using StockAlerts.Modules.Shared.Users;
+using StockAlerts.Modules.Shared.Api;
+using System.ComponentModel.DataAnnotations;
 
 namespace StockAlerts.Modules.Prices.ManageInstruments;
 
-internal sealed record AddInstrumentRequest(string Symbol, string Kind, string Currency, string DisplayName, string? Provider, decimal? ReferencePrice);
+internal sealed record AddInstrumentRequest([property: Required] string Symbol, [property: Required, OneOf("stock", "fx")] string Kind, [property: Required] string Currency, [property: Required] string DisplayName, string? Provider, decimal? ReferencePrice);
 
 internal sealed class AddInstrumentRequestValidator : AbstractValidator<AddInstrumentRequest>
 {
