@@ -14,6 +14,7 @@ using StockAlerts.Modules.Notifications.Push;
 using StockAlerts.Modules.Notifications.RegisterDevice;
 using StockAlerts.Modules.Notifications.Webhooks;
 using StockAlerts.Modules.Shared;
+using StockAlerts.Modules.Shared.Api;
 using StockAlerts.Modules.Shared.Data;
 using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Modules.Shared.Options;
@@ -25,6 +26,8 @@ public static class NotificationsModule
 {
     public static IServiceCollection AddNotificationsModule(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(new HubDescription("notifications", HubRoutes.For("notifications"), typeof(NotificationsHub), typeof(INotificationsClient),
+            "The signed-in user's notifications, live, as they are stored."));
         services.AddModuleDbContext<NotificationsDbContext, NotificationsSqliteDbContext, NotificationsMySqlDbContext>("notifications");
         services.AddValidatedOptions<NotificationsOptions, NotificationsOptionsValidator>(NotificationsOptions.Section);
         services.AddPush(configuration);

@@ -14,6 +14,7 @@ using StockAlerts.Modules.Prices.Providers;
 using StockAlerts.Modules.Prices.Quotes;
 using StockAlerts.Modules.Prices.Streaming;
 using StockAlerts.Modules.Shared;
+using StockAlerts.Modules.Shared.Api;
 using StockAlerts.Modules.Shared.Data;
 using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Modules.Shared.Options;
@@ -25,6 +26,8 @@ public static class PricesModule
 {
     public static IServiceCollection AddPricesModule(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(new HubDescription("prices", HubRoutes.For("prices"), typeof(PricesHub), typeof(IPricesClient),
+            "Live prices of the symbols a connection subscribes to."));
         services.AddModuleDbContext<PricesDbContext, PricesSqliteDbContext, PricesMySqlDbContext>("prices");
         services.AddValidatedOptions<PricesOptions, PricesOptionsValidator>(PricesOptions.Section);
         services.AddOptions<SimulatedFeedOptions>().Bind(configuration.GetSection(ProviderConfiguration.SectionFor(EnabledProviders.Simulated)));

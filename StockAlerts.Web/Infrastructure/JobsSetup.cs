@@ -1,11 +1,11 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Identity;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.Redis.StackExchange;
 using Hangfire.States;
 using Hangfire.Storage;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using StackExchange.Redis;
 using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Modules.Shared.Users;

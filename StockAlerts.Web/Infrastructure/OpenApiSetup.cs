@@ -19,6 +19,7 @@ namespace StockAlerts.Web.Infrastructure;
 /// </summary>
 internal static class OpenApiSetup
 {
+    public const string AsyncApiPath = "/asyncapi/v1.json";
     private const string SchemeName = "Bearer";
     private const string ProblemSchema = "ProblemDetails";
     private const string ValidationProblemSchema = "HttpValidationProblemDetails";
@@ -75,6 +76,8 @@ internal static class OpenApiSetup
     public static void MapApiDocumentation(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
+        var hubs = AsyncApiDocument.Build(app.Services.GetServices<HubDescription>()).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        app.MapGet(AsyncApiPath, () => Results.Text(hubs, "application/json")).AllowAnonymous().ExcludeFromDescription();
         app.MapScalarApiReference(options => options.WithTitle("StockAlerts API").WithNonce()).AllowAnonymous();
     }
 

@@ -8,9 +8,9 @@ using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Alerts.ManageRules;
+using StockAlerts.Modules.Shared.Api;
 using StockAlerts.Modules.Shared.Users;
 using StockAlerts.Modules.Shared.Validation;
-using StockAlerts.Modules.Shared.Api;
 
 namespace StockAlerts.Modules.Alerts.ListRules;
 

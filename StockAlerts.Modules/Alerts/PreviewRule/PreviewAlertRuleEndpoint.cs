@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -8,7 +9,6 @@ using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Alerts.ManageRules;
 using StockAlerts.Modules.Prices.Contracts;
-using System.ComponentModel.DataAnnotations;
 
 namespace StockAlerts.Modules.Alerts.PreviewRule;
 

@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 using FluentValidation;
-using StockAlerts.Modules.Shared.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Notifications.Data;
 using StockAlerts.Modules.Shared.Users;
+using StockAlerts.Modules.Shared.Validation;
 
 namespace StockAlerts.Modules.Notifications.ListNotifications;
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
@@ -28,6 +29,7 @@ internal sealed class NotificationsHub(NotificationsDbContext database, Telemetr
         return base.OnDisconnectedAsync(exception);
     }
 
+    [Description("Says the open app showed this notification: its push then goes out silent (no second banner). Answers false when it was unknown or already acknowledged.")]
     public async Task<bool> Ack(Guid notificationId)
     {
         var userId = Context.User!.GetUserId();

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
@@ -6,9 +7,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Notifications.Data;
-using StockAlerts.Modules.Shared.Users;
 using StockAlerts.Modules.Shared.Api;
-using System.ComponentModel.DataAnnotations;
+using StockAlerts.Modules.Shared.Users;
 
 namespace StockAlerts.Modules.Notifications.RegisterDevice;
 

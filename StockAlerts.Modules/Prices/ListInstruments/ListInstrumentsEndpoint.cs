@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Prices.Data;
-using StockAlerts.Modules.Shared.Validation;
 using StockAlerts.Modules.Shared.Api;
+using StockAlerts.Modules.Shared.Validation;
 
 namespace StockAlerts.Modules.Prices.ListInstruments;
 

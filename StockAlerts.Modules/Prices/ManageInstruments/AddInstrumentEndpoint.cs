@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,9 +7,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Prices.ListInstruments;
-using StockAlerts.Modules.Shared.Users;
 using StockAlerts.Modules.Shared.Api;
-using System.ComponentModel.DataAnnotations;
+using StockAlerts.Modules.Shared.Users;
 
 namespace StockAlerts.Modules.Prices.ManageInstruments;
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using StockAlerts.Modules.Prices.Quotes;
 
 namespace StockAlerts.Modules.Prices.Streaming;
@@ -8,8 +9,10 @@ namespace StockAlerts.Modules.Prices.Streaming;
 /// </summary>
 public interface IPricesClient
 {
+    [Description("A subscribed symbol has a new price (at most Prices:MaxUpdatesPerSecond per symbol; only the newest price of a burst is sent).")]
     Task PriceChanged(QuoteView quote);
 
+    [Description("A subscribed symbol's feed went stale (no fresh price for a few poll intervals) or fresh again.")]
     Task StaleChanged(StaleChange change);
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ internal sealed class PricesHub(
     }
 
     /// <summary>Subscribes and answers with the current quotes, so the app can draw at once.</summary>
+    [Description("Follows these symbols (at most Prices:MaxSymbolsPerConnection per connection) and answers their current quotes. An unknown symbol fails the call and subscribes none.")]
     public async Task<IReadOnlyList<QuoteView>> Subscribe(string[] symbols)
     {
         var requested = Normalize(symbols);
@@ -52,6 +54,7 @@ internal sealed class PricesHub(
         return await latest.ViewsAsync(requested.Select(symbol => snapshot.Find(symbol)!).ToList(), Context.ConnectionAborted);
     }
 
+    [Description("Stops following these symbols.")]
     public async Task Unsubscribe(string[] symbols)
     {
         var requested = Normalize(symbols);

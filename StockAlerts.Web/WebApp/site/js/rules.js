@@ -1,0 +1,83 @@
+// What rules mean to a person: condition types, the fields each needs, and one-line descriptions.
+import { duration, number, price } from './format.js';
+
+/** needs: 'level' | 'channel' | 'window' (amount or percent + minutes) | 'percentChange' | 'move' (amount or percent). */
+export const CONDITION_TYPES = [
+  { group: 'Price level', types: [
+    { type: 'above', label: 'Is above', needs: 'level' },
+    { type: 'below', label: 'Is below', needs: 'level' },
+    { type: 'crossesAbove', label: 'Crosses above', needs: 'level' },
+    { type: 'crossesBelow', label: 'Crosses below', needs: 'level' },
+    { type: 'crosses', label: 'Crosses (either way)', needs: 'level' },
+  ] },
+  { group: 'Price channel', types: [
+    { type: 'entersChannel', label: 'Enters a channel', needs: 'channel' },
+    { type: 'exitsChannel', label: 'Leaves a channel', needs: 'channel' },
+    { type: 'insideChannel', label: 'Is inside a channel', needs: 'channel' },
+    { type: 'outsideChannel', label: 'Is outside a channel', needs: 'channel' },
+  ] },
+  { group: 'Movement', types: [
+    { type: 'movesUp', label: 'Moves up within a time window', needs: 'window' },
+    { type: 'movesDown', label: 'Moves down within a time window', needs: 'window' },
+    { type: 'percentChange', label: 'Changes by a percentage', needs: 'percentChange' },
+    { type: 'trailingDrawdown', label: 'Falls from its peak (trailing)', needs: 'move' },
+    { type: 'trailingRise', label: 'Rises from its low (trailing)', needs: 'move' },
+    { type: 'step', label: 'Moves by each step', needs: 'move' },
+  ] },
+];
+
+export const conditionInfo = (type) => CONDITION_TYPES.flatMap((group) => group.types).find((info) => info.type === type);
+
+export const STATES = {
+  active: 'Active',
+  pending: 'Pending',
+  triggered: 'Triggered',
+  paused: 'Paused',
+  noData: 'No data',
+  expired: 'Expired',
+};
+
+export const REFERENCES = [
+  { value: 'previousClose', label: 'previous close' },
+  { value: 'dayOpen', label: 'today\'s open' },
+  { value: 'creation', label: 'the price when the alert is saved' },
+];
+
+const amountOrPercent = (condition, currency) =>
+  condition.percent != null ? `${number(condition.percent, 4)} %` : price(condition.amount, currency);
+
+/** "Crosses above $200.00", "Moves down 2 % within 15 min", … */
+export function describeCondition(condition, currency) {
+  const level = () => price(condition.level, currency);
+  const channel = () => `${price(condition.lower, currency)} – ${price(condition.upper, currency)}`;
+  switch (condition.type) {
+    case 'above': return `Is above ${level()}`;
+    case 'below': return `Is below ${level()}`;
+    case 'crossesAbove': return `Crosses above ${level()}`;
+    case 'crossesBelow': return `Crosses below ${level()}`;
+    case 'crosses': return `Crosses ${level()}${condition.direction ? ` (next: going ${condition.direction})` : ''}`;
+    case 'entersChannel': return `Enters ${channel()}`;
+    case 'exitsChannel': return `Leaves ${channel()}`;
+    case 'insideChannel': return `Is inside ${channel()}`;
+    case 'outsideChannel': return `Is outside ${channel()}`;
+    case 'movesUp': return `Moves up ${amountOrPercent(condition, currency)} within ${duration((condition.windowMinutes ?? 0) * 60)}`;
+    case 'movesDown': return `Moves down ${amountOrPercent(condition, currency)} within ${duration((condition.windowMinutes ?? 0) * 60)}`;
+    case 'percentChange': {
+      const reference = REFERENCES.find((item) => item.value === condition.reference)?.label ?? condition.reference;
+      return `Changes ${number(condition.percent, 4)} % from ${reference}`;
+    }
+    case 'trailingDrawdown': return `Falls ${amountOrPercent(condition, currency)} from its peak`;
+    case 'trailingRise': return `Rises ${amountOrPercent(condition, currency)} from its low`;
+    case 'step': return `Moves by each ${amountOrPercent(condition, currency)} step`;
+    default: return condition.type ?? 'Unknown condition';
+  }
+}
+
+export function describeFrequency(frequency) {
+  const max = frequency?.maxFires ? `, at most ${frequency.maxFires} times` : '';
+  switch (frequency?.type) {
+    case 'everyTime': return `Every time${frequency.cooldownSeconds ? `, at most once per ${duration(frequency.cooldownSeconds)}` : ''}${max}`;
+    case 'oncePerDay': return `Once a day${max}`;
+    default: return `Once${max}`;
+  }
+}
