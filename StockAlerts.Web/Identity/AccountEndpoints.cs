@@ -46,17 +46,21 @@ internal static class AccountEndpoints
             .WithSummary("Deletes the account and everything of it (rules, firings, notifications, devices, preferences); needs the password");
     }
 
-    private static async Task<Results<Ok<AccountView>, NotFound>> GetAsync(ClaimsPrincipal principal, UserManager<IdentityUser> users) =>
+    // A token outliving its account (deleted on another device) is treated as signed out.
+    private static ProblemHttpResult Gone() =>
+        TypedResults.Problem("This account no longer exists.", statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in");
+
+    private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync(ClaimsPrincipal principal, UserManager<IdentityUser> users) =>
         await users.GetUserAsync(principal) is { } user
             ? TypedResults.Ok(new AccountView(user.Id, user.Email!, principal.IsInRole(CurrentUser.AdminRole)))
-            : TypedResults.NotFound();
+            : Gone();
 
-    private static async Task<Results<NoContent, ValidationProblem, NotFound>> ChangePasswordAsync(
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordRequest request, ClaimsPrincipal principal, UserManager<IdentityUser> users, Sessions sessions, CancellationToken cancellationToken)
     {
         if (await users.GetUserAsync(principal) is not { } user)
         {
-            return TypedResults.NotFound();
+            return Gone();
         }
         var changed = await users.ChangePasswordAsync(user, request.CurrentPassword!, request.NewPassword!);
         if (!changed.Succeeded)
@@ -69,12 +73,12 @@ internal static class AccountEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<AccountExport>, NotFound>> ExportAsync(
+    private static async Task<Results<Ok<AccountExport>, ProblemHttpResult>> ExportAsync(
         ClaimsPrincipal principal, UserManager<IdentityUser> users, IMediator mediator, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await users.GetUserAsync(principal) is not { } user)
         {
-            return TypedResults.NotFound();
+            return Gone();
         }
         return TypedResults.Ok(new AccountExport(
             new AccountView(user.Id, user.Email!, principal.IsInRole(CurrentUser.AdminRole)),
@@ -83,13 +87,13 @@ internal static class AccountEndpoints
             await mediator.Send(new ExportUserNotifications(user.Id), cancellationToken)));
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, NotFound>> DeleteAsync(
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAsync(
         [Microsoft.AspNetCore.Mvc.FromBody] DeleteAccountRequest request, ClaimsPrincipal principal, UserManager<IdentityUser> users, AccountDeletion deletion,
         CancellationToken cancellationToken)
     {
         if (await users.GetUserAsync(principal) is not { } user)
         {
-            return TypedResults.NotFound();
+            return Gone();
         }
         if (!await users.CheckPasswordAsync(user, request.Password!))
         {

@@ -69,6 +69,7 @@ internal static class OpenApiSetup
                 document.Components.Schemas.TryAdd(ProblemSchema, await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), cancellationToken: cancellationToken));
                 document.Components.Schemas.TryAdd(ValidationProblemSchema, await context.GetOrCreateSchemaAsync(typeof(HttpValidationProblemDetails), cancellationToken: cancellationToken));
                 RemoveNullFromRequestReferences(document);
+                AddProblemResponses(document);
             });
         });
     }
@@ -159,55 +160,84 @@ internal static class OpenApiSetup
 
         if (hasInput)
         {
-            Add(operation, context, "400", "The request is not valid: `errors` maps each field's JSON path (e.g. `condition.level`) to what is wrong with it.", ValidationProblemSchema);
+            Add(operation, context, "400", "ValidationFailed");
         }
         if (requiresUser)
         {
-            Add(operation, context, "401", "No valid access token: sign in (POST /api/auth/login) or refresh it.", ProblemSchema);
+            Add(operation, context, "401", "NotSignedIn");
             operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = [] });
         }
         if (authorize.Any(data => data.Policy == CurrentUser.AdminPolicy))
         {
-            Add(operation, context, "403", "Only admins may do this.", ProblemSchema);
+            Add(operation, context, "403", "AdminsOnly");
         }
         if (parameters.Any(parameter => parameter.Source == BindingSource.Path))
         {
-            Add(operation, context, "404", "No such item, or it is not yours.", ProblemSchema);
+            Add(operation, context, "404", "NotFound");
         }
         if (hasBody)
         {
-            Add(operation, context, "413", "The request body is larger than Requests:MaxBodyBytes.", ProblemSchema);
+            Add(operation, context, "413", "BodyTooLarge");
         }
         if (isApi)
         {
-            Add(operation, context, "429", "Too many requests: wait for the seconds in Retry-After.", ProblemSchema, retryAfter: true);
-            Add(operation, context, "503", "The database or Redis is briefly unavailable: retry after the seconds in Retry-After. Nothing was changed.", ProblemSchema, retryAfter: true);
+            Add(operation, context, "429", "TooManyRequests");
+            Add(operation, context, "503", "StoreUnavailable");
         }
         return Task.CompletedTask;
     }
 
-    private static void Add(OpenApiOperation operation, OpenApiOperationTransformerContext context, string status, string description, string schema, bool retryAfter = false)
+    /// <summary>The shared error responses, each described once in components.responses and referenced by the operations.</summary>
+    private static readonly (string Id, string Description, string Schema, bool RetryAfter)[] Problems =
+    [
+        ("ValidationFailed", "The request is not valid: `errors` maps each field's JSON path (e.g. `condition.level`) to what is wrong with it.", ValidationProblemSchema, false),
+        ("NotSignedIn", "No valid access token: sign in (POST /api/auth/login) or refresh it.", ProblemSchema, false),
+        ("AdminsOnly", "Only admins may do this.", ProblemSchema, false),
+        ("NotFound", "No such item, or it is not yours.", ProblemSchema, false),
+        ("Conflict", "The request conflicts with what is stored (the detail says how).", ProblemSchema, false),
+        ("BodyTooLarge", "The request body is larger than Requests:MaxBodyBytes.", ProblemSchema, false),
+        ("TooManyRequests", "Too many requests: wait for the seconds in Retry-After.", ProblemSchema, true),
+        ("StoreUnavailable", "The database or Redis is briefly unavailable: retry after the seconds in Retry-After.", ProblemSchema, true),
+    ];
+
+    private static void Add(OpenApiOperation operation, OpenApiOperationTransformerContext context, string status, string id)
     {
-        if (operation.Responses!.TryGetValue(status, out var existing) && existing.Content?.Count > 0)
+        operation.Responses![status] = new OpenApiResponseReference(id, context.Document);
+    }
+
+    private static void AddProblemResponses(OpenApiDocument document)
+    {
+        document.Components!.Responses ??= new Dictionary<string, IOpenApiResponse>();
+        foreach (var (id, description, schema, retryAfter) in Problems)
         {
-            return;
-        }
-        var response = new OpenApiResponse
-        {
-            Description = existing?.Description is { Length: > 0 } given && given != "Bad Request" ? given : description,
-            Content = new Dictionary<string, OpenApiMediaType>
+            var response = new OpenApiResponse
             {
-                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(schema, context.Document) },
-            },
-        };
-        if (retryAfter)
-        {
-            response.Headers = new Dictionary<string, IOpenApiHeader>
-            {
-                ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before trying again.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                Description = description,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(schema, document) },
+                },
             };
+            if (retryAfter)
+            {
+                response.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before trying again.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                };
+            }
+            document.Components.Responses[id] = response;
         }
-        operation.Responses[status] = response;
+        // Errors declared by an endpoint itself (ProducesProblem) are described like the shared ones.
+        foreach (var operation in document.Paths.Values.SelectMany(path => path.Operations?.Values.AsEnumerable() ?? []))
+        {
+            foreach (var (status, id) in new[] { ("401", "NotSignedIn"), ("404", "NotFound"), ("409", "Conflict") })
+            {
+                if (operation.Responses?.TryGetValue(status, out var declared) == true && declared is OpenApiResponse)
+                {
+                    operation.Responses[status] = new OpenApiResponseReference(id, document);
+                }
+            }
+        }
     }
 }
