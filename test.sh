@@ -10,6 +10,9 @@ missing=()
 have mariadbd || missing+=(mariadb-server)
 have mariadb || missing+=(mariadb-client)
 have redis-server || missing+=(redis-server)
+# The generated TypeScript client is checked with Node.js tools (openapi-typescript, tsc), fetched by npm.
+have node || missing+=(nodejs)
+have npm || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} from Debian's packages"
   sudo=""

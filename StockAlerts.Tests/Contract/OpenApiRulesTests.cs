@@ -94,6 +94,10 @@ public sealed class OpenApiRulesTests
         foreach (var (name, schema) in Schemas().Where(schema => schema.Name.EndsWith("Request", StringComparison.Ordinal) || schema.Name.EndsWith("Condition", StringComparison.Ordinal)))
         {
             var required = schema["required"]?.AsArray().Select(item => item!.GetValue<string>()).ToHashSet() ?? [];
+            if (schema["oneOf"] is null && schema["additionalProperties"]?.GetValue<bool>() != false)
+            {
+                problems.Add($"{name} accepts properties it does not list (required and optional members were not worked out)");
+            }
             foreach (var (property, value) in schema["properties"]?.AsObject() ?? [])
             {
                 if (AllowsNull(value!))

@@ -106,14 +106,11 @@ internal static class OpenApiSetup
     /// </summary>
     private static void RequireWhatRequestsNeed(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
     {
-        if (context.JsonPropertyInfo is { } property)
+        if (context.JsonPropertyInfo is { } property && IsRequestType(property.DeclaringType) && schema.Type is { } type)
         {
-            if (IsRequestType(property.DeclaringType) && schema.Type is { } type)
-            {
-                schema.Type = type & ~JsonSchemaType.Null;
-            }
-            return;
+            schema.Type = type & ~JsonSchemaType.Null;
         }
+        // A nested request object (rule.frequency) comes with the property that holds it; its own members decide.
         var requestType = context.JsonTypeInfo.Type;
         if (!IsRequestType(requestType) || context.JsonTypeInfo.Kind != System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object)
         {
