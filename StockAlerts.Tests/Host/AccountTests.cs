@@ -123,6 +123,21 @@ public sealed class AccountTests(StorageKind storage)
         Assert.That(export.GetProperty("account").GetProperty("email").GetString(), Does.EndWith("@example.com"));
     }
 
+    [Test]
+    public async Task ResetPasswordCommand_GivesANewPassword_AndSignsTheUserOutEverywhere()
+    {
+        var email = NewEmail();
+        var (client, tokens) = await RegisterAndLoginAsync(email);
+
+        var said = await UsersSetup.ResetPasswordAsync(app.Services, email, CancellationToken.None);
+        var password = said.Split(": ")[1].Split(' ')[0];
+
+        Assert.That((await client.GetAsync("/api/account")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await app.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = tokens.RefreshToken })).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await app.CreateClient().PostAsJsonAsync("/api/auth/login", new { email, password = Password })).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await app.CreateClient().PostAsJsonAsync("/api/auth/login", new { email, password })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
     [TestCase("POST", "/api/auth/forgotPassword")]
     [TestCase("POST", "/api/auth/resetPassword")]
     [TestCase("POST", "/api/auth/resendConfirmationEmail")]

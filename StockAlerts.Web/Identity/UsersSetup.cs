@@ -102,6 +102,20 @@ internal static class UsersSetup
         return $"{email} is now an admin (takes effect at the next sign-in).";
     }
 
+    /// <summary>For a user who forgot their password (StockAlerts sends no email): the operator hands them a new one.</summary>
+    public static async Task<string> ResetPasswordAsync(IServiceProvider services, string email, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No user with email '{email}'.");
+        var password = $"{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}-Aa1";
+        EnsureSucceeded(await users.RemovePasswordAsync(user));
+        EnsureSucceeded(await users.AddPasswordAsync(user, password));
+        await users.UpdateSecurityStampAsync(user);
+        await scope.ServiceProvider.GetRequiredService<Sessions>().EndAllAsync(user.Id, except: null, cancellationToken);
+        return $"New password for {email}: {password} (every device of this user is signed out; they can change it with POST /api/account/password).";
+    }
+
     private static void EnsureSucceeded(IdentityResult result)
     {
         if (!result.Succeeded)

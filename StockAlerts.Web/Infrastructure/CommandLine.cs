@@ -11,6 +11,8 @@ internal static class CommandLine
         Usage:
           StockAlerts.Web                         run the service
           StockAlerts.Web users make-admin EMAIL  give a registered user the admin role
+          StockAlerts.Web users reset-password EMAIL
+                                                  set a new random password, print it, sign the user out everywhere
           StockAlerts.Web jobs list               list the scheduled jobs
           StockAlerts.Web jobs run JOB_ID         run one job once (for cron or a serverless scheduler)
           StockAlerts.Web health                  exit 0 when the running service answers /health/live (container health check)
@@ -29,6 +31,10 @@ internal static class CommandLine
                 case ["users", "make-admin", var email]:
                     await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(stopping);
                     Console.WriteLine(await UsersSetup.MakeAdminAsync(app.Services, email));
+                    return 0;
+                case ["users", "reset-password", var email]:
+                    await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(stopping);
+                    Console.WriteLine(await UsersSetup.ResetPasswordAsync(app.Services, email, stopping));
                     return 0;
                 case ["jobs", "list"]:
                     foreach (var job in jobs.Jobs)
