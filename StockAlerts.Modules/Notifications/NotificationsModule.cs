@@ -12,6 +12,7 @@ using StockAlerts.Modules.Notifications.Live;
 using StockAlerts.Modules.Notifications.Preferences;
 using StockAlerts.Modules.Notifications.Push;
 using StockAlerts.Modules.Notifications.RegisterDevice;
+using StockAlerts.Modules.Notifications.WebPush;
 using StockAlerts.Modules.Notifications.Webhooks;
 using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Api;
@@ -32,6 +33,7 @@ public static class NotificationsModule
         services.AddValidatedOptions<NotificationsOptions, NotificationsOptionsValidator>(NotificationsOptions.Section);
         services.AddPush(configuration);
         services.AddWebhooks(configuration);
+        services.AddWebPush();
         services.AddSingleton<PushHealth>();
         services.AddScoped<DeliverNotificationJob>();
         services.AddScoped<PruneDevicesJob>();
@@ -55,7 +57,7 @@ public static class NotificationsModule
         }
         else
         {
-            logger.LogWarning("Notifications: push not configured (set Firebase:CredentialsPath or GOOGLE_APPLICATION_CREDENTIALS): push deliveries are recorded as skipped; live and webhook delivery work");
+            logger.LogWarning("Notifications: phone push not configured (set Firebase:CredentialsPath or GOOGLE_APPLICATION_CREDENTIALS): pushes to phones are recorded as skipped; browser push, live and webhook delivery work");
         }
         return Task.CompletedTask;
     }

@@ -13,6 +13,7 @@ using StockAlerts.Modules.Prices.PollPrices;
 using StockAlerts.Modules.Prices.Providers;
 using StockAlerts.Modules.Prices.Quotes;
 using StockAlerts.Modules.Prices.Streaming;
+using StockAlerts.Modules.Prices.Watchlist;
 using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Api;
 using StockAlerts.Modules.Shared.Data;
@@ -88,6 +89,8 @@ public static class PricesModule
         instruments.MapListInstruments();
         instruments.MapAddInstrument();
         instruments.MapUpdateInstrument();
+
+        endpoints.MapGroup("/api/watchlist").RequireAuthorization().WithTags("Watchlist").AddEndpointFilter<ValidationFilter>().MapWatchlist();
 
         endpoints.MapHub<PricesHub>(HubRoutes.For("prices")).RequireAuthorization();
         return endpoints;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Notifications.Contracts;
+using StockAlerts.Modules.Prices.Contracts;
 using StockAlerts.Modules.Shared.Users;
 using StockAlerts.Modules.Shared.Validation;
 
@@ -30,7 +31,8 @@ internal sealed class DeleteAccountRequestValidator : AbstractValidator<DeleteAc
 }
 
 /// <summary>Everything StockAlerts holds of a user, at the time of the export.</summary>
-internal sealed record AccountExport(AccountView Account, DateTime ExportedAt, UserAlertsExport Alerts, UserNotificationsExport Notifications);
+internal sealed record AccountExport(
+    AccountView Account, DateTime ExportedAt, IReadOnlyList<string> Watchlist, UserAlertsExport Alerts, UserNotificationsExport Notifications);
 
 /// <summary>The signed-in user's account: who they are, their password, their data (export) and the account itself (deletion).</summary>
 internal static class AccountEndpoints
@@ -83,6 +85,7 @@ internal static class AccountEndpoints
         return TypedResults.Ok(new AccountExport(
             new AccountView(user.Id, user.Email!, principal.IsInRole(CurrentUser.AdminRole)),
             time.GetUtcNow().UtcDateTime,
+            await mediator.Send(new ExportUserWatchlist(user.Id), cancellationToken),
             await mediator.Send(new ExportUserAlerts(user.Id), cancellationToken),
             await mediator.Send(new ExportUserNotifications(user.Id), cancellationToken)));
     }

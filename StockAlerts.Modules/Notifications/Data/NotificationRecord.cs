@@ -98,6 +98,11 @@ internal sealed class DeviceRecord
 
     public string? AppVersion { get; set; }
 
+    /// <summary>For a browser (platform "web"): the subscription's P-256 key and auth secret; Token is its endpoint.</summary>
+    public string? WebPushP256dh { get; set; }
+
+    public string? WebPushAuth { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime LastSeenAt { get; set; }

@@ -52,6 +52,8 @@ internal abstract class NotificationsDbContext(DbContextOptions options) : DbCon
             device.Property(entity => entity.Token).HasMaxLength(512);
             device.Property(entity => entity.Platform).HasMaxLength(10);
             device.Property(entity => entity.AppVersion).HasMaxLength(50);
+            device.Property(entity => entity.WebPushP256dh).HasMaxLength(100);
+            device.Property(entity => entity.WebPushAuth).HasMaxLength(40);
         });
         modelBuilder.Entity<PreferencesRecord>(preferences =>
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Notifications.Data;
 using StockAlerts.Modules.Notifications.Push;
+using StockAlerts.Modules.Notifications.WebPush;
 using StockAlerts.Modules.Notifications.Webhooks;
 using StockAlerts.Modules.Shared;
 
@@ -21,6 +22,7 @@ namespace StockAlerts.Modules.Notifications.DeliverNotification;
 internal sealed partial class DeliverNotificationJob(
     NotificationsDbContext database,
     IPushSender push,
+    WebPushSender webPush,
     IWebhookSender webhooks,
     IMediator mediator,
     IBackgroundJobClient jobs,
@@ -31,6 +33,8 @@ internal sealed partial class DeliverNotificationJob(
     ILogger<DeliverNotificationJob> logger)
 {
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
+
+    private const string WebPlatform = "web";
 
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(Guid notificationId, CancellationToken cancellationToken)
@@ -93,7 +97,8 @@ internal sealed partial class DeliverNotificationJob(
         PreferencesRecord? preferences, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        if (!push.IsConfigured)
+        // Browsers are reached by Web Push, which needs no set-up; phones through FCM, which does.
+        if (device?.Platform != WebPlatform && !push.IsConfigured)
         {
             Finish(deliveries, DeliveryStatus.Skipped, PushResult.NotConfiguredDetail, now);
             return;
@@ -129,9 +134,14 @@ internal sealed partial class DeliverNotificationJob(
         var now = time.GetUtcNow().UtcDateTime;
         var shown = deliveries.Select(delivery => notifications[delivery.NotificationId]).ToList();
         // Seen live and acknowledged by the app, or inside the user's quiet hours: data only, no second banner.
-        var silent = shown.All(notification => notification.LiveAckedAt is not null) || QuietHours.Contains(preferences, now);
-        var message = shown.Count == 1 ? Single(device, shown[0], silent) : Digest(device, shown, silent);
-        var result = await push.SendAsync(message, cancellationToken);
+        var seenLive = shown.All(notification => notification.LiveAckedAt is not null);
+        var silent = seenLive || QuietHours.Contains(preferences, now);
+        var message = (shown.Count == 1 ? Single(device, shown[0], silent) : Digest(device, shown, silent)) with
+        {
+            SeenLive = seenLive,
+            WebPushKeys = device is { WebPushP256dh: { } p256dh, WebPushAuth: { } auth } ? new WebPushKeys(p256dh, auth) : null,
+        };
+        var result = device.Platform == WebPlatform ? await webPush.SendAsync(message, cancellationToken) : await push.SendAsync(message, cancellationToken);
         switch (result.Outcome)
         {
             case PushOutcome.Sent:
@@ -271,7 +281,7 @@ internal sealed partial class DeliverNotificationJob(
             Platform: device.Platform);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notifications: device {DeviceId} removed: FCM answered {Error}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notifications: device {DeviceId} removed: its push service answered {Error}")]
     private partial void LogDeviceRemoved(Guid deviceId, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Notifications: FCM refused the push as a configuration problem ({Error}): {Detail}. Check the service account and project id.")]

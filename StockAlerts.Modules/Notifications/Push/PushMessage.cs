@@ -11,4 +11,14 @@ internal sealed record PushMessage(
     IReadOnlyDictionary<string, string> Data,
     string? CollapseKey = null,
     bool Silent = false,
-    string? Platform = null);
+    string? Platform = null)
+{
+    /// <summary>The browser subscription's encryption keys (platform "web" only).</summary>
+    public WebPushKeys? WebPushKeys { get; init; }
+
+    /// <summary>Every notification in it was shown live and acknowledged (silent for that reason, not quiet hours).</summary>
+    public bool SeenLive { get; init; }
+}
+
+/// <summary>A browser push subscription's keys, base64url: the P-256 public key and the 16-byte auth secret.</summary>
+internal sealed record WebPushKeys(string P256dh, string Auth);

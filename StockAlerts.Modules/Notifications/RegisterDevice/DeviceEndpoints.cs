@@ -12,7 +12,21 @@ using StockAlerts.Modules.Shared.Users;
 
 namespace StockAlerts.Modules.Notifications.RegisterDevice;
 
-internal sealed record RegisterDeviceRequest([property: Required] string? Token, [property: Required, OneOf("android", "ios", "web")] string? Platform, string? AppVersion);
+/// <summary>
+/// A phone (platform android/ios: Token is its FCM registration token) or a browser (platform web: Token is the push
+/// subscription's endpoint and WebPush its keys, from PushSubscription.toJSON()).
+/// </summary>
+internal sealed record RegisterDeviceRequest(
+    [property: Required] string? Token,
+    [property: Required, OneOf("android", "ios", "web")] string? Platform,
+    string? AppVersion,
+    WebPushKeysRequest? WebPush);
+
+/// <summary>A browser push subscription's keys, base64url, as PushSubscription.toJSON().keys gives them.</summary>
+internal sealed record WebPushKeysRequest([property: Required] string? P256dh, [property: Required] string? Auth);
+
+/// <summary>What a browser passes to pushManager.subscribe as applicationServerKey.</summary>
+internal sealed record WebPushKeyView(string PublicKey);
 
 internal sealed class RegisterDeviceRequestValidator : AbstractValidator<RegisterDeviceRequest>
 {
@@ -21,6 +35,18 @@ internal sealed class RegisterDeviceRequestValidator : AbstractValidator<Registe
         RuleFor(request => request.Token).NotEmpty().MaximumLength(512).WithMessage("token is the FCM registration token (at most 512 characters).");
         RuleFor(request => request.Platform).NotEmpty().Must(platform => platform is "android" or "ios" or "web").WithMessage("platform must be android, ios or web.");
         RuleFor(request => request.AppVersion).MaximumLength(50);
+        When(request => request.Platform == "web", () =>
+        {
+            RuleFor(request => request.Token).Must(token => Uri.TryCreate(token, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+                .WithMessage("token of a browser is its push subscription's endpoint URL.");
+            RuleFor(request => request.WebPush).NotNull().WithMessage("webPush holds the subscription's keys (p256dh, auth) from PushSubscription.toJSON().");
+            RuleFor(request => request.WebPush!.P256dh).Must(key => WebPush.VapidKeys.TryDecode(key) is { Length: 65 } bytes && bytes[0] == 4)
+                .When(request => request.WebPush is not null).OverridePropertyName("webPush.p256dh").WithMessage("webPush.p256dh is the subscription's P-256 public key, base64url.");
+            RuleFor(request => request.WebPush!.Auth).Must(secret => WebPush.VapidKeys.TryDecode(secret) is { Length: 16 })
+                .When(request => request.WebPush is not null).OverridePropertyName("webPush.auth").WithMessage("webPush.auth is the subscription's 16-byte auth secret, base64url.");
+        });
+        RuleFor(request => request.WebPush).Null().When(request => request.Platform is "android" or "ios")
+            .WithMessage("webPush is for browsers (platform web) only.");
     }
 }
 
@@ -36,6 +62,9 @@ internal static class DeviceEndpoints
         devices.MapPost("/", RegisterAsync).WithName("RegisterDevice").WithSummary("Registers or refreshes this phone's FCM token (a token belongs to one user; registering moves it)");
         devices.MapGet("/", ListAsync).WithName("ListDevices").WithSummary("The caller's registered devices (phones and browsers)");
         devices.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteDevice").WithSummary("Forgets a device: it gets no more pushes");
+        devices.MapGet("/web-push-key", async (WebPush.VapidKeys keys, CancellationToken cancellationToken) =>
+                TypedResults.Ok(new WebPushKeyView((await keys.GetAsync(cancellationToken)).PublicKey)))
+            .WithName("GetWebPushKey").WithSummary("The server's VAPID public key: a browser subscribes to push with it (applicationServerKey)");
     }
 
     private static async Task<Results<Created<DeviceView>, Ok<DeviceView>>> RegisterAsync(
@@ -53,6 +82,8 @@ internal static class DeviceEndpoints
         device.UserId = userId;
         device.Platform = request.Platform!;
         device.AppVersion = request.AppVersion;
+        device.WebPushP256dh = request.WebPush?.P256dh;
+        device.WebPushAuth = request.WebPush?.Auth;
         device.LastSeenAt = now;
         try
         {

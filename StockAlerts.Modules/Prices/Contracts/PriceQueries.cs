@@ -24,3 +24,6 @@ public sealed record InstrumentInfo(string Symbol, string Kind, string Currency,
 public sealed record GetPriceHistory(string Symbol, DateTime From, DateTime To) : IQuery<IReadOnlyList<PriceBarInfo>>;
 
 public sealed record PriceBarInfo(DateTime Start, decimal Open, decimal High, decimal Low, decimal Close);
+
+/// <summary>The symbols a user follows, for the account export.</summary>
+public sealed record ExportUserWatchlist(string UserId) : IQuery<IReadOnlyList<string>>;

@@ -9,6 +9,8 @@ internal abstract class PricesDbContext(DbContextOptions options) : DbContext(op
 
     public DbSet<PriceBar> PriceBars => Set<PriceBar>();
 
+    public DbSet<WatchlistEntry> Watchlist => Set<WatchlistEntry>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.UseModuleConventions();
 
@@ -30,6 +32,13 @@ internal abstract class PricesDbContext(DbContextOptions options) : DbContext(op
             bar.HasKey(entity => new { entity.Symbol, entity.Start });
             bar.Property(entity => entity.Symbol).HasMaxLength(20);
             bar.HasIndex(entity => entity.Start);
+        });
+        modelBuilder.Entity<WatchlistEntry>(entry =>
+        {
+            entry.ToTable("prices_watchlist");
+            entry.HasKey(entity => new { entity.UserId, entity.Symbol });
+            entry.Property(entity => entity.UserId).HasMaxLength(450);
+            entry.Property(entity => entity.Symbol).HasMaxLength(20);
         });
     }
 }

@@ -106,6 +106,24 @@ namespace StockAlerts.Modules.Prices.Data.Migrations.MySql
 
                     b.ToTable("prices_bars", (string)null);
                 });
+
+            modelBuilder.Entity("StockAlerts.Modules.Prices.Data.WatchlistEntry", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("varchar(450)");
+
+                    b.Property<string>("Symbol")
+                        .HasMaxLength(20)
+                        .HasColumnType("varchar(20)");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.HasKey("UserId", "Symbol");
+
+                    b.ToTable("prices_watchlist", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

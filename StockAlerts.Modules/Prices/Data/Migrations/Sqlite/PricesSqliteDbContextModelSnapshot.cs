@@ -99,6 +99,24 @@ namespace StockAlerts.Modules.Prices.Data.Migrations.Sqlite
 
                     b.ToTable("prices_bars", (string)null);
                 });
+
+            modelBuilder.Entity("StockAlerts.Modules.Prices.Data.WatchlistEntry", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Symbol")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Symbol");
+
+                    b.ToTable("prices_watchlist", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }
