@@ -13,6 +13,8 @@ have redis-server || missing+=(redis-server)
 # The generated TypeScript client is checked with Node.js tools (openapi-typescript, tsc), fetched by npm.
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
+# The web app is tested in a real headless Chromium (Playwright drives Debian's build; no browser download).
+have chromium || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} from Debian's packages"
   sudo=""

@@ -35,6 +35,7 @@ public sealed class ConfigurationReferenceTests
             (typeof(WebhookOptions), "Webhooks:"),
             (typeof(TelemetryOptions), "Telemetry:"),
             (typeof(KeyProtectionOptions), "DataProtection:"),
+            (typeof(StockAlerts.Modules.Notifications.WebPush.WebPushOptions), "WebPush:"),
         }
         .SelectMany(entry => entry.Options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(property => property.CanWrite)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.FileProviders;
 using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Data;
 using StockAlerts.Web.Identity;
+using StockAlerts.Web.WebApp;
 
 namespace StockAlerts.Web.Infrastructure;
 
@@ -34,6 +35,7 @@ internal static class HostSetup
         services.AddProxyAndHttps(builder.Configuration);
         services.AddWebClients(builder.Configuration);
         services.AddRequestBodyLimit();
+        services.AddWebApp();
         services.AddSingleton<ShutdownTasks>();
         services.AddHostedService(provider => provider.GetRequiredService<ShutdownTasks>());
         return builder;
@@ -45,6 +47,7 @@ internal static class HostSetup
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebApp();
         app.UseWebClients(); // before the body limit, so a browser can read its 413
         app.UseRequestBodyLimit();
         app.UseAuthentication();

@@ -34,7 +34,9 @@ internal static class SecurityHeaders
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         var isPage = context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
-        headers.ContentSecurityPolicy = isPage ? $"{PagePolicy}; script-src 'self'{ScalarNonce(context)}" : NonPagePolicy;
+        headers.ContentSecurityPolicy = WebApp.WebAppSetup.IsWebApp(context) ? WebApp.WebAppSetup.Policy
+            : isPage ? $"{PagePolicy}; script-src 'self'{ScalarNonce(context)}"
+            : NonPagePolicy;
     }
 
     // The API reference's one inline script carries a fresh nonce per request (WithNonce in OpenApiSetup).

@@ -81,7 +81,7 @@ internal sealed class WebPushSender(IHttpClientFactory httpClientFactory, VapidK
         {
             data[name] = value;
         }
-        data["url"] = message.Data.ContainsKey("notificationIds") ? "/#/inbox" : $"/#/inbox/{message.Data.GetValueOrDefault("notificationId")}";
+        data["url"] = "/#/inbox";
         var payload = new JsonObject { ["body"] = message.Body, ["data"] = data };
         // Seen live already: no title, so the service worker shows no second banner; quiet hours: a banner without sound.
         if (!message.SeenLive)

@@ -158,6 +158,8 @@ export async function createPriceChart(container, { label } = {}) {
         axisLabelVisible: true,
         title: level.title ?? '',
       }));
+      // The lines live on the canvas; this says which are drawn, for assistive text and for tests.
+      container.dataset.levels = levels.filter((level) => Number.isFinite(level.price)).map((level) => level.price).join(' ');
     },
 
     /** firings: [{time, price, text}] placed at the price they fired at. */

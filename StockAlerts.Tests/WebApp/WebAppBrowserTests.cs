@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Playwright;
+
+namespace StockAlerts.Tests.WebApp;
+
+/// <summary>
+/// The web app as a person uses it, in a real headless Chromium: sign up, watch a price move, make a rule just across
+/// the price, see its notification arrive in the inbox without reloading, dismiss it; the chart draws with the rule's
+/// level; a validation error shows at its field; the phone layout never scrolls sideways. Screenshots of the desktop
+/// and phone layouts are written to TestResults/screenshots (README shows current ones).
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+[Category("Browser")]
+public sealed class WebAppBrowserTests
+{
+    private const string Password = "Correct-Horse-42";
+    private BrowserSession session = null!;
+    private string folder = null!;
+    private string screenshots = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        folder = Directory.CreateTempSubdirectory("stockalerts-browser-").FullName;
+        screenshots = Path.Combine(RepositoryFolder(), "TestResults", "screenshots");
+        Directory.CreateDirectory(screenshots);
+        session = await BrowserSession.StartAsync(Path.Combine(folder, "data"));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await session.DisposeAsync();
+        try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        TestContext.Progress.WriteLine($"Web app screenshots: {screenshots}");
+    }
+
+    [Test]
+    public async Task APerson_SignsUp_WatchesAPriceMove_SetsARule_AndSeesItFireInTheInbox()
+    {
+        var (context, page, problems) = await session.OpenAsync(1280, 800);
+        await using var _ = context;
+
+        await page.GotoAsync("/");
+        await SignUpAsync(page, NewEmail());
+        await page.GetByTestId("watch-search").FillAsync("AAPL");
+        await page.GetByTestId("add-AAPL").ClickAsync();
+        var price = page.GetByTestId("price-AAPL");
+        await Assertions.Expect(price).ToHaveAttributeAsync("data-price", new System.Text.RegularExpressions.Regex(@"^\d"));
+        var first = await price.GetAttributeAsync("data-price");
+        await Assertions.Expect(price).Not.ToHaveAttributeAsync("data-price", first!, new() { Timeout = 20_000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desktop-watchlist.png") });
+
+        // A rule just across the price: "above" a level a little under it fires at the next tick.
+        var current = decimal.Parse((await price.GetAttributeAsync("data-price"))!, CultureInfo.InvariantCulture);
+        var level = Math.Round(current * 0.999m, 2);
+        await page.GotoAsync("/#/alerts/new?symbol=AAPL");
+        await page.Locator("[data-field='condition.type']").SelectOptionAsync("above");
+        await page.Locator("[data-field='condition.level']").FillAsync(level.ToString(CultureInfo.InvariantCulture));
+        await page.Locator("[data-field='frequency.type']").SelectOptionAsync("once");
+        await page.GetByTestId("save-alert").ClickAsync();
+
+        // It arrives live: the unread badge and the inbox fill in without a reload.
+        await Assertions.Expect(page.GetByTestId("unread-count")).ToHaveTextAsync("1", new() { Timeout = 30_000 });
+        await page.GetByTestId("nav-inbox").ClickAsync();
+        var item = page.Locator("[data-testid^='notification-']").First;
+        await Assertions.Expect(item).ToContainTextAsync("AAPL");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desktop-inbox.png") });
+        var id = (await item.GetAttributeAsync("data-testid"))!["notification-".Length..];
+        await page.GetByTestId($"dismiss-{id}").ClickAsync();
+        await Assertions.Expect(page.GetByTestId($"notification-{id}")).ToHaveCountAsync(0);
+
+        // The symbol page draws the chart, with the rule's level among its lines.
+        await page.GotoAsync("/#/symbol/AAPL");
+        var chart = page.GetByTestId("chart");
+        await Assertions.Expect(chart.Locator("canvas").First).ToBeVisibleAsync();
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-levels", new System.Text.RegularExpressions.Regex($@"(^| ){System.Text.RegularExpressions.Regex.Escape(level.ToString(CultureInfo.InvariantCulture))}( |$)"));
+        Assert.That(await CanvasHasDrawingAsync(chart), Is.True, "the chart canvas is not blank");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desktop-symbol.png") });
+
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public async Task AValidationError_ShowsAtItsField()
+    {
+        var (context, page, problems) = await session.OpenAsync(1280, 800);
+        await using var _ = context;
+        await page.GotoAsync("/");
+        await SignUpAsync(page, NewEmail());
+
+        await page.GotoAsync("/#/alerts/new?symbol=AAPL");
+        await page.Locator("[data-field='condition.type']").SelectOptionAsync("crossesAbove");
+        await page.Locator("[data-field='condition.level']").FillAsync("");
+        await page.GetByTestId("save-alert").ClickAsync();
+
+        var error = page.GetByTestId("error-condition.level");
+        await Assertions.Expect(error).ToBeVisibleAsync();
+        await Assertions.Expect(error).Not.ToBeEmptyAsync();
+        await Assertions.Expect(page.Locator("[data-field='condition.level']")).ToHaveAttributeAsync("aria-invalid", "true");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desktop-editor-error.png") });
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public async Task AtPhoneWidth_NoPageScrollsSideways()
+    {
+        var (context, page, problems) = await session.OpenAsync(390, 844, phone: true);
+        await using var _ = context;
+        var requests = new List<IRequest>();
+        page.RequestFinished += (_, request) => requests.Add(request);
+        await page.GotoAsync("/");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var sizes = await Task.WhenAll(requests.Select(async request => (request.Url, Sizes: await request.SizesAsync())));
+        TestContext.Progress.WriteLine($"Cold load of the sign-in page: {requests.Count} requests, " +
+            $"{sizes.Sum(entry => entry.Sizes.ResponseBodySize + entry.Sizes.ResponseHeadersSize):N0} bytes transferred " +
+            $"({string.Join(", ", sizes.Select(entry => $"{new Uri(entry.Url).AbsolutePath} {entry.Sizes.ResponseBodySize:N0}"))})");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "phone-signin.png") });
+        await SignUpAsync(page, NewEmail());
+        await page.GetByTestId("watch-search").FillAsync("EURUSD");
+        await page.GetByTestId("add-EURUSD").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("price-EURUSD")).ToHaveAttributeAsync("data-price", new System.Text.RegularExpressions.Regex(@"^\d"));
+
+        var wide = new List<string>();
+        foreach (var (route, name) in new[] { ("/#/watchlist", "watchlist"), ("/#/symbol/EURUSD", "symbol"), ("/#/alerts/new?symbol=EURUSD", "editor"), ("/#/alerts", "alerts"), ("/#/inbox", "inbox"), ("/#/settings", "settings") })
+        {
+            await page.GotoAsync(route);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await page.WaitForTimeoutAsync(300);
+            var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            var (scrollWidth, viewport) = (widths[0], widths[1]);
+            if (scrollWidth > viewport)
+            {
+                wide.Add($"{route}: {scrollWidth} px wide in {viewport}");
+            }
+            await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, $"phone-{name}.png") });
+        }
+
+        Assert.That(wide, Is.Empty);
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public async Task TheAppShell_IsServedWithItsStrictPolicy_AndRevalidatedByETag()
+    {
+        using var http = session.Host.CreateClient();
+        var index = await http.GetAsync("/");
+        var worker = await http.GetAsync("/sw.js");
+        var manifest = await http.GetAsync("/manifest.webmanifest");
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/");
+        again.Headers.IfNoneMatch.Add(index.Headers.ETag!);
+        var revalidated = await http.SendAsync(again);
+
+        Assert.That(index.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(index.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        var policy = index.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.That(policy, Does.Contain("script-src 'self'").And.Not.Contain("unsafe-inline"));
+        Assert.That(index.Headers.CacheControl?.NoCache, Is.True);
+        Assert.That(revalidated.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+        Assert.That(worker.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("connect-src 'self'"), "the worker may fetch its own origin");
+        Assert.That(manifest.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/manifest+json"));
+    }
+
+    private static async Task SignUpAsync(IPage page, string email)
+    {
+        await page.GetByTestId("signin-email").FillAsync(email);
+        await page.GetByTestId("signin-password").FillAsync(Password);
+        await page.GetByTestId("register-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("watch-search")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+    }
+
+    private static Task<bool> CanvasHasDrawingAsync(ILocator chart) =>
+        chart.EvaluateAsync<bool>("""
+            box => [...box.querySelectorAll('canvas')].some(canvas => {
+              const context = canvas.getContext('2d');
+              if (!context || canvas.width === 0) return false;
+              const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+              const first = pixels.slice(0, 4).join();
+              for (let index = 0; index < pixels.length; index += 4 * 97) {
+                if (pixels.slice(index, index + 4).join() !== first) return true;
+              }
+              return false;
+            })
+            """);
+
+    private static string NewEmail() => $"browser-{Guid.NewGuid():N}@example.com";
+
+    private static string RepositoryFolder()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "StockAlerts.sln")))
+        {
+            folder = folder.Parent;
+        }
+        return folder!.FullName;
+    }
+}
