@@ -189,7 +189,7 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
         await PricesAsync(180m, 190m);
         await WaitForAsync(async () => (await alice.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").GetArrayLength() == 1);
         var id = (await alice.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items")[0].GetProperty("id").GetString();
-        var aliceDevice = await (await alice.PostAsJsonAsync("/api/devices", new { token = $"alice-{Guid.NewGuid():N}", platform = "web" })).Content.ReadFromJsonAsync<JsonElement>();
+        var aliceDevice = await (await alice.PostAsJsonAsync("/api/devices", new { token = $"alice-{Guid.NewGuid():N}", platform = "android" })).Content.ReadFromJsonAsync<JsonElement>();
 
         var responses = new[]
         {
