@@ -98,6 +98,9 @@ public sealed partial class JobsDashboardTests(StorageKind storage)
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo("/hangfire"));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("StockAlerts jobs"));
+        // The cookie is for the dashboard only: the API and the hubs take bearer tokens, so no other site can act through it.
+        Assert.That((await browser.GetAsync("/api/alerts")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await browser.GetAsync("/api/account")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
     [Test]
