@@ -81,6 +81,17 @@ internal sealed class TestApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>A new user made admin (as `users make-admin` does), signed in afterwards so the token carries the role.</summary>
+    public async Task<HttpClient> SignInAdminAsync()
+    {
+        var email = $"admin-{Guid.NewGuid():N}@example.com";
+        var client = CreateClient();
+        (await client.PostAsJsonAsync("/api/auth/register", new { email, password = "Correct-Horse-42" })).EnsureSuccessStatusCode();
+        await StockAlerts.Web.Identity.UsersSetup.MakeAdminAsync(Services, email);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(client, email, "Correct-Horse-42"));
+        return client;
+    }
+
     public static async Task<string> LoginAsync(HttpClient client, string email, string password)
     {
         var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });

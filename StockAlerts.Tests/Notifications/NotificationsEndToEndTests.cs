@@ -264,7 +264,7 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
 
         await PricesAsync(240m, 250m);
         await WaitForAsync(async () => await DeliveryStatusAsync(user) == "failed");
-        var health = await app.CreateClient().GetFromJsonAsync<JsonElement>("/health/ready");
+        var health = await (await app.SignInAdminAsync()).GetFromJsonAsync<JsonElement>("/health/ready");
         google.Fcm = FcmAnswers.Success;
 
         Assert.That(await DeliveryStatusAsync(user), Is.EqualTo("failed"));

@@ -32,7 +32,7 @@ public sealed class PushNotConfiguredTests
                 Assert.That(detail.GetProperty("deliveries")[0].GetProperty("lastError").GetString(), Is.Null.Or.EqualTo("push not configured"));
             }
         }
-        var push = (await app.CreateClient().GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("checks").GetProperty("push");
+        var push = (await (await app.SignInAdminAsync()).GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("checks").GetProperty("push");
 
         Assert.That(status, Is.EqualTo("skipped"));
         Assert.That(push.GetProperty("status").GetString(), Is.EqualTo("Healthy"));

@@ -95,7 +95,7 @@ public sealed class ProviderPollingTests(StorageKind storage)
 
         await PollAsync("fixer");
         await PollAsync("fixer");
-        var health = await app.CreateClient().GetFromJsonAsync<JsonElement>("/health/ready");
+        var health = await (await app.SignInAdminAsync()).GetFromJsonAsync<JsonElement>("/health/ready");
         var prices = health.GetProperty("checks").GetProperty("prices");
 
         Assert.That(await PriceOrNullAsync("GBPUSD"), Is.EqualTo(before), "an error body must never become a price");

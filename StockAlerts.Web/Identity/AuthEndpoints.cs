@@ -80,19 +80,17 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<AccessTokenResponse>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, UsersDbContext database,
+        LoginRequest request, HttpContext context, PasswordSignIn passwords, UsersDbContext database,
         Sessions sessions, TokenIssuer tokens, CancellationToken cancellationToken)
     {
-        var user = await users.FindByEmailAsync(request.Email!.Trim());
+        var (user, retryAfter) = await passwords.CheckAsync(request.Email!, request.Password!, AddressOf(context));
+        if (retryAfter is { } wait)
+        {
+            return TooManyWrongPasswords(context, wait);
+        }
         if (user is null || await database.PendingDeletions.AnyAsync(pending => pending.UserId == user.Id, cancellationToken))
         {
             return TypedResults.Problem(WrongCredentials, statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in");
-        }
-        var checkedPassword = await signIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: true);
-        if (!checkedPassword.Succeeded)
-        {
-            var detail = checkedPassword.IsLockedOut ? "Too many wrong passwords: this account is locked for a few minutes." : WrongCredentials;
-            return TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Not signed in");
         }
         var session = await sessions.StartAsync(user.Id, cancellationToken);
         return TypedResults.Ok(await tokens.IssueAsync(user, session.Id, session.Refreshes));
@@ -125,6 +123,16 @@ internal static class AuthEndpoints
             await sessions.EndAsync(sessionId, cancellationToken);
         }
         return TypedResults.NoContent();
+    }
+
+    public static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    public static ProblemHttpResult TooManyWrongPasswords(HttpContext context, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem($"Too many wrong passwords for this account from here: try again in {seconds} s.",
+            statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts");
     }
 
     public static string Describe(IdentityError error) => error.Code switch

@@ -6,29 +6,35 @@ using Microsoft.AspNetCore.Mvc;
 namespace StockAlerts.Web.Identity;
 
 /// <summary>A plain cookie sign-in form so that an admin can open the Hangfire dashboard in a browser.</summary>
-internal static class SignInPage
+internal static partial class SignInPage
 {
     public const string Path = "/account/login";
 
     public static void MapSignInPage(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(Path, (HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
-                Results.Content(Render(context, antiforgery, SafeReturnUrl(returnUrl), error: null), "text/html"))
+                Results.Content(Render(context, antiforgery, SafeReturnUrl(returnUrl), email: "", error: null), "text/html"))
             .AllowAnonymous()
             .ExcludeFromDescription();
 
-        endpoints.MapPost(Path, async (HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn,
+        endpoints.MapPost(Path, async (HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn, PasswordSignIn passwords,
                 [FromForm] string email, [FromForm] string password, [FromQuery] string? returnUrl) =>
             {
                 var target = SafeReturnUrl(returnUrl);
-                signIn.AuthenticationScheme = IdentityConstants.ApplicationScheme;
-                var result = await signIn.PasswordSignInAsync(email, password, isPersistent: false, lockoutOnFailure: true);
-                if (result.Succeeded)
+                var (user, retryAfter) = await passwords.CheckAsync(email, password, AuthEndpoints.AddressOf(context));
+                if (user is not null)
                 {
+                    signIn.AuthenticationScheme = IdentityConstants.ApplicationScheme;
+                    await signIn.SignInAsync(user, isPersistent: false);
                     return Results.Redirect(target);
                 }
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                return Results.Content(Render(context, antiforgery, target, "Wrong email or password."), "text/html");
+                context.Response.StatusCode = retryAfter is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status429TooManyRequests;
+                if (retryAfter is { } wait)
+                {
+                    context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                var error = retryAfter is null ? "Wrong email or password." : "Too many wrong passwords from here: try again in a few minutes.";
+                return Results.Content(Render(context, antiforgery, target, email, error), "text/html");
             })
             .AllowAnonymous()
             .RequireRateLimiting(Infrastructure.RateLimitingSetup.AuthPolicy)
@@ -43,7 +49,7 @@ internal static class SignInPage
             .ExcludeFromDescription();
     }
 
-    public static string Render(HttpContext context, IAntiforgery antiforgery, string returnUrl, string? error)
+    public static string Render(HttpContext context, IAntiforgery antiforgery, string returnUrl, string email, string? error)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
         var encoder = HtmlEncoder.Default;
@@ -56,15 +62,23 @@ internal static class SignInPage
             <h1>StockAlerts</h1><p>Sign in as an admin to open the jobs dashboard.</p>{{message}}
             <form method="post" action="{{Path}}?returnUrl={{Uri.EscapeDataString(returnUrl)}}">
             <input type="hidden" name="{{encoder.Encode(tokens.FormFieldName)}}" value="{{encoder.Encode(tokens.RequestToken ?? "")}}">
-            <label>Email <input name="email" type="email" autocomplete="username" required></label>
+            <label>Email <input name="email" type="email" autocomplete="username" value="{{encoder.Encode(email)}}" required></label>
             <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
             <button type="submit">Sign in</button>
             </form></body></html>
             """;
     }
 
-    private static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 1 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") && !returnUrl.StartsWith("/\\")
+    /// <summary>
+    /// A path on this site, or the dashboard. Only the characters of a URL path and query are taken: browsers drop
+    /// tabs and line breaks ("/\t/evil.example" becomes "//evil.example", another site) and read a backslash as "/", and
+    /// control characters cannot go into a Location header at all.
+    /// </summary>
+    internal static string SafeReturnUrl(string? returnUrl) =>
+        returnUrl is { Length: > 1 and <= 2048 } && SitePath().IsMatch(returnUrl) && !returnUrl.StartsWith("//", StringComparison.Ordinal)
             ? returnUrl
             : "/hangfire";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^/[A-Za-z0-9\-._~/?#\[\]@!$&'()*+,;=%]*$")]
+    private static partial System.Text.RegularExpressions.Regex SitePath();
 }

@@ -19,7 +19,8 @@ internal static class UsersSetup
         services.AddIdentityApiEndpoints<IdentityUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
-                options.Lockout.MaxFailedAccessAttempts = 10;
+                // No account lockout (anyone could lock any known account): PasswordSignIn throttles per account and address.
+                options.Lockout.AllowedForNewUsers = false;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<UsersDbContext>();
@@ -49,6 +50,8 @@ internal static class UsersSetup
         });
         services.AddMemoryCache();
         services.AddScoped<Sessions>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddSingleton<PasswordSignIn.LocalCounts>();
         services.AddScoped<TokenIssuer>();
         services.AddScoped<AccountDeletion>();
         services.AddSingleton(new RecurringJob(AccountDeletion.JobId, TimeSpan.FromMinutes(5),

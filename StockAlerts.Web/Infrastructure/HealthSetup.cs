@@ -25,9 +25,14 @@ internal static class HealthSetup
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready), ResponseWriter = WriteJson }).AllowAnonymous();
     }
 
+    /// <summary>
+    /// Status for everyone (what a load balancer or orchestrator needs); descriptions and data only for an admin's
+    /// token, since they name servers, errors and upstream answers.
+    /// </summary>
     private static Task WriteJson(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        var detailed = context.User.IsInRole(Modules.Shared.Users.CurrentUser.AdminRole);
         var body = new
         {
             status = report.Status.ToString(),
@@ -37,9 +42,9 @@ internal static class HealthSetup
                 entry => new
                 {
                     status = entry.Value.Status.ToString(),
-                    description = entry.Value.Description,
+                    description = detailed ? entry.Value.Description : null,
                     durationMs = Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
-                    data = entry.Value.Data.Count == 0 ? null : entry.Value.Data,
+                    data = !detailed || entry.Value.Data.Count == 0 ? null : entry.Value.Data,
                 }),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));

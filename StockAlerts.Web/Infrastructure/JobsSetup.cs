@@ -100,7 +100,7 @@ internal static partial class JobsSetup
                 {
                     var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
                     context.Response.ContentType = "text/html; charset=utf-8";
-                    await context.Response.WriteAsync(SignInPage.Render(context, antiforgery, context.Request.Path + context.Request.QueryString, error: null));
+                    await context.Response.WriteAsync(SignInPage.Render(context, antiforgery, SignInPage.SafeReturnUrl(context.Request.Path + context.Request.QueryString), email: "", error: null));
                 }
             }));
         app.UseHangfireDashboard(DashboardPath, new DashboardOptions

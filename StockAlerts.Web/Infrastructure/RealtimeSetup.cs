@@ -16,6 +16,9 @@ internal sealed class RealtimeOptions
 
     /// <summary>Largest message a client may send to a hub.</summary>
     public int MaxMessageBytes { get; set; } = 32 * 1024;
+
+    /// <summary>Hub calls a second one user may make (bursts of twice that); more are refused with a HubException.</summary>
+    public int CallsPerSecond { get; set; } = 20;
 }
 
 internal sealed class RealtimeOptionsValidator : AbstractValidator<RealtimeOptions>
@@ -24,6 +27,7 @@ internal sealed class RealtimeOptionsValidator : AbstractValidator<RealtimeOptio
     {
         RuleFor(options => options.MaxConnectionsPerUser).InclusiveBetween(1, 10_000);
         RuleFor(options => options.MaxMessageBytes).InclusiveBetween(1024, 1024 * 1024);
+        RuleFor(options => options.CallsPerSecond).InclusiveBetween(1, 10_000);
     }
 }
 
@@ -38,8 +42,10 @@ internal static class RealtimeSetup
         {
             options.MaximumReceiveMessageSize = realtime.MaxMessageBytes;
             options.AddFilter<UserConnectionLimit>();
+            options.AddFilter<HubCallLimit>();
         });
         services.AddSingleton<UserConnectionLimit>();
+        services.AddSingleton<HubCallLimit>();
         // Takes the hub token out of the query string before anything can log the request line.
         services.AddSingleton<IHttpContextFactory, HubAccessTokenContextFactory>();
         if (configuration.HasRedis())

@@ -126,7 +126,8 @@ internal static class AlertsBench
         await using var reading = open();
         var engine = new AlertEngine();
         var services = new ServiceCollection().BuildServiceProvider();
-        var sync = new RuleSync(services.GetRequiredService<IServiceScopeFactory>(), engine, new RuleChangeBus(services), TimeProvider.System, NullLogger<RuleSync>.Instance);
+        var sync = new RuleSync(services.GetRequiredService<IServiceScopeFactory>(), engine, new RuleChangeBus(services, NullLogger<RuleChangeBus>.Instance),
+            Microsoft.Extensions.Options.Options.Create(new StockAlerts.Modules.Alerts.AlertsOptions()), TimeProvider.System, NullLogger<RuleSync>.Instance);
         var started = Stopwatch.GetTimestamp();
         await sync.BuildIndexAsync(reading, CancellationToken.None);
         Console.WriteLine($"index build from the database ({kind}, {engine.Count:N0} rules): {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");

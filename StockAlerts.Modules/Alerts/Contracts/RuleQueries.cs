@@ -15,5 +15,8 @@ public sealed record DisableRule(Guid RuleId, string UserId) : ICommand<RuleActi
 /// <summary>Moves the rule's level (or channel) by an amount or a percent, e.g. to be told at the next step.</summary>
 public sealed record MoveRuleLevel(Guid RuleId, string UserId, decimal? Amount, decimal? Percent) : ICommand<RuleActionResult>;
 
-/// <summary>Found is false when the rule was deleted; Changed says what happened, for the user.</summary>
-public sealed record RuleActionResult(bool Found, string Changed, string? State, decimal? Level);
+/// <summary>
+/// Found is false when the rule was deleted; Changed says what happened, for the user, or, when Refused, why nothing
+/// did (the rule has no level to move, the move leaves the allowed range, the rule cap or a duplicate).
+/// </summary>
+public sealed record RuleActionResult(bool Found, string Changed, string? State, decimal? Level, bool Refused = false);

@@ -16,7 +16,7 @@ internal sealed class ResumeSnoozedRulesJob(AlertsDbContext database, RuleWriter
         foreach (var rule in due)
         {
             RuleStateChanges.Resume(rule);
-            await writer.SaveAndIndexAsync(rule, cancellationToken);
+            await writer.SaveAndIndexAsync(rule, wasLive: true, cancellationToken);
         }
     }
 }

@@ -8,5 +8,5 @@ internal static class TimeZoneCache
     private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
 
     public static TimeZoneInfo Find(string id) =>
-        Zones.GetOrAdd(id, static key => TimeZoneInfo.TryFindSystemTimeZoneById(key, out var zone) ? zone : TimeZoneInfo.Utc);
+        Zones.GetOrAdd(id, static key => Shared.TimeZones.TryFind(key, out var zone) ? zone : TimeZoneInfo.Utc);
 }

@@ -20,16 +20,22 @@ internal static class ChangeAlertRuleStateEndpoint
             .WithName("PauseAlertRule").WithSummary("Pauses a rule until it is resumed");
         alerts.MapPost("/{id:guid}/resume", (Guid id, ClaimsPrincipal user, RuleWriter writer, CancellationToken cancellationToken) =>
                 ChangeAsync(id, user, writer, RuleStateChanges.Resume, cancellationToken))
-            .WithName("ResumeAlertRule").WithSummary("Resumes a paused rule");
+            .WithName("ResumeAlertRule").WithSummary("Resumes a paused rule")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         alerts.MapPost("/{id:guid}/rearm", (Guid id, ClaimsPrincipal user, RuleWriter writer, CancellationToken cancellationToken) =>
                 ChangeAsync(id, user, writer, RuleStateChanges.Rearm, cancellationToken))
-            .WithName("RearmAlertRule").WithSummary("Re-arms a triggered or expired-by-count rule");
+            .WithName("RearmAlertRule").WithSummary("Re-arms a triggered or expired-by-count rule")
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<Results<Ok<AlertRuleView>, ProblemHttpResult>> ChangeAsync(
         Guid id, ClaimsPrincipal user, RuleWriter writer, Action<AlertRuleRecord> change, CancellationToken cancellationToken)
     {
-        var rule = await writer.ChangeOwnedAsync(id, user.GetUserId(), change, cancellationToken);
+        var (rule, refused) = await writer.ChangeOwnedAsync(id, user.GetUserId(), rule => { change(rule); return null; }, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
         return rule is null ? AlertRuleProblems.NotFound(id) : TypedResults.Ok(AlertRuleView.From(rule));
     }
 }

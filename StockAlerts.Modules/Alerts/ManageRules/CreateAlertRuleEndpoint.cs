@@ -29,12 +29,11 @@ internal static class CreateAlertRuleEndpoint
             State = "",
             CreatedAt = now,
         }, request, cancellationToken);
-        if (await writer.CheckCapAndDuplicateAsync(rule, editing: null, cancellationToken) is { } problem)
+        database.Rules.Add(rule);
+        if (await writer.SaveAndIndexAsync(rule, wasLive: false, cancellationToken) is { } problem)
         {
             return problem;
         }
-        database.Rules.Add(rule);
-        await writer.SaveAndIndexAsync(rule, cancellationToken);
         return TypedResults.Created($"/api/alerts/{rule.Id}", AlertRuleView.From(rule));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Alerts.ManageRules;
 
@@ -25,32 +26,55 @@ internal sealed class RuleActionHandlers(AlertsDbContext database, RuleWriter wr
     public ValueTask<RuleActionResult> Handle(SnoozeRule command, CancellationToken cancellationToken)
     {
         var until = time.GetUtcNow().UtcDateTime + command.Duration;
-        return ChangeAsync(command.RuleId, command.UserId, RuleStateChanges.Pause(until), rule => $"Snoozed until {until:u}.", cancellationToken);
+        return ChangeAsync(command.RuleId, command.UserId, Always(RuleStateChanges.Pause(until)), rule => $"Snoozed until {until:u}.", cancellationToken);
     }
 
     public ValueTask<RuleActionResult> Handle(RearmRule command, CancellationToken cancellationToken) =>
-        ChangeAsync(command.RuleId, command.UserId, RuleStateChanges.Rearm, _ => "Re-armed.", cancellationToken);
+        ChangeAsync(command.RuleId, command.UserId, Always(RuleStateChanges.Rearm), _ => "Re-armed.", cancellationToken);
 
     public ValueTask<RuleActionResult> Handle(DisableRule command, CancellationToken cancellationToken) =>
-        ChangeAsync(command.RuleId, command.UserId, RuleStateChanges.Pause(null), _ => "Disabled (paused until resumed).", cancellationToken);
+        ChangeAsync(command.RuleId, command.UserId, Always(RuleStateChanges.Pause(null)), _ => "Disabled (paused until resumed).", cancellationToken);
 
     public ValueTask<RuleActionResult> Handle(MoveRuleLevel command, CancellationToken cancellationToken) =>
-        ChangeAsync(command.RuleId, command.UserId, rule =>
-        {
-            decimal Move(decimal value) => command.Amount is { } amount ? value + amount : value * (1 + command.Percent!.Value / 100m);
-            rule.Level = rule.Level is { } level ? Move(level) : null;
-            rule.Lower = rule.Lower is { } lower ? Move(lower) : null;
-            rule.Upper = rule.Upper is { } upper ? Move(upper) : null;
-            RuleStateChanges.Rearm(rule);
-        }, rule => rule.Level is { } level ? $"Level moved to {level}, re-armed." : "Channel moved, re-armed.", cancellationToken);
+        ChangeAsync(command.RuleId, command.UserId, rule => MoveLevel(rule, command),
+            rule => rule.Level is { } level ? $"Level moved to {level.Normalize()}, re-armed." : $"Channel moved to {rule.Lower?.Normalize()}–{rule.Upper?.Normalize()}, re-armed.", cancellationToken);
 
-    private async ValueTask<RuleActionResult> ChangeAsync(Guid ruleId, string userId, Action<AlertRuleRecord> change, Func<AlertRuleRecord, string> describe, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves the level, or both edges of a channel, and re-arms; refused with the reason when the rule has no level
+    /// (a window, trailing or step rule) or the result is not a price a rule could be created with.
+    /// </summary>
+    private static string? MoveLevel(AlertRuleRecord rule, MoveRuleLevel command)
     {
-        var rule = await writer.ChangeOwnedAsync(ruleId, userId, change, cancellationToken);
-        if (rule is null)
+        if (rule.Level is null && rule.Lower is null)
         {
-            return Missing;
+            return $"A {RuleMapping.JsonName(rule.ConditionType)} rule has no level to move; edit the rule instead.";
         }
-        return new RuleActionResult(true, describe(rule), rule.State, rule.Level ?? rule.Lower);
+        decimal? Move(decimal? value) => value is not { } current ? null
+            : command.Amount is { } amount ? current + amount
+            : current * (1 + command.Percent!.Value / 100m);
+        var (level, lower, upper) = (Move(rule.Level), Move(rule.Lower), Move(rule.Upper));
+        if (new[] { level, lower, upper }.Any(moved => moved is <= 0 or >= AlertRuleRequestValidator.MaxPrice))
+        {
+            return $"That would move the level to {(level ?? lower)!.Value.Normalize()}; a level must be above 0 and below {AlertRuleRequestValidator.MaxPrice:0}.";
+        }
+        (rule.Level, rule.Lower, rule.Upper) = (level, lower, upper);
+        RuleStateChanges.Rearm(rule);
+        return null;
+    }
+
+    private static Func<AlertRuleRecord, string?> Always(Action<AlertRuleRecord> change) => rule =>
+    {
+        change(rule);
+        return null;
+    };
+
+    private async ValueTask<RuleActionResult> ChangeAsync(Guid ruleId, string userId, Func<AlertRuleRecord, string?> change, Func<AlertRuleRecord, string> describe, CancellationToken cancellationToken)
+    {
+        var (rule, refused) = await writer.ChangeOwnedAsync(ruleId, userId, change, cancellationToken);
+        if (refused is not null)
+        {
+            return new RuleActionResult(true, refused.ProblemDetails.Detail ?? "Refused.", null, null, Refused: true);
+        }
+        return rule is null ? Missing : new RuleActionResult(true, describe(rule), rule.State, rule.Level ?? rule.Lower);
     }
 }

@@ -16,15 +16,18 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
 {
     private static readonly string[] Finished = ["expired"];
 
-    public async Task<ProblemHttpResult?> CheckCapAndDuplicateAsync(AlertRuleRecord candidate, Guid? editing, CancellationToken cancellationToken)
+    /// <summary>Rules that are not expired count against the cap.</summary>
+    public static bool IsLive(AlertRuleRecord rule) => !Finished.Contains(rule.State);
+
+    private async Task<ProblemHttpResult?> CheckCapAndDuplicateAsync(AlertRuleRecord candidate, bool wasLive, CancellationToken cancellationToken)
     {
         var userId = candidate.UserId;
         var cap = options.CurrentValue.MaxActiveRulesPerUser;
-        if (editing is null && await database.Rules.CountAsync(rule => rule.UserId == userId && !Finished.Contains(rule.State), cancellationToken) >= cap)
+        if (!wasLive && await database.Rules.CountAsync(rule => rule.UserId == userId && rule.Id != candidate.Id && !Finished.Contains(rule.State), cancellationToken) >= cap)
         {
             return TypedResults.Problem($"You have {cap} rules, the most allowed; delete or let some expire first.", statusCode: StatusCodes.Status409Conflict, title: "Too many rules");
         }
-        var duplicate = await database.Rules.AnyAsync(rule => rule.UserId == userId && rule.Id != editing && !Finished.Contains(rule.State)
+        var duplicate = await database.Rules.AnyAsync(rule => rule.UserId == userId && rule.Id != candidate.Id && !Finished.Contains(rule.State)
             && rule.Symbol == candidate.Symbol && rule.ConditionType == candidate.ConditionType && rule.Level == candidate.Level
             && rule.Lower == candidate.Lower && rule.Upper == candidate.Upper && rule.Amount == candidate.Amount && rule.Percent == candidate.Percent
             && rule.WindowMinutes == candidate.WindowMinutes && rule.Reference == candidate.Reference && rule.FrequencyType == candidate.FrequencyType, cancellationToken);
@@ -99,13 +102,33 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
     /// <summary>A schedule's own zone wins: it is the one its hours are written in.</summary>
     public static string TimeZoneOf(AlertRuleRequest request) => request.Schedule?.TimeZone ?? request.TimeZone ?? "UTC";
 
-    /// <summary>Saves, indexes, and stores the state the index gave the rule (e.g. noData before its first price).</summary>
-    public async Task SaveAndIndexAsync(AlertRuleRecord rule, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves, indexes, and stores the state the index gave the rule (e.g. noData before its first price). A rule that
+    /// is live afterwards is checked against the cap (when it was not live before: new, or expired) and for a
+    /// duplicate, under the user's lock: no path that makes a rule live (create, edit, re-arm, resume, a notification's
+    /// action, requests in parallel, on any instance) gets past them. Null when saved, else why not.
+    /// </summary>
+    public async Task<ProblemHttpResult?> SaveAndIndexAsync(AlertRuleRecord rule, bool wasLive, CancellationToken cancellationToken)
     {
         // UpdatedAt is what the other instances' reconcile looks for, should the announcement below be lost.
         rule.Version++;
         rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await database.SaveChangesAsync(cancellationToken);
+        if (IsLive(rule))
+        {
+            await using var userLock = await UserRuleLock.TakeAsync(database, rule.UserId, cancellationToken);
+            if (await CheckCapAndDuplicateAsync(rule, wasLive, cancellationToken) is { } problem)
+            {
+                // Nothing of the refused change may ride along with a later save in the same scope.
+                database.Entry(rule).State = EntityState.Detached;
+                return problem;
+            }
+            await database.SaveChangesAsync(cancellationToken);
+            await userLock.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            await database.SaveChangesAsync(cancellationToken);
+        }
         engine.Upsert(rule, rule.UpdatedAt);
         if (engine.RuntimeOf(rule.Id) is { } runtime && RuleMapping.StateName(runtime.State) != rule.State)
         {
@@ -114,18 +137,27 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
             await database.SaveChangesAsync(cancellationToken);
         }
         await bus.PublishAsync(rule.Id);
+        return null;
     }
 
-    /// <summary>Applies a state change to one of the user's rules and saves it; null when the user has no such rule.</summary>
-    public async Task<AlertRuleRecord?> ChangeOwnedAsync(Guid ruleId, string userId, Action<AlertRuleRecord> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies a change to one of the user's rules and saves it. Both null when the user has no such rule; Refused
+    /// when the change gave a reason not to, or the cap or a duplicate stopped it.
+    /// </summary>
+    public async Task<(AlertRuleRecord? Rule, ProblemHttpResult? Refused)> ChangeOwnedAsync(
+        Guid ruleId, string userId, Func<AlertRuleRecord, string?> change, CancellationToken cancellationToken)
     {
         var rule = await database.Rules.FindOwnedAsync(ruleId, userId, cancellationToken);
-        if (rule is not null)
+        if (rule is null)
         {
-            change(rule);
-            await SaveAndIndexAsync(rule, cancellationToken);
+            return (null, null);
         }
-        return rule;
+        var wasLive = IsLive(rule);
+        if (change(rule) is { } reason)
+        {
+            return (null, TypedResults.Problem(reason, statusCode: StatusCodes.Status409Conflict, title: "Not possible for this rule"));
+        }
+        return await SaveAndIndexAsync(rule, wasLive, cancellationToken) is { } refused ? (null, refused) : (rule, null);
     }
 
     public async Task DeleteAsync(AlertRuleRecord rule, CancellationToken cancellationToken)

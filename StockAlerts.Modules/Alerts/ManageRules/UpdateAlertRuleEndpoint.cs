@@ -23,12 +23,12 @@ internal static class UpdateAlertRuleEndpoint
         {
             return AlertRuleProblems.NotFound(id);
         }
+        var wasLive = RuleWriter.IsLive(rule);
         await writer.ApplyAsync(rule, request, cancellationToken);
-        if (await writer.CheckCapAndDuplicateAsync(rule, editing: rule.Id, cancellationToken) is { } problem)
+        if (await writer.SaveAndIndexAsync(rule, wasLive, cancellationToken) is { } problem)
         {
             return problem;
         }
-        await writer.SaveAndIndexAsync(rule, cancellationToken);
         return TypedResults.Ok(AlertRuleView.From(rule));
     }
 }

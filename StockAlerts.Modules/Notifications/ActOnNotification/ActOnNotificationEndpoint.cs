@@ -68,6 +68,10 @@ internal static class ActOnNotificationEndpoint
             return TypedResults.Problem($"The rule of this notification was deleted, so '{action}' no longer applies.",
                 statusCode: StatusCodes.Status409Conflict, title: "Action no longer applies");
         }
+        if (result.Refused)
+        {
+            return TypedResults.Problem(result.Changed, statusCode: StatusCodes.Status409Conflict, title: "Not possible for this rule");
+        }
         notification.ActedAt = time.GetUtcNow().UtcDateTime;
         notification.Action = action;
         notification.ReadAt ??= notification.ActedAt;

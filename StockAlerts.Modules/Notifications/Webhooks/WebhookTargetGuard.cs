@@ -12,6 +12,7 @@ internal static class WebhookTargetGuard
 {
     private static readonly byte[] Nat64Prefix = [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
     private static readonly byte[] IPv4CompatiblePrefix = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    private static readonly byte[] IPv4TranslatedPrefix = [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0];
 
     public static SocketsHttpHandler CreateHandler(bool allowPrivateTargets) => new()
     {
@@ -33,9 +34,10 @@ internal static class WebhookTargetGuard
         {
             addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
         }
-        if (!allowPrivateTargets && addresses.FirstOrDefault(IsForbidden) is { } forbidden)
+        if (!allowPrivateTargets && addresses.Any(IsForbidden))
         {
-            throw new WebhookTargetRefusedException($"{host} resolves to {forbidden}, a private, loopback, link-local or otherwise internal address");
+            // Not which address: the owner of a rule must not learn the layout of the network the service runs in.
+            throw new WebhookTargetRefusedException($"{host} is not a public address (private, loopback, link-local or otherwise internal); webhooks go to public addresses only");
         }
 
         Exception? lastFailure = null;
@@ -76,14 +78,19 @@ internal static class WebhookTargetGuard
         };
     }
 
+    /// <summary>The IANA special-purpose ranges that are not the public internet (RFC 6890 and its updates).</summary>
     private static bool IsForbiddenIPv4(byte[] bytes) => bytes[0] switch
     {
         0 or 10 or 127 => true,
-        100 => (bytes[1] & 0xC0) == 64,
-        169 => bytes[1] == 254,
-        172 => (bytes[1] & 0xF0) == 16,
-        192 => bytes[1] == 168,
-        >= 224 => true,
+        100 => (bytes[1] & 0xC0) == 64,                                  // 100.64.0.0/10 carrier-grade NAT
+        169 => bytes[1] == 254,                                          // link-local
+        172 => (bytes[1] & 0xF0) == 16,                                  // 172.16.0.0/12
+        192 => bytes[1] == 168                                           // 192.168.0.0/16
+            || (bytes[1] == 0 && bytes[2] is 0 or 2)                     // 192.0.0.0/24 protocol assignments, 192.0.2.0/24 documentation
+            || (bytes[1] == 88 && bytes[2] == 99),                       // 192.88.99.0/24 6to4 relay
+        198 => (bytes[1] & 0xFE) == 18 || (bytes[1] == 51 && bytes[2] == 100), // 198.18.0.0/15 benchmarking, 198.51.100.0/24 documentation
+        203 => bytes[1] == 0 && bytes[2] == 113,                         // 203.0.113.0/24 documentation
+        >= 224 => true,                                                  // multicast, reserved, broadcast
         _ => false,
     };
 
@@ -95,10 +102,18 @@ internal static class WebhookTargetGuard
         }
         // These embed an IPv4 address in their last four bytes (:: and ::1 included, as 0.0.0.0 and 0.0.0.1).
         ReadOnlySpan<byte> prefix = bytes.AsSpan(0, 12);
-        if (prefix.SequenceEqual(Nat64Prefix) || prefix.SequenceEqual(IPv4CompatiblePrefix))
+        if (prefix.SequenceEqual(Nat64Prefix) || prefix.SequenceEqual(IPv4CompatiblePrefix) || prefix.SequenceEqual(IPv4TranslatedPrefix))
         {
             return IsForbiddenIPv4(bytes[12..]);
         }
-        return false;
+        return (bytes[0], bytes[1], bytes[2], bytes[3]) switch
+        {
+            (0x00, 0x64, 0xff, 0x9b) => bytes[4] == 0 && bytes[5] == 1,    // 64:ff9b:1::/48 local-use NAT64
+            (0x20, 0x02, _, _) => true,                                  // 2002::/16 6to4: reaches an IPv4 address we cannot vet
+            (0x20, 0x01, 0x00, 0x00) => true,                            // 2001::/32 Teredo, likewise
+            (0x20, 0x01, 0x0d, 0xb8) => true,                            // 2001:db8::/32 documentation
+            (0x01, 0x00, 0x00, 0x00) => bytes.AsSpan(4, 4).SequenceEqual(new byte[4]), // 100::/64 discard
+            _ => false,
+        };
     }
 }

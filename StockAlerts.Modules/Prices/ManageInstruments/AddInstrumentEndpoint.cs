@@ -27,7 +27,8 @@ internal sealed class AddInstrumentRequestValidator : AbstractValidator<AddInstr
         RuleFor(request => request.DisplayName).NotEmpty().MaximumLength(100);
         RuleFor(request => request.Provider).Must(provider => provider is null || KnownProviders.Contains(provider))
             .WithMessage($"Provider must be one of {string.Join(", ", KnownProviders)} (or omitted for the default of its kind).");
-        RuleFor(request => request.ReferencePrice).GreaterThan(0).When(request => request.ReferencePrice is not null);
+        RuleFor(request => request.ReferencePrice).GreaterThan(0).LessThan(1_000_000_000m).When(request => request.ReferencePrice is not null)
+            .WithMessage("referencePrice must be above 0 and below 1000000000.");
     }
 
     public static readonly string[] KnownProviders = [EnabledProviders.Simulated, EnabledProviders.Fixer, EnabledProviders.CurrencyLayer, EnabledProviders.Finnhub];

@@ -40,7 +40,16 @@ internal sealed class SimulatedProvider(InstrumentCatalog catalog, IQuoteStore s
                     walk = new Walk(instrument, start, now, new Random(options.CurrentValue.Seed ^ StableHash(symbol)));
                     walks[symbol] = walk;
                 }
-                quotes.Add(walk.Step(now, options.CurrentValue));
+                try
+                {
+                    quotes.Add(walk.Step(now, options.CurrentValue));
+                }
+                catch (OverflowException)
+                {
+                    // One instrument walked out of what a decimal holds; the others go on.
+                    walks.Remove(symbol);
+                    noData.Add(symbol);
+                }
             }
             return new ProviderResult(quotes, noData, null);
         }

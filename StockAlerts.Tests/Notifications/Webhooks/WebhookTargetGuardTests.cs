@@ -26,6 +26,19 @@ public sealed class WebhookTargetGuardTests
     [TestCase("::ffff:10.0.0.1")]
     [TestCase("::ffff:127.0.0.1")]
     [TestCase("64:ff9b::a00:1")]
+    [TestCase("198.18.0.1")]
+    [TestCase("198.19.255.255")]
+    [TestCase("192.0.0.8")]
+    [TestCase("192.0.2.1")]
+    [TestCase("203.0.113.5")]
+    [TestCase("64:ff9b:1::a00:1")]
+    [TestCase("64:ff9b:1::808:808")]
+    [TestCase("2002:c0a8:101::1")]
+    [TestCase("2002:808:808::1")]
+    [TestCase("2001::1")]
+    [TestCase("2001:db8::1")]
+    [TestCase("::ffff:0:a00:1")]
+    [TestCase("::ffff:0:7f00:1")]
     public void IsForbidden_ForAnInternalAddress_IsTrue(string address)
     {
         Assert.That(WebhookTargetGuard.IsForbidden(IPAddress.Parse(address)), Is.True);
@@ -41,6 +54,10 @@ public sealed class WebhookTargetGuardTests
     [TestCase("2001:4860:4860::8888")]
     [TestCase("::ffff:8.8.8.8")]
     [TestCase("64:ff9b::808:808")]
+    [TestCase("198.17.255.255")]
+    [TestCase("198.20.0.1")]
+    [TestCase("192.0.1.1")]
+    [TestCase("2001:1::1")]
     public void IsForbidden_ForAPublicAddress_IsFalse(string address)
     {
         Assert.That(WebhookTargetGuard.IsForbidden(IPAddress.Parse(address)), Is.False);
