@@ -17,7 +17,8 @@ internal static class ChangeAlertRuleStateEndpoint
     {
         alerts.MapPost("/{id:guid}/pause", (Guid id, ClaimsPrincipal user, RuleWriter writer, CancellationToken cancellationToken) =>
                 ChangeAsync(id, user, writer, RuleStateChanges.Pause(null), cancellationToken))
-            .WithName("PauseAlertRule").WithSummary("Pauses a rule until it is resumed");
+            .WithName("PauseAlertRule").WithSummary("Pauses a rule until it is resumed")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         alerts.MapPost("/{id:guid}/resume", (Guid id, ClaimsPrincipal user, RuleWriter writer, CancellationToken cancellationToken) =>
                 ChangeAsync(id, user, writer, RuleStateChanges.Resume, cancellationToken))
             .WithName("ResumeAlertRule").WithSummary("Resumes a paused rule")
