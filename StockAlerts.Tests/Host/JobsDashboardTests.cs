@@ -104,6 +104,49 @@ public sealed partial class JobsDashboardTests(StorageKind storage)
     }
 
     [Test]
+    public async Task TheAdminCookie_IsASession_SigningOutOrAPasswordChangeEndsEveryCopy()
+    {
+        var (first, firstCookie) = await SignInWithTheFormAsync();
+        var (_, secondCookie) = await SignInWithTheFormAsync();
+        var api = await SignInConfiguredAdminAsync();
+
+        var copyBefore = await WithCookieAsync(firstCookie);
+        await first.PostAsync("/account/logout", null);
+        var copyAfterLogout = await WithCookieAsync(firstCookie);
+        var otherBeforeChange = await WithCookieAsync(secondCookie);
+        (await api.PostAsJsonAsync("/api/account/password", new { currentPassword = Password, newPassword = "Battery-Staple-77" })).EnsureSuccessStatusCode();
+        (await api.PostAsJsonAsync("/api/account/password", new { currentPassword = "Battery-Staple-77", newPassword = Password })).EnsureSuccessStatusCode();
+        var otherAfterChange = await WithCookieAsync(secondCookie);
+
+        Assert.That(copyBefore, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(copyAfterLogout, Is.EqualTo(HttpStatusCode.Unauthorized), "a copy of a signed-out cookie");
+        Assert.That(otherBeforeChange, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(otherAfterChange, Is.EqualTo(HttpStatusCode.Unauthorized), "a password change signs out every other session, cookies too");
+    }
+
+    private async Task<(HttpClient Browser, string Cookie)> SignInWithTheFormAsync()
+    {
+        await SignInConfiguredAdminAsync();
+        var browser = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        var token = AntiforgeryField().Match(await browser.GetStringAsync("/account/login"));
+        var response = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.Groups["name"].Value] = token.Groups["value"].Value,
+            ["email"] = ConfiguredAdmin,
+            ["password"] = Password,
+        }));
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(header => header.StartsWith("stockalerts.admin=", StringComparison.Ordinal));
+        return (browser, cookie.Split(';')[0]);
+    }
+
+    private async Task<HttpStatusCode> WithCookieAsync(string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hangfire");
+        request.Headers.Add("Cookie", cookie);
+        return (await app.CreateClient().SendAsync(request)).StatusCode;
+    }
+
+    [Test]
     public async Task SignInForm_WithWrongPassword_Returns401AndNoCookie()
     {
         var browser = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -17,15 +19,16 @@ internal static partial class SignInPage
             .AllowAnonymous()
             .ExcludeFromDescription();
 
-        endpoints.MapPost(Path, async (HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn, PasswordSignIn passwords,
+        endpoints.MapPost(Path, async (HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn, PasswordSignIn passwords, Sessions sessions,
                 [FromForm] string email, [FromForm] string password, [FromQuery] string? returnUrl) =>
             {
                 var target = SafeReturnUrl(returnUrl);
                 var (user, retryAfter) = await passwords.CheckAsync(email, password, AuthEndpoints.AddressOf(context));
                 if (user is not null)
                 {
+                    var session = await sessions.StartAsync(user.Id, context.RequestAborted);
                     signIn.AuthenticationScheme = IdentityConstants.ApplicationScheme;
-                    await signIn.SignInAsync(user, isPersistent: false);
+                    await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(Sessions.SessionClaim, session.Id.ToString())]);
                     return Results.Redirect(target);
                 }
                 context.Response.StatusCode = retryAfter is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status429TooManyRequests;
@@ -40,8 +43,14 @@ internal static partial class SignInPage
             .RequireRateLimiting(Infrastructure.RateLimitingSetup.AuthPolicy)
             .ExcludeFromDescription();
 
-        endpoints.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
+        endpoints.MapPost("/account/logout", async (HttpContext context, SignInManager<IdentityUser> signIn, Sessions sessions) =>
             {
+                // Ends the session too, so a copy of the cookie stops working with the browser's.
+                if (await context.AuthenticateAsync(IdentityConstants.ApplicationScheme) is { Succeeded: true } cookie
+                    && Sessions.SessionOf(cookie.Principal) is { } sessionId)
+                {
+                    await sessions.EndAsync(sessionId, context.RequestAborted);
+                }
                 await signIn.SignOutAsync();
                 return Results.Redirect(Path);
             })

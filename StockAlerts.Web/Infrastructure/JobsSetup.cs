@@ -84,7 +84,10 @@ internal static partial class JobsSetup
             context => context.Request.Path.StartsWithSegments(DashboardPath) && context.User.Identity?.IsAuthenticated != true,
             branch => branch.Use(async (context, next) =>
             {
-                if (await context.AuthenticateAsync(IdentityConstants.ApplicationScheme) is { Succeeded: true } cookie)
+                // The cookie is a session like a device's tokens: signing out, or a password change, ends it at once.
+                if (await context.AuthenticateAsync(IdentityConstants.ApplicationScheme) is { Succeeded: true } cookie
+                    && Sessions.SessionOf(cookie.Principal) is not null
+                    && await context.RequestServices.GetRequiredService<Sessions>().IsActiveAsync(cookie.Principal, context.RequestAborted))
                 {
                     context.User = cookie.Principal;
                 }
