@@ -66,6 +66,8 @@ public sealed class WebhookSenderTests
 
         Assert.That(result.Outcome, Is.EqualTo(WebhookOutcome.Refused));
         Assert.That(receiver.Received, Is.Empty);
+        Assert.That(result.Detail, Does.Contain("not a public address"));
+        Assert.That(result.Detail, Does.Not.Contain("127.0.0.1").And.Not.Contain("::1"), "the owner of a rule learns nothing of the service's network");
     }
 
     [Test]
