@@ -29,11 +29,11 @@ internal static class CommandLine
             switch (args)
             {
                 case ["users", "make-admin", var email]:
-                    await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(stopping);
+                    await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(stopping, schemaOnly: true);
                     Console.WriteLine(await UsersSetup.MakeAdminAsync(app.Services, email));
                     return 0;
                 case ["users", "reset-password", var email]:
-                    await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(stopping);
+                    await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(stopping, schemaOnly: true);
                     Console.WriteLine(await UsersSetup.ResetPasswordAsync(app.Services, email, stopping));
                     return 0;
                 case ["jobs", "list"]:

@@ -19,9 +19,15 @@ public sealed partial class DatabaseMigrator(
     TimeProvider time,
     ILogger<DatabaseMigrator> logger)
 {
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Migrates every module and runs the startup tasks (seeding, the rule index) unless only the schema is wanted
+    /// (the users commands). Instances starting together on one MariaDB take turns: the first migrates and seeds,
+    /// the others wait for it and find nothing left to do.
+    /// </summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken, bool schemaOnly = false)
     {
         await WaitForServerAsync(cancellationToken);
+        await using var startupLock = await TakeStartupLockAsync(cancellationToken);
         foreach (var target in targets)
         {
             using var scope = services.CreateScope();
@@ -43,7 +49,7 @@ public sealed partial class DatabaseMigrator(
             }
         }
 
-        foreach (var task in startupTasks)
+        foreach (var task in schemaOnly ? [] : startupTasks)
         {
             var started = Stopwatch.GetTimestamp();
             LogStartupTask(task.Name);
@@ -51,6 +57,58 @@ public sealed partial class DatabaseMigrator(
             await task.RunAsync(scope.ServiceProvider, cancellationToken);
             LogStartupTaskDone(task.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
+    }
+
+    /// <summary>
+    /// A server-wide named lock (GET_LOCK) per database, held on its own connection until migrations and startup
+    /// tasks are done; a connection that dies releases it. SQLite is one process's file: nothing to take.
+    /// </summary>
+    private async Task<IAsyncDisposable> TakeStartupLockAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Provider != DatabaseProvider.MySql)
+        {
+            return NoLock.Instance;
+        }
+        var builder = new MySqlConnectionStringBuilder(settings.ConnectionString);
+        var name = $"stockalerts:startup:{builder.Database}";
+        name = name.Length <= 64 ? name : name[..64];
+        // Not pooled: closing the connection must end the session, and with it the lock.
+        var connection = new MySqlConnection(new MySqlConnectionStringBuilder(settings.ConnectionString) { Database = "", Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            if (!await GetLockAsync(connection, name, TimeSpan.Zero, cancellationToken))
+            {
+                LogWaitingForOtherInstance();
+                if (!await GetLockAsync(connection, name, MigrationWait, cancellationToken))
+                {
+                    throw new TimeoutException($"Another instance has been migrating database '{builder.Database}' for {MigrationWait.TotalMinutes:0} minutes; stop it or check its log.");
+                }
+            }
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static readonly TimeSpan MigrationWait = TimeSpan.FromMinutes(30);
+
+    private static async Task<bool> GetLockAsync(MySqlConnection connection, string name, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand("SELECT GET_LOCK(@name, @seconds)", connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("@name", name);
+        command.Parameters.AddWithValue("@seconds", (int)wait.TotalSeconds);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken) ?? 0L) == 1;
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private async Task WaitForServerAsync(CancellationToken cancellationToken)
@@ -80,6 +138,9 @@ public sealed partial class DatabaseMigrator(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database: another instance is migrating or seeding; waiting for it")]
+    private partial void LogWaitingForOtherInstance();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database: {Context} schema is up to date")]
     private partial void LogUpToDate(string context);
