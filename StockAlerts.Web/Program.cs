@@ -3,10 +3,20 @@ using StockAlerts.Modules.Notifications;
 using StockAlerts.Modules.Prices;
 using StockAlerts.Web.Infrastructure;
 
+if (CommandLine.IsHealthProbe(args))
+{
+    return await CommandLine.ProbeLivenessAsync(args);
+}
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddHostInfrastructure();
+    if (CommandLine.IsCommand(args))
+    {
+        // A command prints its one result; the service's startup story (migrations, feeds, listening) is noise here.
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
+    }
     builder.Services
         .AddPricesModule(builder.Configuration)
         .AddAlertsModule(builder.Configuration)

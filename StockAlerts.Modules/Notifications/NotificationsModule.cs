@@ -57,7 +57,8 @@ public static class NotificationsModule
         }
         else
         {
-            logger.LogWarning("Notifications: phone push not configured (set Firebase:CredentialsPath or GOOGLE_APPLICATION_CREDENTIALS): pushes to phones are recorded as skipped; browser push, live and webhook delivery work");
+            // Information, not a warning: push to phones is optional, and this is said at every start (and cron run).
+            logger.LogInformation("Notifications: phone push not configured (set Firebase:CredentialsPath or GOOGLE_APPLICATION_CREDENTIALS): pushes to phones are recorded as skipped; browser push, live and webhook delivery work");
         }
         return Task.CompletedTask;
     }

@@ -39,6 +39,11 @@ internal sealed class PriceFeedsHealthCheck(EnabledProviders providers, Instrume
             {
                 problems.Add($"{provider}: {status.ErrorKind} {status.LastErrorCode}");
             }
+            if (symbols.Count > 0 && status?.LastSuccessAt is null)
+            {
+                // Nothing stale yet only because nothing arrived at all: not fresh.
+                problems.Add($"{provider}: no successful poll yet ({withoutPrice} symbol(s) without a price)");
+            }
             if (stale.Count > 0)
             {
                 problems.Add($"{provider}: {stale.Count} stale symbol(s)");

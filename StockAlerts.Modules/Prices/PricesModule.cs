@@ -64,10 +64,10 @@ public static class PricesModule
         foreach (var (provider, interval) in enabled.Intervals)
         {
             services.AddSingleton(new RecurringJob(PollPricesJob.JobId(provider), interval,
-                (scope, cancellationToken) => scope.GetRequiredService<PollPricesJob>().RunAsync(provider, cancellationToken)));
+                (scope, cancellationToken) => scope.GetRequiredService<PollPricesJob>().RunAsync(provider, cancellationToken), NeedsSharedStore: true));
         }
         services.AddSingleton(new RecurringJob(StaleCheckJob.JobId, TimeSpan.FromSeconds(5),
-            (scope, cancellationToken) => scope.GetRequiredService<StaleCheckJob>().RunAsync(cancellationToken)));
+            (scope, cancellationToken) => scope.GetRequiredService<StaleCheckJob>().RunAsync(cancellationToken), NeedsSharedStore: true));
         services.AddSingleton(new RecurringJob(PruneHistoryJob.JobId, TimeSpan.FromHours(12),
             (scope, cancellationToken) => scope.GetRequiredService<PruneHistoryJob>().RunAsync(cancellationToken)));
         services.AddSingleton(new StartupTask("price feeds: " + string.Join(", ", enabled.Intervals.Select(entry => $"{entry.Key} every {entry.Value.TotalSeconds:0} s")),

@@ -15,15 +15,7 @@ internal static class ContractDocuments
     public static async Task<JsonObject> FetchAsync(TestApp app, string path) =>
         (JsonObject)JsonNode.Parse(await app.CreateClient().GetStringAsync(path))!;
 
-    public static string Folder()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "StockAlerts.sln")))
-        {
-            folder = folder.Parent;
-        }
-        return Path.Combine(folder?.FullName ?? throw new InvalidOperationException("StockAlerts.sln not found above the test output."), "StockAlerts.Tests", "Contract");
-    }
+    public static string Folder() => Path.Combine(Repository.Root, "StockAlerts.Tests", "Contract");
 
     public static string Write(JsonNode document) => document.ToJsonString(Indented).ReplaceLineEndings("\n") + "\n";
 }

@@ -179,15 +179,7 @@ public sealed class PublishedOutputTests
         Assert.Fail($"the published app did not become ready:\n{log}");
     }
 
-    private static string FindRepository()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "StockAlerts.sln")))
-        {
-            folder = folder.Parent;
-        }
-        return folder?.FullName ?? throw new InvalidOperationException("StockAlerts.sln not found above the test output.");
-    }
+    private static string FindRepository() => Repository.Root;
 
     private static Process Start(string file, string[] arguments, string workingDirectory, Dictionary<string, string> environment, System.Text.StringBuilder log)
     {

@@ -187,13 +187,5 @@ public sealed class WebAppBrowserTests
 
     private static string NewEmail() => $"browser-{Guid.NewGuid():N}@example.com";
 
-    private static string RepositoryFolder()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "StockAlerts.sln")))
-        {
-            folder = folder.Parent;
-        }
-        return folder!.FullName;
-    }
+    private static string RepositoryFolder() => Infrastructure.Repository.Root;
 }

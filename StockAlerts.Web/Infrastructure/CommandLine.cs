@@ -1,3 +1,4 @@
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Data;
 using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Web.Identity;
@@ -42,6 +43,10 @@ internal static class CommandLine
                         Console.WriteLine($"{job.Id}\tevery {job.Interval}");
                     }
                     return 0;
+                case ["jobs", "run", var jobId] when jobs.Find(jobId) is { NeedsSharedStore: true } && !app.Configuration.HasRedis():
+                    Console.Error.WriteLine($"'{jobId}' cannot run from the command line without Redis: in embedded mode prices live in the running service's memory. "
+                        + "Leave Jobs:Schedule on (the default) so the service runs it, or configure ConnectionStrings:Redis for cron mode.");
+                    return 1;
                 case ["jobs", "run", var jobId] when jobs.Find(jobId) is not null:
                     await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(stopping);
                     await jobs.RunAsync(jobId, stopping);
@@ -51,8 +56,6 @@ internal static class CommandLine
                 case ["jobs", "run", var jobId]:
                     Console.Error.WriteLine($"Unknown job '{jobId}'. Known jobs: {string.Join(", ", jobs.Jobs.Select(job => job.Id))}");
                     return 2;
-                case ["health"]:
-                    return await ProbeLivenessAsync(app.Configuration, stopping);
                 default:
                     Console.Error.WriteLine(Usage);
                     return 2;
@@ -64,6 +67,15 @@ internal static class CommandLine
             return 1;
         }
     }
+
+    /// <summary>
+    /// The container health check, every 30 s: it only asks the running service, so it reads the listening address
+    /// from the environment and builds nothing else (no database, no Redis, no logging).
+    /// </summary>
+    public static bool IsHealthProbe(string[] args) => args is ["health"];
+
+    public static Task<int> ProbeLivenessAsync(string[] args) =>
+        ProbeLivenessAsync(new ConfigurationBuilder().AddEnvironmentVariables("ASPNETCORE_").AddEnvironmentVariables().AddCommandLine(args).Build(), CancellationToken.None);
 
     private static async Task<int> ProbeLivenessAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {

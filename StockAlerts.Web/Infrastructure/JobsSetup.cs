@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using StackExchange.Redis;
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Modules.Shared.Users;
 using StockAlerts.Web.Identity;
@@ -51,6 +52,10 @@ internal static partial class JobsSetup
     {
         var manager = app.Services.GetRequiredService<IRecurringJobManager>();
         var jobs = InProcessJobs(app);
+        if (!app.Configuration.GetValue("Jobs:Schedule", true) && !app.Configuration.HasRedis())
+        {
+            LogCronWithoutRedis(app.Logger, string.Join(", ", app.Services.GetRequiredService<JobRunner>().Jobs.Where(job => job.NeedsSharedStore).Select(job => job.Id)));
+        }
         foreach (var job in jobs)
         {
             manager.AddOrUpdate<ScheduledJobs>(
@@ -162,4 +167,7 @@ internal static partial class JobsSetup
         public bool Authorize(DashboardContext context) =>
             context.GetHttpContext().User.IsInRole(CurrentUser.AdminRole);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Jobs:Schedule is false without Redis: {Jobs} can only run inside this service (their prices live in its memory), so no prices will arrive. Leave Jobs:Schedule on, or configure ConnectionStrings:Redis for cron mode")]
+    private static partial void LogCronWithoutRedis(ILogger logger, string jobs);
 }
