@@ -23,6 +23,8 @@ try
         .AddNotificationsModule(builder.Configuration);
 
     var app = builder.Build();
+    app.WarnAboutUnknownSettings();
+    await app.WaitForRedisAsync();
     app.EnsureTrustedKeyRing();
     if (CommandLine.IsCommand(args))
     {

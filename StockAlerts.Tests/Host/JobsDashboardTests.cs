@@ -104,6 +104,20 @@ public sealed partial class JobsDashboardTests(StorageKind storage)
     }
 
     [Test]
+    public async Task Dashboard_SignedInNonAdminInABrowser_GetsAPageSayingSo()
+    {
+        var user = await app.SignInAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/hangfire");
+        request.Headers.Accept.ParseAdd("text/html");
+
+        var response = await user.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("is not an admin").And.Contain("<form method=\"post\""));
+    }
+
+    [Test]
     public async Task TheAdminCookie_IsASession_SigningOutOrAPasswordChangeEndsEveryCopy()
     {
         var (first, firstCookie) = await SignInWithTheFormAsync();

@@ -32,7 +32,16 @@ public sealed class StartupConfigurationTests
         var exception = Assert.CatchAsync(async () =>
             await (await TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?> { ["Admin:Emails:0"] = "not-an-email" })).DisposeAsync());
 
-        Assert.That(exception!.ToString(), Does.Contain("Admin:Emails[0]").And.Contain("not-an-email"));
+        Assert.That(exception!.ToString(), Does.Contain("Admin:Emails:0").And.Contain("Admin__Emails__0").And.Contain("not-an-email"));
+    }
+
+    [Test]
+    public async Task AnEmptyAdminEmail_MeansNoAdmin()
+    {
+        // What compose gives with ADMIN_EMAIL left empty in .env: Admin__Emails__0= .
+        await using var app = await TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?> { ["Admin:Emails:0"] = "" });
+
+        Assert.That((await app.CreateClient().GetAsync("/health/live")).IsSuccessStatusCode, Is.True);
     }
 
     [TestCase("Telemetry:OtlpEndpoint", "collector:4317", "absolute http(s) URL")]

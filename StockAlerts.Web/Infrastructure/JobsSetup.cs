@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Identity;
 using StackExchange.Redis;
 using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Jobs;
+using StockAlerts.Modules.Shared.Options;
 using StockAlerts.Modules.Shared.Users;
 using StockAlerts.Web.Identity;
 
@@ -21,6 +22,7 @@ internal static partial class JobsSetup
 
     public static IServiceCollection AddJobs(this IServiceCollection services)
     {
+        OptionsRegistration.KnowSection("Jobs", typeof(JobsSettings));
         services.AddSingleton<ScheduledJobs>();
         services.AddHangfire((provider, configuration) =>
         {
@@ -111,6 +113,18 @@ internal static partial class JobsSetup
                     await context.Response.WriteAsync(SignInPage.Render(context, antiforgery, SignInPage.SafeReturnUrl(context.Request.Path + context.Request.QueryString), email: "", error: null));
                 }
             }));
+        // A signed-in browser that is not an admin's is told so, with the way to sign in as one, not a bare 403.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(DashboardPath) && !context.User.IsInRole(CurrentUser.AdminRole)
+                && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase),
+            branch => branch.Run(async context =>
+            {
+                var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.WriteAsync(SignInPage.Render(context, antiforgery, SignInPage.SafeReturnUrl(context.Request.Path + context.Request.QueryString),
+                    email: "", error: $"{context.User.FindFirst(System.Security.Claims.ClaimTypes.Email)?.Value ?? "This account"} is not an admin. Sign in as an admin to open the jobs dashboard (an operator makes one with: users make-admin EMAIL)."));
+            }));
         app.UseHangfireDashboard(DashboardPath, new DashboardOptions
         {
             Authorization = [new AdminOnlyFilter()],
@@ -170,4 +184,10 @@ internal static partial class JobsSetup
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Jobs:Schedule is false without Redis: {Jobs} can only run inside this service (their prices live in its memory), so no prices will arrive. Leave Jobs:Schedule on, or configure ConnectionStrings:Redis for cron mode")]
     private static partial void LogCronWithoutRedis(ILogger logger, string jobs);
+
+    /// <summary>The Jobs section, read with GetValue where it is needed; here so that a misspelled key is noticed.</summary>
+    private sealed class JobsSettings
+    {
+        public bool Schedule { get; set; } = true;
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using StockAlerts.Modules.Shared.Options;
 
 namespace StockAlerts.Modules.Prices.Providers;
 
@@ -19,6 +20,8 @@ internal static class ProviderRegistration
     public static IServiceCollection AddHttpPriceProviders(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        OptionsRegistration.KnowSection(ProviderSettings.SectionPrefix, typeof(KnownProviders));
+        OptionsRegistration.KnowSection($"{ProviderSettings.SectionPrefix}:{EnabledProviders.Simulated}", typeof(ProviderSettings), typeof(SimulatedFeedOptions));
         AddSettings(services, configuration, EnabledProviders.Simulated);
         Add<FixerProvider>(services, configuration, FixerProvider.ProviderName);
         Add<CurrencyLayerProvider>(services, configuration, CurrencyLayerProvider.ProviderName);
@@ -115,5 +118,17 @@ internal static class ProviderRegistration
             arguments.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests && HttpClientResiliencePredicates.IsTransient(arguments.Outcome));
         // The handler refuses a sampling duration shorter than twice the attempt timeout.
         options.CircuitBreaker.SamplingDuration = settings.AttemptTimeout * 2 > CircuitSamplingDuration ? settings.AttemptTimeout * 2 : CircuitSamplingDuration;
+    }
+
+    /// <summary>The providers there are, so that a misspelled one (Prices:Providers:finhub) is noticed.</summary>
+    private sealed class KnownProviders
+    {
+        public ProviderSettings? Simulated { get; set; }
+
+        public ProviderSettings? Fixer { get; set; }
+
+        public ProviderSettings? CurrencyLayer { get; set; }
+
+        public ProviderSettings? Finnhub { get; set; }
     }
 }
