@@ -82,7 +82,7 @@ public sealed class CorsTests
         var exception = Assert.CatchAsync(async () => await (await TestApp.StartAsync(StorageKind.Sqlite,
             new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = "https://app.example.com/app" })).DisposeAsync());
 
-        Assert.That(exception!.Message, Does.Contain("Cors:AllowedOrigins[0]").And.Contain("Cors__AllowedOrigins__0=https://app.example.com"));
+        Assert.That(exception!.Message, Does.Contain("'Cors:AllowedOrigins:0' (environment variable Cors__AllowedOrigins__0)").And.Contain("Cors__AllowedOrigins__0=https://app.example.com"));
     }
 
     private static async Task<HttpResponseMessage> PreflightAsync(TestApp app, string path, string origin)
