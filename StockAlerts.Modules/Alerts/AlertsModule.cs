@@ -32,13 +32,16 @@ public static class AlertsModule
         services.AddSingleton<PendingFirings>();
         services.AddHostedService(provider => provider.GetRequiredService<PendingFirings>());
         services.AddScoped<FiringRecorder>();
+        services.AddScoped<EvaluationOutcomes>();
+        services.AddHostedService<EngineClock>();
         services.AddScoped<RuleWriter>();
         services.AddScoped<FiringPublisher>();
         services.AddScoped<RepublishFiringsJob>();
         services.AddSingleton(new RecurringJob(RepublishFiringsJob.JobId, TimeSpan.FromSeconds(30),
             (scope, cancellationToken) => scope.GetRequiredService<RepublishFiringsJob>().RunAsync(cancellationToken)));
         services.AddScoped<ResumeSnoozedRulesJob>();
-        services.AddSingleton(new RecurringJob(ResumeSnoozedRulesJob.JobId, TimeSpan.FromSeconds(30),
+        // Every 5 s, so a snooze ends on time (within 5 s) without a new price.
+        services.AddSingleton(new RecurringJob(ResumeSnoozedRulesJob.JobId, TimeSpan.FromSeconds(5),
             (scope, cancellationToken) => scope.GetRequiredService<ResumeSnoozedRulesJob>().RunAsync(cancellationToken)));
         services.AddSingleton(new StartupTask("building the alert rule index",
             (scope, cancellationToken) => scope.GetRequiredService<RuleSync>().BuildIndexAsync(scope.GetRequiredService<AlertsDbContext>(), cancellationToken)));

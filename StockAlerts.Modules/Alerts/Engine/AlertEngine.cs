@@ -115,6 +115,27 @@ internal sealed class AlertEngine
         }
     }
 
+    /// <summary>Time passes without prices: expiry, re-arm by time and confirmations happen when due.</summary>
+    public IReadOnlyList<FiringCandidate> AdvanceClock(DateTime now, List<RuleStateChange> stateChanges)
+    {
+        lock (gate)
+        {
+            return index.AdvanceClock(now, stateChanges);
+        }
+    }
+
+    /// <summary>Symbols whose feed went stale: their rules show noData (and cannot fire) until a fresh price arrives.</summary>
+    public void MarkStale(IEnumerable<SymbolStale> stale, List<RuleStateChange> stateChanges)
+    {
+        lock (gate)
+        {
+            foreach (var symbol in stale)
+            {
+                index.Evaluate(new PriceTick(symbol.Symbol, symbol.LastPrice, null, symbol.DetectedAt, IsStale: true), stateChanges);
+            }
+        }
+    }
+
     private void RemoveLocked(Guid ruleId)
     {
         if (!index.Remove(ruleId) || !symbols.Remove(ruleId, out var symbol))

@@ -13,4 +13,10 @@ internal interface IRuleEngine
     RuleRuntime? FindRuntime(Guid ruleId);
 
     IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null);
+
+    /// <summary>
+    /// Time passes without a new price: expiry and re-arm after N seconds happen when due, and a confirmation whose
+    /// time is up fires on the last fresh price, since nothing newer has contradicted it.
+    /// </summary>
+    IReadOnlyList<FiringCandidate> AdvanceClock(DateTime time, ICollection<RuleStateChange>? stateChanges = null);
 }

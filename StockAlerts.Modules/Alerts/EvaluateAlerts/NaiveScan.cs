@@ -99,6 +99,22 @@ internal sealed class NaiveScan : IRuleEngine
         return firings;
     }
 
+    public IReadOnlyList<FiringCandidate> AdvanceClock(DateTime time, ICollection<RuleStateChange>? stateChanges = null)
+    {
+        var firings = new List<FiringCandidate>();
+        foreach (var slot in slots)
+        {
+            var market = Market(slot.Rule.Symbol);
+            RuleEvaluator.ApplyDeadlines(slot, time, market.HasFreshPrice ? market.LastFreshPrice : null, stateChanges);
+            if (RuleEvaluator.ConfirmByTime(slot, time, market, stateChanges) is { } firing)
+            {
+                firings.Add(firing);
+            }
+        }
+
+        return firings;
+    }
+
     private static bool IsFor(RuleSlot slot, PriceTick tick) => string.Equals(slot.Rule.Symbol, tick.Symbol, StringComparison.Ordinal);
 
     private RuleSlot? FindSlot(Guid ruleId) => byId.GetValueOrDefault(ruleId);

@@ -66,7 +66,8 @@ internal static class RuleEvaluator
         }
     }
 
-    public static void ApplyDeadlines(RuleSlot slot, DateTime time, decimal price, ICollection<RuleStateChange>? changes)
+    /// <summary>Expiry and re-arm by time; without a price yet (null) a re-arm waits for one.</summary>
+    public static void ApplyDeadlines(RuleSlot slot, DateTime time, decimal? price, ICollection<RuleStateChange>? changes)
     {
         var runtime = slot.Runtime;
         if (runtime.State is RuleState.Paused or RuleState.Expired)
@@ -79,10 +80,37 @@ internal static class RuleEvaluator
             runtime.PendingSince = null;
             Transition(slot, RuleState.Expired, RuleStateReasons.Expired, time, changes);
         }
-        else if (RearmDueAt(slot) <= time)
+        else if (RearmDueAt(slot) <= time && price is { } current)
         {
-            Rearm(slot, price, RuleStateReasons.RearmedByTime, time, changes);
+            Rearm(slot, current, RuleStateReasons.RearmedByTime, time, changes);
         }
+    }
+
+    /// <summary>
+    /// A pending rule whose confirmation time is up while no new price came: the condition held at the last fresh
+    /// price and nothing has contradicted it, so it fires now, at that price (unless the schedule or frequency no
+    /// longer allow it).
+    /// </summary>
+    public static FiringCandidate? ConfirmByTime(RuleSlot slot, DateTime time, MarketState market, ICollection<RuleStateChange>? changes)
+    {
+        var rule = slot.Rule;
+        var runtime = slot.Runtime;
+        if (runtime.State != RuleState.Pending || runtime.PendingSince is not { } since || time - since < TimeSpan.FromSeconds(rule.ConfirmationSeconds)
+            || !market.HasFreshPrice || market.LastFreshPrice is not { } price)
+        {
+            return null;
+        }
+
+        var observation = ConditionObserver.Observe(rule, runtime, price, price, market);
+        var scheduled = IsScheduled(rule, time);
+        if (!observation.Holds || !scheduled || !FrequencyGate.Allows(rule, runtime, time))
+        {
+            runtime.PendingSince = null;
+            Transition(slot, RuleState.Active, scheduled ? RuleStateReasons.ConfirmationLost : RuleStateReasons.OutsideSchedule, time, changes);
+            return null;
+        }
+
+        return Fire(slot, price, observation.ComparedValue, time);
     }
 
     public static void ApplyPriceBand(RuleSlot slot, decimal price, DateTime time, ICollection<RuleStateChange>? changes)

@@ -85,6 +85,20 @@ internal sealed class RuleIndex : IRuleEngine
         return firings;
     }
 
+    public IReadOnlyList<FiringCandidate> AdvanceClock(DateTime time, ICollection<RuleStateChange>? stateChanges = null)
+    {
+        List<FiringCandidate>? firings = null;
+        foreach (var book in books.Values)
+        {
+            if (book.Rules.Count > 0 && book.AdvanceClock(time, stateChanges) is { Count: > 0 } due)
+            {
+                (firings ??= []).AddRange(due);
+            }
+        }
+
+        return firings ?? (IReadOnlyList<FiringCandidate>)[];
+    }
+
     private SymbolRuleBook Book(string symbol)
     {
         if (!books.TryGetValue(symbol, out var book))

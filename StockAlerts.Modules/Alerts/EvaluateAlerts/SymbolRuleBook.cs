@@ -159,7 +159,30 @@ internal sealed class SymbolRuleBook
         return firings ?? (IReadOnlyList<FiringCandidate>)[];
     }
 
-    private void ApplyDeadlines(DateTime time, decimal price, ICollection<RuleStateChange>? changes)
+    public IReadOnlyList<FiringCandidate> AdvanceClock(DateTime time, ICollection<RuleStateChange>? changes)
+    {
+        if (now is { } seen && time <= seen)
+        {
+            return [];
+        }
+
+        now = time;
+        ApplyDeadlines(time, Market.HasFreshPrice ? Market.LastFreshPrice : null, changes);
+        List<FiringCandidate>? firings = null;
+        foreach (var slot in pending.ToList())
+        {
+            if (RuleEvaluator.ConfirmByTime(slot, time, Market, changes) is { } firing)
+            {
+                (firings ??= []).Add(firing);
+            }
+
+            Refresh(slot);
+        }
+
+        return firings ?? (IReadOnlyList<FiringCandidate>)[];
+    }
+
+    private void ApplyDeadlines(DateTime time, decimal? price, ICollection<RuleStateChange>? changes)
     {
         visits.Clear();
         while (deadlines.TryPeek(out var due, out var deadline) && deadline <= time)

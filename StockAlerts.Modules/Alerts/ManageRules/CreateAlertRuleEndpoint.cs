@@ -18,7 +18,7 @@ internal static class CreateAlertRuleEndpoint
         AlertRuleRequest request, ClaimsPrincipal user, RuleWriter writer, AlertsDbContext database, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var rule = await writer.ApplyAsync(new AlertRuleRecord
+        var rule = new AlertRuleRecord
         {
             Id = Guid.CreateVersion7(),
             UserId = user.GetUserId(),
@@ -28,7 +28,11 @@ internal static class CreateAlertRuleEndpoint
             Channels = "",
             State = "",
             CreatedAt = now,
-        }, request, cancellationToken);
+        };
+        if (await writer.ApplyAsync(rule, request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         database.Rules.Add(rule);
         if (await writer.SaveAndIndexAsync(rule, wasLive: false, cancellationToken) is { } problem)
         {

@@ -36,8 +36,12 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
             : null;
     }
 
-    /// <summary>Fills a record from the request; editing resets the latch (state, arming, trackers) but keeps the history.</summary>
-    public async Task<AlertRuleRecord> ApplyAsync(AlertRuleRecord rule, AlertRuleRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fills a record from the request; editing resets the latch (state, arming, trackers) but keeps the history.
+    /// A 400 instead when the symbol's feed cannot serve the rule: a percentage against the previous close or the
+    /// day's open on a feed that supplies neither (fixer, currencylayer) could never fire.
+    /// </summary>
+    public async Task<ProblemHttpResult?> ApplyAsync(AlertRuleRecord rule, AlertRuleRequest request, CancellationToken cancellationToken)
     {
         var latest = await mediator.Send(new GetLatestPrice(request.Symbol!), cancellationToken);
         // A symbol nobody watched yet has no price in the index; start it from the stored one, or the new rule
@@ -46,7 +50,15 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
         engine.Prime(latest, primed);
         await StoredRuleStates.SaveAsync(database, primed, cancellationToken);
         var instrument = await mediator.Send(new GetInstrument(request.Symbol!), cancellationToken);
-        rule.Symbol = instrument!.Symbol;
+        if (!instrument!.HasDailyReferences && request.Condition?.Reference is { } reference
+            && Enum.Parse<ReferenceKind>(reference, true) is ReferenceKind.PreviousClose or ReferenceKind.DayOpen)
+        {
+            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                ["condition.reference"] = [$"The feed of {instrument.Symbol} supplies no previous close or day open, so this rule could never fire; use reference creation, or a movesUp/movesDown window."],
+            }) { Status = StatusCodes.Status400BadRequest, Title = "One or more validation errors occurred." });
+        }
+        rule.Symbol = instrument.Symbol;
         rule.Name = request.Name?.Trim();
         ApplyDefinition(rule, request, latest?.Price, latest?.PreviousClose, latest?.DayOpen);
         // Without channels, the user's default channels from their notification preferences (a webhook needs its URL).
@@ -57,7 +69,7 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
         rule.WebhookSecret = channels.Contains("webhook") ? request.Webhook?.Secret : null;
         rule.MessageTemplate = request.MessageTemplate;
         RuleStateChanges.Rearm(rule);
-        return rule;
+        return null;
     }
 
     /// <summary>

@@ -24,7 +24,10 @@ internal static class UpdateAlertRuleEndpoint
             return AlertRuleProblems.NotFound(id);
         }
         var wasLive = RuleWriter.IsLive(rule);
-        await writer.ApplyAsync(rule, request, cancellationToken);
+        if (await writer.ApplyAsync(rule, request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         if (await writer.SaveAndIndexAsync(rule, wasLive, cancellationToken) is { } problem)
         {
             return problem;

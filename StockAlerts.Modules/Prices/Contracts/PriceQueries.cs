@@ -18,7 +18,8 @@ public sealed record PriceWindow(string Symbol, decimal Min, decimal Max, decima
 /// <summary>An instrument of the catalog by symbol (case-insensitive), or null when unknown.</summary>
 public sealed record GetInstrument(string Symbol) : IQuery<InstrumentInfo?>;
 
-public sealed record InstrumentInfo(string Symbol, string Kind, string Currency, string DisplayName, bool Enabled);
+/// <summary>HasDailyReferences: its feed supplies the previous close and the day's open (fixer and currencylayer do not).</summary>
+public sealed record InstrumentInfo(string Symbol, string Kind, string Currency, string DisplayName, bool Enabled, bool HasDailyReferences = true);
 
 /// <summary>Stored one-minute bars of a symbol between two UTC times, oldest first (for backtests).</summary>
 public sealed record GetPriceHistory(string Symbol, DateTime From, DateTime To) : IQuery<IReadOnlyList<PriceBarInfo>>;

@@ -1,4 +1,6 @@
+using Mediator;
 using Microsoft.Extensions.Logging;
+using StockAlerts.Modules.Prices.Contracts;
 using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Prices.Quotes;
 using StockAlerts.Modules.Prices.Streaming;
@@ -11,6 +13,7 @@ internal sealed partial class StaleCheckJob(
     IQuoteStore store,
     Staleness staleness,
     PriceStreamer streamer,
+    IMediator mediator,
     TimeProvider time,
     ILogger<StaleCheckJob> logger)
 {
@@ -27,10 +30,17 @@ internal sealed partial class StaleCheckJob(
         var before = (await store.SwapStaleSymbolsAsync(stale.Keys.ToList(), cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var bySymbol = quotes.ToDictionary(quote => quote.Symbol, StringComparer.Ordinal);
 
+        var wentStale = new List<SymbolStale>();
         foreach (var symbol in stale.Keys.Where(symbol => !before.Contains(symbol)))
         {
             LogWentStale(symbol, stale[symbol].Source, stale[symbol].SeenAt);
             await streamer.SendStaleChangeAsync(new StaleChange(symbol, true, stale[symbol].SeenAt));
+            wentStale.Add(new SymbolStale(symbol, stale[symbol].Price, stale[symbol].SeenAt, now));
+        }
+        if (wentStale.Count > 0)
+        {
+            // The rules on these symbols learn it now (they show noData), not when the next price finally comes.
+            await mediator.Publish(new PricesWentStale(wentStale), cancellationToken);
         }
         foreach (var symbol in before.Where(symbol => !stale.ContainsKey(symbol) && bySymbol.ContainsKey(symbol)))
         {

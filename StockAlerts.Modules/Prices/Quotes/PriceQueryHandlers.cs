@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Prices.Contracts;
 using StockAlerts.Modules.Prices.Data;
+using StockAlerts.Modules.Prices.Providers;
 
 namespace StockAlerts.Modules.Prices.Quotes;
 
@@ -41,7 +42,8 @@ internal sealed class PriceQueryHandlers(InstrumentCatalog catalog, IQuoteStore 
     {
         var snapshot = await catalog.GetAsync(cancellationToken);
         return snapshot.Find(query.Symbol) is { } instrument
-            ? new InstrumentInfo(instrument.Symbol, instrument.Kind.ToString().ToLowerInvariant(), instrument.Currency, instrument.DisplayName, instrument.Enabled)
+            ? new InstrumentInfo(instrument.Symbol, instrument.Kind.ToString().ToLowerInvariant(), instrument.Currency, instrument.DisplayName, instrument.Enabled,
+                HasDailyReferences: snapshot.ProviderOf(instrument) is not (FixerProvider.ProviderName or CurrencyLayerProvider.ProviderName))
             : null;
     }
 

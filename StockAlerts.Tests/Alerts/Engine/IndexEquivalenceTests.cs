@@ -47,6 +47,23 @@ public sealed class IndexEquivalenceTests
                 Mutate(random, index, naive, rules, time);
             }
 
+            if (random.Next(8) == 0)
+            {
+                // Time passes without a price: confirmations, expiry and re-arm by time.
+                time = time.AddSeconds(random.Next(1, 120));
+                var indexClockChanges = new List<RuleStateChange>();
+                var naiveClockChanges = new List<RuleStateChange>();
+                var byIndexClock = index.AdvanceClock(time, indexClockChanges);
+                var byNaiveClock = naive.AdvanceClock(time, naiveClockChanges);
+                Assert.That(byIndexClock.OrderBy(firing => firing.RuleId), Is.EqualTo(byNaiveClock.OrderBy(firing => firing.RuleId)), $"clock firings at step {step}");
+                Assert.That(
+                    indexClockChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version),
+                    Is.EqualTo(naiveClockChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version)),
+                    $"clock state changes at step {step}");
+                totalFirings += byIndexClock.Count;
+                time = time.AddSeconds(1);
+            }
+
             var symbol = Symbols[random.Next(Symbols.Length)];
             var price = NextPrice(random, lastPrices[symbol]);
             var tickTime = random.Next(100) == 0 ? time.AddSeconds(-random.Next(1, 300)) : time;

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+
+namespace StockAlerts.Modules.Alerts.Engine;
+
+/// <summary>
+/// Saves what an evaluation produced, whether a price batch, a stale feed or the clock caused it: state changes
+/// first, then each firing once; a firing the database cannot take yet waits in PendingFirings.
+/// </summary>
+internal sealed partial class EvaluationOutcomes(
+    FiringRecorder recorder,
+    RuleSync sync,
+    PendingFirings pending,
+    AlertsMetrics metrics,
+    ILogger<EvaluationOutcomes> logger)
+{
+    public async Task SaveAsync(IReadOnlyList<FiringCandidate> firings, List<RuleStateChange> stateChanges, CancellationToken cancellationToken)
+    {
+        // States first: a change computed before a firing (noData -> active after a gap) is saved onto the stored
+        // version it came from, before the firing moves that version on; saved after, it would be refused.
+        if (stateChanges.Count > 0)
+        {
+            try
+            {
+                await recorder.RecordStateChangesAsync(stateChanges, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Only the visible state lags; the index holds the truth and the next change writes it.
+                LogStateNotSaved(exception.GetType().Name, stateChanges.Count);
+            }
+        }
+        foreach (var firing in firings)
+        {
+            if (!pending.IsEmpty)
+            {
+                // Keep the order of firings while earlier ones wait for the database.
+                Defer(firing);
+                continue;
+            }
+            try
+            {
+                if (await recorder.RecordAsync(firing, cancellationToken))
+                {
+                    metrics.Fired(runawayStopped: firing.Reason == RuleStateReasons.Runaway);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogFiringDeferred(exception.GetType().Name, firing.RuleId);
+                Defer(firing);
+            }
+        }
+    }
+
+    private void Defer(FiringCandidate firing)
+    {
+        if (!pending.TryAdd(firing))
+        {
+            // Too many waiting: put the rule back as stored, so a later price can fire it again.
+            _ = sync.ReloadAsync(firing.RuleId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: the firing of rule {RuleId} could not be saved yet ({Error}); it waits and is offered again")]
+    private partial void LogFiringDeferred(string error, Guid ruleId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: {Count} rule state change(s) could not be saved ({Error})")]
+    private partial void LogStateNotSaved(string error, int count);
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using StockAlerts.Modules.Shared.Jobs;
+using StockAlerts.Tests.Fakes;
+using StockAlerts.Tests.Infrastructure;
+
+namespace StockAlerts.Tests.Alerts;
+
+/// <summary>
+/// Rule states that tell the truth over time (#22), through the whole service with fixer's wire format from a
+/// local fake: a stale feed shows noData on its rules, and confirmation and re-arm by time happen on time while no
+/// new price comes.
+/// </summary>
+[TestFixture(StorageKind.Sqlite)]
+[TestFixture(StorageKind.MariaDb)]
+[NonParallelizable]
+public sealed class RuleTimingTests(StorageKind storage)
+{
+    private FakeQuoteServer fake = null!;
+    private TestApp app = null!;
+    private decimal eurusd = 1.08m;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        fake = await FakeQuoteServer.StartAsync();
+        fake.Fixer = _ => FakeResponse.FixerLatest(DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ("USD", eurusd.ToString(CultureInfo.InvariantCulture)), ("GBP", "0.86"), ("JPY", "180.4"), ("CHF", "0.93"), ("AUD", "1.78"), ("CAD", "1.62"));
+        app = await TestApp.StartAsync(storage, new Dictionary<string, string?>
+        {
+            ["Prices:Providers:simulated:Enabled"] = "false",
+            ["Prices:Providers:fixer:ApiKey"] = "fixer-secret-key",
+            ["Prices:Providers:fixer:BaseUrl"] = fake.BaseUrl + "/fixer",
+            ["Prices:Providers:fixer:IntervalSeconds"] = "1",
+            ["Prices:Providers:fixer:MonthlyQuota"] = "100000000",
+            ["Prices:StaleAfterIntervals"] = "2",
+            ["Prices:MinimumStaleSeconds"] = "1",
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await app.DisposeAsync();
+        await fake.DisposeAsync();
+    }
+
+    [Test]
+    public async Task ARuleOnAStaleFeed_ShowsNoData_AndTheFirstPriceAfterIsComparedWithTheLastBeforeIt()
+    {
+        var user = await app.SignInAsync();
+        await PollAsync(1.08m);
+        var id = await CreateAsync(user, new { symbol = "EURUSD", condition = new { type = "crossesAbove", level = 1.09m } });
+        Assert.That(await StateAsync(user, id), Is.EqualTo("active"));
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await RunAsync("prices:stale");
+        await WaitForAsync(async () => await StateAsync(user, id) == "noData", "noData while the feed is stale");
+        await PollAsync(1.12m);
+        await WaitForAsync(async () => await StateAsync(user, id) == "triggered", "a level crossed during the outage fires on the first price after it");
+        var firings = (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items");
+
+        Assert.That(firings.GetArrayLength(), Is.EqualTo(1));
+        Assert.That(firings[0].GetProperty("price").GetDecimal(), Is.EqualTo(1.12m));
+    }
+
+    [Test]
+    public async Task AConfirmation_FiresOnTime_WhileThePriceHoldsAndNoNewPriceComes()
+    {
+        var user = await app.SignInAsync();
+        await PollAsync(1.20m);
+        var id = await CreateAsync(user, new { symbol = "EURUSD", condition = new { type = "crossesAbove", level = 1.25m }, confirmationSeconds = 2 });
+        await PollAsync(1.26m);
+        Assert.That(await StateAsync(user, id), Is.EqualTo("pending"));
+
+        await WaitForAsync(async () => await StateAsync(user, id) == "triggered", "confirmed after 2 s without another price");
+    }
+
+    [Test]
+    public async Task ARearmAfterSeconds_ShowsActiveWhenDue_WithoutANewPrice()
+    {
+        var user = await app.SignInAsync();
+        await PollAsync(1.30m);
+        var id = await CreateAsync(user, new { symbol = "EURUSD", condition = new { type = "crossesAbove", level = 1.35m }, rearm = new { afterSeconds = 2 } });
+        await PollAsync(1.36m);
+        await WaitForAsync(async () => await StateAsync(user, id) == "triggered", "fired");
+
+        await WaitForAsync(async () => await StateAsync(user, id) == "active", "re-armed 2 s after the firing, without another price");
+    }
+
+    [TestCase("previousClose")]
+    [TestCase("dayOpen")]
+    public async Task APercentChangeFromADailyReference_OnAFeedWithoutOne_Is400WithTheReason(string reference)
+    {
+        var user = await app.SignInAsync();
+        await PollAsync(1.10m);
+
+        var response = await user.PostAsJsonAsync("/api/alerts", new { symbol = "EURUSD", condition = new { type = "percentChange", percent = 1, reference } });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var fromCreation = await user.PostAsJsonAsync("/api/alerts", new { symbol = "EURUSD", condition = new { type = "percentChange", percent = 1, reference = "creation" } });
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(body.GetProperty("errors").GetProperty("condition.reference")[0].GetString(), Does.Contain("no previous close or day open"));
+        Assert.That(fromCreation.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+    }
+
+    private async Task PollAsync(decimal price)
+    {
+        eurusd = price;
+        await RunAsync("prices:poll:fixer");
+    }
+
+    private Task RunAsync(string job) => app.Services.GetRequiredService<JobRunner>().RunAsync(job, CancellationToken.None);
+
+    private static async Task<string> CreateAsync(HttpClient user, object rule)
+    {
+        var response = await user.PostAsJsonAsync("/api/alerts", rule);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private static async Task<string?> StateAsync(HttpClient user, string id) =>
+        (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}")).GetProperty("state").GetString();
+
+    private static async Task WaitForAsync(Func<Task<bool>> done, string what)
+    {
+        for (var attempt = 0; attempt < 100 && !await done(); attempt++)
+        {
+            await Task.Delay(100);
+        }
+        Assert.That(await done(), Is.True, $"waited 10 s for: {what}");
+    }
+}
