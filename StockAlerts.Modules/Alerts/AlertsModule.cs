@@ -32,6 +32,7 @@ public static class AlertsModule
         services.AddSingleton<PendingFirings>();
         services.AddHostedService(provider => provider.GetRequiredService<PendingFirings>());
         services.AddScoped<FiringRecorder>();
+        services.AddScoped<PriceStyles>();
         services.AddScoped<EvaluationOutcomes>();
         services.AddHostedService<EngineClock>();
         services.AddScoped<RuleWriter>();

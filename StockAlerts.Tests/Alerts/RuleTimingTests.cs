@@ -107,6 +107,25 @@ public sealed class RuleTimingTests(StorageKind storage)
         Assert.That(fromCreation.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
+    [Test]
+    public async Task TheMessage_WritesPricesAsTheInstrumentDoes_WithItsCurrency_AndSaysWhatHappened()
+    {
+        var user = await app.SignInAsync();
+        await PollAsync(1.39m);
+        await CreateAsync(user, new { symbol = "EURUSD", name = "Breakout", condition = new { type = "crossesAbove", level = 1.4m } });
+        // USDJPY is derived from fixer's EUR rates: 180.4 / 1.39 = 129.7841726..., then 180.4 / 1.4012345 = 128.7437...
+        await CreateAsync(user, new { symbol = "USDJPY", condition = new { type = "crossesBelow", level = 129m } });
+        await PollAsync(1.4012345m);
+        await WaitForAsync(async () => (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").GetArrayLength() == 2, "two notifications");
+        var items = (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").EnumerateArray()
+            .ToDictionary(item => item.GetProperty("symbol").GetString()!, item => (Title: item.GetProperty("title").GetString(), Body: item.GetProperty("body").GetString()));
+
+        Assert.That(items["EURUSD"].Title, Is.EqualTo("EURUSD: Breakout"));
+        Assert.That(items["EURUSD"].Body, Is.EqualTo("EURUSD: price 1.40123 USD crossed above 1.40000 USD."), "a named rule's body still says what happened");
+        Assert.That(items["USDJPY"].Title, Is.EqualTo("USDJPY 128.744 JPY"));
+        Assert.That(items["USDJPY"].Body, Is.EqualTo("USDJPY: price 128.744 JPY crossed below 129.000 JPY."), "title and body write the price alike");
+    }
+
     private async Task PollAsync(decimal price)
     {
         eurusd = price;

@@ -10,13 +10,14 @@ namespace StockAlerts.Modules.Alerts.Engine;
 /// process died, or a handler threw) is published again by <see cref="RepublishFiringsJob"/>; the Notifications
 /// module stores one notification per firing id, so a second publication adds nothing.
 /// </summary>
-internal sealed class FiringPublisher(AlertsDbContext database, IMediator mediator, TimeProvider time)
+internal sealed class FiringPublisher(AlertsDbContext database, IMediator mediator, PriceStyles styles, TimeProvider time)
 {
     public async Task PublishAsync(AlertFiringRecord firing, AlertRuleRecord rule, CancellationToken cancellationToken)
     {
+        var style = await styles.ForAsync(firing.Symbol, firing.Price, cancellationToken);
         await mediator.Publish(new AlertTriggered(
             firing.RuleId, firing.Id, firing.Sequence, firing.UserId, firing.Symbol, firing.Price, firing.ComparedValue,
-            RuleMapping.JsonName(rule.ConditionType), Title(rule, firing), firing.Message,
+            RuleMapping.JsonName(rule.ConditionType), Title(rule, firing, style), firing.Message,
             rule.Channels.Split(',', StringSplitOptions.RemoveEmptyEntries),
             rule.WebhookUrl,
             firing.FiredAt), cancellationToken);
@@ -30,6 +31,7 @@ internal sealed class FiringPublisher(AlertsDbContext database, IMediator mediat
             .ExecuteUpdateAsync(row => row.SetProperty(column => column.PublishedAt, now), cancellationToken);
     }
 
-    private static string Title(AlertRuleRecord rule, AlertFiringRecord firing) =>
-        rule.Name is { Length: > 0 } name ? $"{firing.Symbol}: {name}" : $"{firing.Symbol} {firing.Price}";
+    /// <summary>The rule's name when it has one (the body says what happened), else the symbol and its price as the body writes it.</summary>
+    private static string Title(AlertRuleRecord rule, AlertFiringRecord firing, EvaluateAlerts.PriceStyle style) =>
+        rule.Name is { Length: > 0 } name ? $"{firing.Symbol}: {name}" : $"{firing.Symbol} {style.Price(firing.Price)}";
 }

@@ -17,6 +17,7 @@ internal sealed partial class FiringRecorder(
     AlertEngine engine,
     RuleChangeBus changes,
     FiringPublisher publisher,
+    PriceStyles styles,
     TimeProvider time,
     ILogger<FiringRecorder> logger)
 {
@@ -42,7 +43,10 @@ internal sealed partial class FiringRecorder(
         var runtime = engine.RuntimeOf(candidate.RuleId);
         var rule = RuleMapping.ToEngine(stored, candidate.Time);
         var firedAt = candidate.Time;
-        var message = AlertMessageTemplate.Render(rule, candidate);
+        // What people read: the prices in the instrument's precision, with its currency.
+        var style = await styles.ForAsync(candidate.Symbol, candidate.Price, cancellationToken);
+        var description = ConditionObserver.Describe(rule, candidate.Direction, candidate.Price, candidate.ComparedValue, style);
+        var message = AlertMessageTemplate.Render(rule, candidate, description, style);
         var state = RuleMapping.StateName(candidate.State);
         var now = time.GetUtcNow().UtcDateTime;
         var firing = new AlertFiringRecord
@@ -54,7 +58,7 @@ internal sealed partial class FiringRecorder(
             Symbol = candidate.Symbol,
             Price = candidate.Price,
             ComparedValue = candidate.ComparedValue,
-            Description = Truncate(candidate.Description, 300),
+            Description = Truncate(description, 300),
             Message = Truncate(message, 1000),
             FiredAt = candidate.Time,
         };

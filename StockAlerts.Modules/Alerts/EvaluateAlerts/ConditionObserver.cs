@@ -29,21 +29,25 @@ internal static class ConditionObserver
         }
     }
 
-    public static string Describe(AlertRule rule, RuleRuntime runtime, decimal price, decimal compared)
+    public static string Describe(AlertRule rule, RuleRuntime runtime, decimal price, decimal compared) =>
+        Describe(rule, ConditionTraits.Direction(rule, runtime), price, compared, PriceStyle.Raw);
+
+    /// <summary>What happened, in words, with prices written in the instrument's style.</summary>
+    public static string Describe(AlertRule rule, CrossDirection? direction, decimal price, decimal compared, PriceStyle style)
     {
         var condition = rule.Condition;
-        var priceText = NumberText.Price(price);
-        var comparedText = NumberText.Price(compared);
-        var channel = $"{NumberText.Price(condition.Lower ?? 0)}..{NumberText.Price(condition.Upper ?? 0)}";
+        var priceText = style.Price(price);
+        var comparedText = style.Price(compared);
+        var channel = $"{style.Price(condition.Lower ?? 0)} to {style.Price(condition.Upper ?? 0)}";
         var percent = compared == 0 ? 0 : (price - compared) * 100 / compared;
-        var move = $"{NumberText.Signed(price - compared)} ({NumberText.Percent(percent)})";
+        var move = $"{(style == PriceStyle.Raw ? NumberText.Signed(price - compared) : style.Signed(price - compared))} ({NumberText.Percent(percent)})";
         var window = NumberText.Integer(condition.WindowMinutes ?? 0);
         return condition.Type switch
         {
             ConditionType.Above => $"price {priceText} is at or above {comparedText}",
             ConditionType.Below => $"price {priceText} is at or below {comparedText}",
             ConditionType.CrossesAbove or ConditionType.CrossesBelow or ConditionType.Crosses =>
-                $"price {priceText} crossed {(ConditionTraits.Direction(rule, runtime) == CrossDirection.Down ? "below" : "above")} {comparedText}",
+                $"price {priceText} crossed {(direction == CrossDirection.Down ? "below" : "above")} {comparedText}",
             ConditionType.EntersChannel => $"price {priceText} entered the channel {channel}",
             ConditionType.ExitsChannel => $"price {priceText} left the channel {channel}",
             ConditionType.InsideChannel => $"price {priceText} is inside the channel {channel}",

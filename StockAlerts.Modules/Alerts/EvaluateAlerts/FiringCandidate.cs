@@ -19,6 +19,9 @@ internal sealed record FiringCandidate(
     public RuleState State { get; init; }
     public string? Reason { get; init; }
 
+    /// <summary>The direction a crossing went, for describing it again in the instrument's style.</summary>
+    public CrossDirection? Direction { get; init; }
+
     public decimal Change => Price - ComparedValue;
 
     public decimal ChangePercent => ComparedValue == 0 ? 0 : Change * 100 / ComparedValue;

@@ -253,6 +253,7 @@ internal static class RuleEvaluator
             StoredVersion = storedVersion,
             State = runtime.State,
             Reason = runtime.Reason,
+            Direction = ConditionTraits.Direction(rule, runtime),
         };
     }
 

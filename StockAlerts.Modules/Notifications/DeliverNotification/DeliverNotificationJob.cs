@@ -267,7 +267,9 @@ internal sealed partial class DeliverNotificationJob(
         return new PushMessage(
             device.Token,
             title,
-            string.Join("\n", notifications.Select(notification => notification.Title).Take(5)),
+            // What happened, a sentence each, newest last; the rest is counted (the app lists them all).
+            string.Join("\n", notifications.TakeLast(5).Select(notification => notification.Body))
+                + (notifications.Count > 5 ? $"\n…and {notifications.Count - 5} more." : ""),
             new Dictionary<string, string>
             {
                 ["notificationId"] = notifications[^1].Id.ToString(),
