@@ -85,6 +85,12 @@ internal sealed class AlertRuleRecord
     /// </summary>
     public int ArmedAtFireCount { get; set; }
 
+    /// <summary>
+    /// The fire count when maxFires started counting: at creation, and again when the user re-arms or edits the rule,
+    /// so that a rule that used up its firings can be brought back and fires maxFires times more.
+    /// </summary>
+    public int MaxFiresCountedFrom { get; set; }
+
     public DateTime? LastFiredAt { get; set; }
 
     public decimal? LastFiredPrice { get; set; }

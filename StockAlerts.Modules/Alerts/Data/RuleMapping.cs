@@ -39,6 +39,7 @@ internal static class RuleMapping
         Version = record.Version,
         StoredVersion = record.Version,
         FireCount = record.FireCount,
+        MaxFiresCountedFrom = record.MaxFiresCountedFrom,
         LastFiredAt = record.LastFiredAt,
         LastFiredPrice = record.LastFiredPrice,
         Armed = record.Armed,

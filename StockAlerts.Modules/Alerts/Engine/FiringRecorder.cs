@@ -68,7 +68,7 @@ internal sealed partial class FiringRecorder(
             .Where(row => row.Id == candidate.RuleId && row.Version == stored.Version && row.FireCount == candidate.Sequence - 1
                 && !row.Paused && !Latched.Contains(row.State)
                 && (row.ExpiresAt == null || row.ExpiresAt > firedAt)
-                && (row.MaxFires == null || row.FireCount < row.MaxFires)
+                && (row.MaxFires == null || row.FireCount - row.MaxFiresCountedFrom < row.MaxFires)
                 && (row.FrequencyType != OnceFrequency || row.FireCount == row.ArmedAtFireCount));
         if (FrequencyGate.LastFiringNoLaterThan(rule, firedAt) is { } lastFiringNoLaterThan)
         {

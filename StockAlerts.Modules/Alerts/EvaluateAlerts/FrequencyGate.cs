@@ -4,7 +4,7 @@ internal static class FrequencyGate
 {
     public static bool Allows(AlertRule rule, RuleRuntime runtime, DateTime time)
     {
-        if (rule.Frequency.MaxFires is { } maximum && runtime.FireCount >= maximum)
+        if (rule.Frequency.MaxFires is { } maximum && runtime.FiresCountedForMax >= maximum)
         {
             return false;
         }

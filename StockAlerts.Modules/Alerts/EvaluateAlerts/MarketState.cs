@@ -13,13 +13,18 @@ internal sealed class MarketState
 
     public bool HasFreshPrice => LastFreshPrice is not null && !IsStale;
 
-    // One window as long as the longest any rule asked for; shorter windows are read from it.
+    // One window as long as the longest any rule asked for; shorter windows are read from it. A new window starts
+    // with the last fresh price, so a move from the price a rule was created at counts.
     public void EnsureWindow(int minutes)
     {
         var length = TimeSpan.FromMinutes(minutes);
         if (window is null)
         {
             window = new RollingWindow(length);
+            if (HasFreshPrice && LastFreshTime is { } time && LastFreshPrice is { } price)
+            {
+                window.Add(time, price);
+            }
         }
         else
         {

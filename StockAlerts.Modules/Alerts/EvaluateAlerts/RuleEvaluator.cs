@@ -42,8 +42,10 @@ internal static class RuleEvaluator
         slot.Runtime.Version++;
     }
 
+    /// <summary>The user's re-arm: armed again, with a fresh count for maxFires.</summary>
     public static void Rearm(RuleSlot slot, MarketState market)
     {
+        slot.Runtime.MaxFiresCountedFrom = slot.Runtime.FireCount;
         Reset(slot, market);
         slot.Runtime.Version++;
     }
@@ -229,7 +231,7 @@ internal static class RuleEvaluator
             runtime.StepAnchor = price;
         }
 
-        if (rule.Frequency.MaxFires is { } maximum && runtime.FireCount >= maximum)
+        if (rule.Frequency.MaxFires is { } maximum && runtime.FiresCountedForMax >= maximum)
         {
             SetState(runtime, RuleState.Expired, RuleStateReasons.MaxFires);
         }
@@ -287,7 +289,7 @@ internal static class RuleEvaluator
         {
             SetState(runtime, RuleState.Paused, RuleStateReasons.Paused);
         }
-        else if (rule.Frequency.MaxFires is { } maximum && runtime.FireCount >= maximum)
+        else if (rule.Frequency.MaxFires is { } maximum && runtime.FiresCountedForMax >= maximum)
         {
             SetState(runtime, RuleState.Expired, RuleStateReasons.MaxFires);
         }

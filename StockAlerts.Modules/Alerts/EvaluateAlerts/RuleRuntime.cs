@@ -11,6 +11,11 @@ internal sealed class RuleRuntime
     public DateTime? LastFiredAt { get; set; }
     public decimal? LastFiredPrice { get; set; }
     public int FireCount { get; set; }
+
+    /// <summary>The fire count maxFires counts from (a user's re-arm or edit starts a fresh count).</summary>
+    public int MaxFiresCountedFrom { get; set; }
+
+    public int FiresCountedForMax => FireCount - MaxFiresCountedFrom;
     public Queue<DateTime> RecentFirings { get; } = new();
     public bool Armed { get; set; } = true;
     public DateTime? PendingSince { get; set; }

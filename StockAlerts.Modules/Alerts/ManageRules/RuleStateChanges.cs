@@ -23,9 +23,11 @@ internal static class RuleStateChanges
         rule.ArmedAtFireCount = rule.FireCount;
     }
 
+    /// <summary>The user's re-arm (also what an edit and a moved level do): armed again, with a fresh count for maxFires.</summary>
     public static void Rearm(AlertRuleRecord rule)
     {
         Resume(rule);
+        rule.MaxFiresCountedFrom = rule.FireCount;
         rule.Armed = true;
         rule.TrailingExtreme = null;
         rule.StepAnchor = null;

@@ -55,7 +55,7 @@ public sealed class AlertMessageTemplateTests
     {
         var rule = TestRules.CrossesAbove(200m);
 
-        Assert.That(AlertMessageTemplate.Render(rule, Firing), Is.EqualTo("AAPL 201: price 201 crossed above 200"));
+        Assert.That(AlertMessageTemplate.Render(rule, Firing), Is.EqualTo("AAPL: price 201 crossed above 200."));
     }
 
     [Test]

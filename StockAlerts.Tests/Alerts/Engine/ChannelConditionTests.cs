@@ -45,7 +45,7 @@ public sealed class ChannelConditionTests(EngineKind kind) : EngineTestBase(kind
         var firing = Feed.Send(112m).Single();
 
         Assert.That(firing.ComparedValue, Is.EqualTo(110m));
-        Assert.That(firing.Description, Is.EqualTo("price 112 left the channel 100..110"));
+        Assert.That(firing.Description, Is.EqualTo("price 112 left the channel 100 to 110"));
     }
 
     [Test]

@@ -152,6 +152,9 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.MySql
                     b.Property<int?>("MaxFires")
                         .HasColumnType("int");
 
+                    b.Property<int>("MaxFiresCountedFrom")
+                        .HasColumnType("int");
+
                     b.Property<string>("MessageTemplate")
                         .HasMaxLength(500)
                         .HasColumnType("varchar(500)");

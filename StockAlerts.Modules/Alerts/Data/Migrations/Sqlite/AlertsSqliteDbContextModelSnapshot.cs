@@ -147,6 +147,9 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.Sqlite
                     b.Property<int?>("MaxFires")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MaxFiresCountedFrom")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("MessageTemplate")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");

@@ -10,14 +10,14 @@ using StockAlerts.Tests.Infrastructure;
 namespace StockAlerts.Tests.Alerts;
 
 /// <summary>
-/// Rule states that tell the truth over time (#22), through the whole service with fixer's wire format from a
-/// local fake: a stale feed shows noData on its rules, and confirmation and re-arm by time happen on time while no
-/// new price comes.
+/// Scripted price paths through the whole service, with fixer's wire format from a local fake: rule states that
+/// tell the truth over time (a stale feed shows noData, confirmation and re-arm by time happen while no new price
+/// comes), messages people can read, and what re-arming or editing a rule that used up its maxFires does.
 /// </summary>
 [TestFixture(StorageKind.Sqlite)]
 [TestFixture(StorageKind.MariaDb)]
 [NonParallelizable]
-public sealed class RuleTimingTests(StorageKind storage)
+public sealed class PricePathTests(StorageKind storage)
 {
     private FakeQuoteServer fake = null!;
     private TestApp app = null!;
@@ -124,6 +124,53 @@ public sealed class RuleTimingTests(StorageKind storage)
         Assert.That(items["EURUSD"].Body, Is.EqualTo("EURUSD: price 1.40123 USD crossed above 1.40000 USD."), "a named rule's body still says what happened");
         Assert.That(items["USDJPY"].Title, Is.EqualTo("USDJPY 128.744 JPY"));
         Assert.That(items["USDJPY"].Body, Is.EqualTo("USDJPY: price 128.744 JPY crossed below 129.000 JPY."), "title and body write the price alike");
+    }
+
+    [TestCase("rearm")]
+    [TestCase("edit")]
+    public async Task ARuleThatUsedUpItsMaxFires_ReArmedOrEdited_FiresAgain(string how)
+    {
+        var user = await app.SignInAsync();
+        await PollAsync(1.49m);
+        var rule = new { symbol = "EURUSD", condition = new { type = "crossesAbove", level = 1.5m }, frequency = new { type = "everyTime", maxFires = 2 } };
+        var id = await CreateAsync(user, rule);
+        foreach (var price in new[] { 1.51m, 1.49m, 1.51m })
+        {
+            await PollAsync(price);
+        }
+        await WaitForAsync(async () => await StateAsync(user, id) == "expired", "expired after two firings");
+
+        var brought = how == "rearm"
+            ? await user.PostAsync($"/api/alerts/{id}/rearm", null)
+            : await user.PutAsJsonAsync($"/api/alerts/{id}", rule);
+        var state = (await brought.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString();
+        foreach (var price in new[] { 1.49m, 1.51m })
+        {
+            await PollAsync(price);
+        }
+        await WaitForAsync(async () => (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items").GetArrayLength() == 3, "a third firing");
+
+        Assert.That(brought.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(state, Is.EqualTo("active"));
+    }
+
+    [Test]
+    public async Task ARuleWithoutChannels_UnderDefaultChannelsLiveOnly_GetsOneNotificationPerFiring()
+    {
+        var user = await app.SignInAsync();
+        (await user.PutAsJsonAsync("/api/notifications/preferences", new { defaultChannels = new[] { "live" }, timeZone = "UTC", digest = false })).EnsureSuccessStatusCode();
+        await PollAsync(1.59m);
+        var id = await CreateAsync(user, new { symbol = "EURUSD", condition = new { type = "crossesAbove", level = 1.6m } });
+        await PollAsync(1.61m);
+        await WaitForAsync(async () => await StateAsync(user, id) == "triggered", "fired");
+        await Task.Delay(500);
+
+        var notifications = (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").EnumerateArray()
+            .Where(item => item.GetProperty("ruleId").GetString() == id).ToList();
+        var channels = (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}")).GetProperty("channels").EnumerateArray().Select(channel => channel.GetString());
+
+        Assert.That(channels, Is.EqualTo(new[] { "live" }));
+        Assert.That(notifications, Has.Count.EqualTo(1));
     }
 
     private async Task PollAsync(decimal price)
