@@ -62,7 +62,19 @@ public sealed class ClusterFaultTests
         var database = await mariaDb.CreateDatabaseAsync();
         await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true"))
         {
-            await connection.GetServers()[0].FlushAllDatabasesAsync();
+            // A Redis restarted by the previous test may still be loading its append-only file.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await connection.GetServers()[0].FlushAllDatabasesAsync();
+                    break;
+                }
+                catch (RedisServerException loading) when (loading.Message.StartsWith("LOADING", StringComparison.Ordinal) && attempt < 50)
+                {
+                    await Task.Delay(200);
+                }
+            }
         }
         google.Reset();
         var hosts = new List<HostProcess>();

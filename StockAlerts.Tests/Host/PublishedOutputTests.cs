@@ -19,7 +19,7 @@ public sealed class PublishedOutputTests
     [OneTimeSetUp]
     public async Task PublishAsync()
     {
-        var repository = FindRepository();
+        var repository = Repository.Root;
         folder = Directory.CreateTempSubdirectory("stockalerts-published-").FullName;
         output = Path.Combine(folder, "app");
         var published = await RunAsync("dotnet", ["publish", Path.Combine(repository, "StockAlerts.Web"), "-c", "Release", "-o", output, "--nologo", "-v", "quiet"], repository, []);
@@ -179,8 +179,6 @@ public sealed class PublishedOutputTests
         Assert.Fail($"the published app did not become ready:\n{log}");
     }
 
-    private static string FindRepository() => Repository.Root;
-
     private static Process Start(string file, string[] arguments, string workingDirectory, Dictionary<string, string> environment, System.Text.StringBuilder log)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -201,11 +199,6 @@ public sealed class PublishedOutputTests
         return process;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string workingDirectory, Dictionary<string, string> environment)
-    {
-        var log = new System.Text.StringBuilder();
-        using var process = Start(file, arguments, workingDirectory, environment, log);
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        return (process.ExitCode, log.ToString());
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string workingDirectory, Dictionary<string, string> environment) =>
+        Repository.RunAsync(file, arguments, workingDirectory, environment);
 }

@@ -24,7 +24,7 @@ public sealed class WebAppBrowserTests
     public async Task StartAsync()
     {
         folder = Directory.CreateTempSubdirectory("stockalerts-browser-").FullName;
-        screenshots = Path.Combine(RepositoryFolder(), "TestResults", "screenshots");
+        screenshots = Path.Combine(Infrastructure.Repository.Root, "TestResults", "screenshots");
         Directory.CreateDirectory(screenshots);
         session = await BrowserSession.StartAsync(Path.Combine(folder, "data"));
     }
@@ -186,6 +186,4 @@ public sealed class WebAppBrowserTests
             """);
 
     private static string NewEmail() => $"browser-{Guid.NewGuid():N}@example.com";
-
-    private static string RepositoryFolder() => Infrastructure.Repository.Root;
 }

@@ -75,6 +75,17 @@ internal static partial class JobsSetup
         }
     }
 
+    private static bool WantsHtml(HttpContext context) =>
+        context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The sign-in form, returning to the dashboard page asked for, with the status already set.</summary>
+    private static Task WriteSignInFormAsync(HttpContext context, string? error)
+    {
+        var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+        context.Response.ContentType = "text/html; charset=utf-8";
+        return context.Response.WriteAsync(SignInPage.Render(context, antiforgery, SignInPage.SafeReturnUrl(context.Request.Path + context.Request.QueryString), email: "", error));
+    }
+
     /// <summary>Rounds up, so a schedule never runs more often than its interval (quotas depend on it).</summary>
     public static string CronFor(TimeSpan interval) => interval.TotalSeconds switch
     {
@@ -106,24 +117,19 @@ internal static partial class JobsSetup
             branch => branch.Run(async context =>
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+                if (WantsHtml(context))
                 {
-                    var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
-                    context.Response.ContentType = "text/html; charset=utf-8";
-                    await context.Response.WriteAsync(SignInPage.Render(context, antiforgery, SignInPage.SafeReturnUrl(context.Request.Path + context.Request.QueryString), email: "", error: null));
+                    await WriteSignInFormAsync(context, error: null);
                 }
             }));
         // A signed-in browser that is not an admin's is told so, with the way to sign in as one, not a bare 403.
         app.UseWhen(
-            context => context.Request.Path.StartsWithSegments(DashboardPath) && !context.User.IsInRole(CurrentUser.AdminRole)
-                && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase),
-            branch => branch.Run(async context =>
+            context => context.Request.Path.StartsWithSegments(DashboardPath) && !context.User.IsInRole(CurrentUser.AdminRole) && WantsHtml(context),
+            branch => branch.Run(context =>
             {
-                var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                context.Response.ContentType = "text/html; charset=utf-8";
-                await context.Response.WriteAsync(SignInPage.Render(context, antiforgery, SignInPage.SafeReturnUrl(context.Request.Path + context.Request.QueryString),
-                    email: "", error: $"{context.User.FindFirst(System.Security.Claims.ClaimTypes.Email)?.Value ?? "This account"} is not an admin. Sign in as an admin to open the jobs dashboard (an operator makes one with: users make-admin EMAIL)."));
+                return WriteSignInFormAsync(context,
+                    $"{context.User.FindFirst(System.Security.Claims.ClaimTypes.Email)?.Value ?? "This account"} is not an admin. Sign in as an admin to open the jobs dashboard (an operator makes one with: users make-admin EMAIL).");
             }));
         app.UseHangfireDashboard(DashboardPath, new DashboardOptions
         {

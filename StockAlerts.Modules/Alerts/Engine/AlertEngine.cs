@@ -102,8 +102,9 @@ internal sealed class AlertEngine
             {
                 if (change.AfterGap)
                 {
-                    // The feed was stale before this price: tell the engine, so it does not compare across the gap.
-                    index.Evaluate(new PriceTick(change.Symbol, change.PreviousPrice ?? change.Price, null, change.ReceivedAt, IsStale: true), stateChanges);
+                    // The feed was stale before this price (an instance that missed the stale check learns it here):
+                    // rules resume from noData, and the price is compared with the last fresh one before the gap.
+                    MarkStaleLocked(change.Symbol, change.PreviousPrice ?? change.Price, change.ReceivedAt, stateChanges);
                 }
                 firings.AddRange(index.Evaluate(new PriceTick(change.Symbol, change.Price, change.PreviousPrice, change.ReceivedAt)
                 {
@@ -131,10 +132,13 @@ internal sealed class AlertEngine
         {
             foreach (var symbol in stale)
             {
-                index.Evaluate(new PriceTick(symbol.Symbol, symbol.LastPrice, null, symbol.DetectedAt, IsStale: true), stateChanges);
+                MarkStaleLocked(symbol.Symbol, symbol.LastPrice, symbol.DetectedAt, stateChanges);
             }
         }
     }
+
+    private void MarkStaleLocked(string symbol, decimal lastPrice, DateTime time, List<RuleStateChange> stateChanges) =>
+        index.Evaluate(new PriceTick(symbol, lastPrice, null, time, IsStale: true), stateChanges);
 
     private void RemoveLocked(Guid ruleId)
     {

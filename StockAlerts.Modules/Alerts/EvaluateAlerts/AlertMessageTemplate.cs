@@ -46,7 +46,7 @@ internal static class AlertMessageTemplate
         "symbol" => firing.Symbol,
         "price" => style.Price(firing.Price),
         "level" => style.Price(firing.ComparedValue),
-        "change" => style == PriceStyle.Raw ? NumberText.Signed(firing.Change) : style.Signed(firing.Change),
+        "change" => style.Signed(firing.Change),
         "changePercent" => NumberText.Signed(Math.Round(firing.ChangePercent, 2)),
         "time" => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(firing.Time, DateTimeKind.Utc), timeZone)
             .ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),

@@ -40,7 +40,7 @@ internal static class ConditionObserver
         var comparedText = style.Price(compared);
         var channel = $"{style.Price(condition.Lower ?? 0)} to {style.Price(condition.Upper ?? 0)}";
         var percent = compared == 0 ? 0 : (price - compared) * 100 / compared;
-        var move = $"{(style == PriceStyle.Raw ? NumberText.Signed(price - compared) : style.Signed(price - compared))} ({NumberText.Percent(percent)})";
+        var move = $"{style.Signed(price - compared)} ({NumberText.Percent(percent)})";
         var window = NumberText.Integer(condition.WindowMinutes ?? 0);
         return condition.Type switch
         {

@@ -19,7 +19,7 @@ internal sealed record PriceStyle(int? Decimals, string? Currency)
 
     public string Price(decimal value) => Amount(value) + Unit;
 
-    public string Signed(decimal value) => (value > 0 ? "+" : "") + Amount(value) + Unit;
+    public string Signed(decimal value) => (Decimals is null ? NumberText.Signed(value) : (value > 0 ? "+" : "") + Amount(value)) + Unit;
 
     private string Unit => Currency is { Length: > 0 } currency ? " " + currency : "";
 

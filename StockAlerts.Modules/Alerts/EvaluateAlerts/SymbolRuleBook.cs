@@ -169,6 +169,11 @@ internal sealed class SymbolRuleBook
         now = time;
         ApplyDeadlines(time, Market.HasFreshPrice ? Market.LastFreshPrice : null, changes);
         List<FiringCandidate>? firings = null;
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+
         foreach (var slot in pending.ToList())
         {
             if (RuleEvaluator.ConfirmByTime(slot, time, Market, changes) is { } firing)

@@ -19,6 +19,9 @@ public sealed partial class DatabaseMigrator(
     TimeProvider time,
     ILogger<DatabaseMigrator> logger)
 {
+    // How long an instance waits for another one's migration before it gives up.
+    private static readonly TimeSpan MigrationWait = TimeSpan.FromMinutes(30);
+
     /// <summary>
     /// Migrates every module and runs the startup tasks (seeding, the rule index) unless only the schema is wanted
     /// (the users commands). Instances starting together on one MariaDB take turns: the first migrates and seeds,
@@ -93,8 +96,6 @@ public sealed partial class DatabaseMigrator(
             throw;
         }
     }
-
-    private static readonly TimeSpan MigrationWait = TimeSpan.FromMinutes(30);
 
     private static async Task<bool> GetLockAsync(MySqlConnection connection, string name, TimeSpan wait, CancellationToken cancellationToken)
     {
