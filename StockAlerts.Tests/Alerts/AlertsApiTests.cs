@@ -92,23 +92,22 @@ public sealed class AlertsApiTests(StorageKind storage)
     }
 
     [Test]
-    public async Task Create_Crosses_InfersTheDirectionFromTheCurrentPrice()
+    public async Task Create_Crosses_WatchesBothWays_SoTheRuleCarriesNoDirection()
     {
         var client = await app.SignInAsync();
 
-        var up = await (await client.PostAsJsonAsync("/api/alerts", new { symbol = "NVDA", condition = new { type = "crosses", level = 10_000 }, channels = new[] { "live" } }))
-            .Content.ReadFromJsonAsync<JsonElement>();
-        var down = await (await client.PostAsJsonAsync("/api/alerts", new { symbol = "NVDA", condition = new { type = "crosses", level = 1 }, channels = new[] { "live" } }))
+        var rule = await (await client.PostAsJsonAsync("/api/alerts", new { symbol = "NVDA", condition = new { type = "crosses", level = 10_000 }, channels = new[] { "live" } }))
             .Content.ReadFromJsonAsync<JsonElement>();
 
-        Assert.That(up.GetProperty("condition").GetProperty("direction").GetString(), Is.EqualTo("up"));
-        Assert.That(down.GetProperty("condition").GetProperty("direction").GetString(), Is.EqualTo("down"));
+        Assert.That(rule.GetProperty("condition").TryGetProperty("direction", out _), Is.False);
+        Assert.That(rule.GetProperty("state").GetString(), Is.EqualTo("active"));
     }
 
     private static IEnumerable<TestCaseData> InvalidBodies()
     {
         yield return new TestCaseData(new { symbol = "NOPE", condition = new { type = "above", level = 10 }, channels = new[] { "live" } }, "Symbol").SetName("Create_UnknownSymbol_Returns400");
         yield return new TestCaseData(new { symbol = "AAPL", condition = new { type = "above", level = 0 }, channels = new[] { "live" } }, "condition.level").SetName("Create_LevelNotAboveZero_Returns400");
+        yield return new TestCaseData(new { symbol = "AAPL", condition = new { type = "crosses", level = 200 }, rearm = new { margin = 2 }, channels = new[] { "live" } }, "rearm.margin").SetName("Create_CrossesEitherWayWithAMargin_Returns400");
         yield return new TestCaseData(new { symbol = "AAPL", condition = new { type = "insideChannel", lower = 200, upper = 100 }, channels = new[] { "live" } }, "condition.lower").SetName("Create_LowerNotBelowUpper_Returns400");
         yield return new TestCaseData(new { symbol = "AAPL", condition = new { type = "movesDown", percent = 1, windowMinutes = 100_000 }, channels = new[] { "live" } }, "condition.windowMinutes").SetName("Create_WindowOutOfBounds_Returns400");
         yield return new TestCaseData(new { symbol = "AAPL", condition = new { type = "above", level = 10 }, channels = new[] { "webhook" }, webhook = new { url = "http://example.com/hook", secret = "0123456789abcdef" } }, "webhook.url").SetName("Create_WebhookNotHttps_Returns400");

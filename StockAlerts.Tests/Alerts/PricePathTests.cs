@@ -173,6 +173,27 @@ public sealed class PricePathTests(StorageKind storage)
         Assert.That(notifications, Has.Count.EqualTo(1));
     }
 
+    [Test]
+    public async Task ACrossesRule_FiresOnEachCrossingEitherWay_AndSaysWhichWay()
+    {
+        var user = await app.SignInAsync();
+        await PollAsync(1.69m);
+        var id = await CreateAsync(user, new { symbol = "EURUSD", condition = new { type = "crosses", level = 1.7m }, frequency = new { type = "everyTime" } });
+        foreach (var price in new[] { 1.71m, 1.72m, 1.68m, 1.71m })
+        {
+            await PollAsync(price);
+        }
+        await WaitForAsync(async () => (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items").GetArrayLength() == 3, "three crossings");
+
+        var firings = (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items").EnumerateArray()
+            .OrderBy(firing => firing.GetProperty("sequence").GetInt32())
+            .Select(firing => firing.GetProperty("description").GetString()).ToList();
+        Assert.That(firings, Is.EqualTo(new[]
+        {
+            "price 1.71000 USD crossed above 1.70000 USD", "price 1.68000 USD crossed below 1.70000 USD", "price 1.71000 USD crossed above 1.70000 USD",
+        }));
+    }
+
     private async Task PollAsync(decimal price)
     {
         eurusd = price;

@@ -30,9 +30,6 @@ internal sealed class AlertRuleRecord
     /// <summary>The price the percentage refers to (creation price, or the close/open seen at creation), shown to the user.</summary>
     public decimal? ReferencePrice { get; set; }
 
-    /// <summary>For "crosses": the direction inferred from the price when the rule was created.</summary>
-    public string? Direction { get; set; }
-
     public required string FrequencyType { get; set; }
 
     public int CooldownSeconds { get; set; }

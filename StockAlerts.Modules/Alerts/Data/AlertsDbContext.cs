@@ -24,7 +24,6 @@ internal abstract class AlertsDbContext(DbContextOptions options) : DbContext(op
             rule.Property(entity => entity.Name).HasMaxLength(100);
             rule.Property(entity => entity.ConditionType).HasMaxLength(30);
             rule.Property(entity => entity.Reference).HasMaxLength(20);
-            rule.Property(entity => entity.Direction).HasMaxLength(10);
             rule.Property(entity => entity.FrequencyType).HasMaxLength(20);
             rule.Property(entity => entity.ScheduleDays).HasMaxLength(40);
             rule.Property(entity => entity.TimeZone).HasMaxLength(64);

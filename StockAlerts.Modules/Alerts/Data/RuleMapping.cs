@@ -15,7 +15,6 @@ internal static class RuleMapping
         WindowMinutes = record.WindowMinutes,
         Reference = record.Reference is null ? null : Enum.Parse<ReferenceKind>(record.Reference, ignoreCase: true),
         ReferencePrice = record.ReferencePrice,
-        Direction = record.Direction is null ? null : Enum.Parse<CrossDirection>(record.Direction, ignoreCase: true),
     })
     {
         Frequency = new AlertFrequency(Enum.Parse<FrequencyType>(record.FrequencyType, ignoreCase: true), record.CooldownSeconds, record.MaxFires),
@@ -46,7 +45,6 @@ internal static class RuleMapping
         TrailingExtreme = record.TrailingExtreme,
         StepAnchor = record.StepAnchor,
         ReferencePrice = record.ReferencePrice,
-        Direction = record.Direction is null ? null : Enum.Parse<CrossDirection>(record.Direction, ignoreCase: true),
     };
 
     public static string StateName(RuleState state) => JsonName(state.ToString());

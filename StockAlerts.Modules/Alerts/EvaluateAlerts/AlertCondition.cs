@@ -10,10 +10,4 @@ internal sealed record AlertCondition(ConditionType Type)
     public int? WindowMinutes { get; init; }
     public ReferenceKind? Reference { get; init; }
     public decimal? ReferencePrice { get; init; }
-
-    // Only read for Crosses; set at creation from the price at that moment.
-    public CrossDirection? Direction { get; init; }
-
-    public static CrossDirection InferCrossDirection(decimal level, decimal priceAtCreation) =>
-        priceAtCreation < level ? CrossDirection.Up : CrossDirection.Down;
 }

@@ -11,8 +11,10 @@ internal static class ConditionObserver
                 return new Observation(price >= level, price >= level, level);
             case ConditionType.Below when condition.Level is { } level:
                 return new Observation(price <= level, price <= level, level);
-            case ConditionType.CrossesAbove or ConditionType.CrossesBelow or ConditionType.Crosses when condition.Level is { } level:
+            case ConditionType.CrossesAbove or ConditionType.CrossesBelow when condition.Level is { } level:
                 return Cross(ConditionTraits.Direction(rule, runtime), level, price, previous, runtime.Armed);
+            case ConditionType.Crosses when condition.Level is { } level:
+                return Cross(CrossingOf(level, price, previous) ?? runtime.Direction, level, price, previous, runtime.Armed);
             case ConditionType.EntersChannel or ConditionType.ExitsChannel or ConditionType.InsideChannel or ConditionType.OutsideChannel
                 when condition.Lower is { } lower && condition.Upper is { } upper:
                 return Channel(condition.Type, lower, upper, price, previous, runtime.Armed);
@@ -61,6 +63,15 @@ internal static class ConditionObserver
             _ => $"price {priceText}",
         };
     }
+
+    /// <summary>
+    /// Which way the price crossed the level from the previous price, if it did: the union of crossesAbove and
+    /// crossesBelow, so a crossing either way fires exactly where one of those would.
+    /// </summary>
+    public static CrossDirection? CrossingOf(decimal level, decimal price, decimal? previous) =>
+        previous < level && level <= price ? CrossDirection.Up
+        : previous > level && level >= price ? CrossDirection.Down
+        : null;
 
     private static Observation Cross(CrossDirection? direction, decimal level, decimal price, decimal? previous, bool armed) =>
         direction switch

@@ -24,7 +24,8 @@ internal static class ConditionTraits
     {
         ConditionType.CrossesAbove => CrossDirection.Up,
         ConditionType.CrossesBelow => CrossDirection.Down,
-        ConditionType.Crosses => rule.Condition.Direction ?? runtime.Direction,
+        // Either way: the direction of the crossing last seen.
+        ConditionType.Crosses => runtime.Direction,
         _ => null,
     };
 }

@@ -162,6 +162,17 @@ internal static class RuleEvaluator
         var time = tick.Time;
         Track(rule, runtime, price);
         var observation = ConditionObserver.Observe(rule, runtime, price, previous, market);
+        // A crossing either way remembers which way it went once it counts: that is what a confirmation waits on
+        // and what the message says. A crossing back while confirming starts the wait again, the other way.
+        var crossing = rule.Condition.Type == ConditionType.Crosses && observation.Event && rule.Condition.Level is { } level
+            ? ConditionObserver.CrossingOf(level, price, previous)
+            : null;
+        if (runtime.State == RuleState.Pending && crossing is { } turned && turned != runtime.Direction)
+        {
+            runtime.Direction = turned;
+            runtime.PendingSince = time;
+        }
+
         if (!observation.Holds && ConditionTraits.RearmsWhenConditionClears(rule.Condition.Type))
         {
             runtime.Armed = true;
@@ -187,6 +198,8 @@ internal static class RuleEvaluator
         {
             return null;
         }
+
+        runtime.Direction = crossing ?? runtime.Direction;
 
         if (rule.ConfirmationSeconds > 0)
         {
@@ -216,7 +229,8 @@ internal static class RuleEvaluator
             runtime.RecentFirings.Dequeue();
         }
 
-        if ((ConditionTraits.IsLevelEdge(type) && rule.HysteresisMargin is not null) || ConditionTraits.RearmsWhenConditionClears(type))
+        // A crossing either way has no re-arm margin: the crossing back is the next alert.
+        if ((ConditionTraits.IsLevelEdge(type) && type != ConditionType.Crosses && rule.HysteresisMargin is not null) || ConditionTraits.RearmsWhenConditionClears(type))
         {
             runtime.Armed = false;
         }
@@ -328,12 +342,6 @@ internal static class RuleEvaluator
         }
 
         var runtime = slot.Runtime;
-        var condition = slot.Rule.Condition;
-        if (condition.Type == ConditionType.Crosses && condition.Level is { } level)
-        {
-            runtime.Direction ??= AlertCondition.InferCrossDirection(level, value);
-        }
-
         runtime.ReferencePrice ??= value;
         runtime.TrailingExtreme ??= value;
         runtime.StepAnchor ??= value;

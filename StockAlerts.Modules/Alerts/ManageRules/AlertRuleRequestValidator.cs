@@ -77,6 +77,8 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
         {
             RuleFor(request => request.Rearm!.Margin).GreaterThanOrEqualTo(0).LessThan(MaxPrice).OverridePropertyName("rearm.margin");
             RuleFor(request => request.Rearm!.AfterSeconds).InclusiveBetween(1, 365 * 86_400).OverridePropertyName("rearm.afterSeconds");
+            RuleFor(request => request.Rearm!.Margin).Null().When(request => TypeOf(request) == ConditionType.Crosses).OverridePropertyName("rearm.margin")
+                .WithMessage("rearm.margin is for a crossing one way; a crossing either way alerts again when the price crosses back. Use crossesAbove or crossesBelow with a margin, or frequency.cooldownSeconds for a price that hovers at the level.");
         });
         RuleFor(request => request.ConfirmationSeconds).InclusiveBetween(0, 86_400);
         RuleFor(request => request.ExpiresAt).Must(expiresAt => expiresAt is null || expiresAt.Value.ToUniversalTime() > time.GetUtcNow().UtcDateTime)

@@ -34,7 +34,7 @@ internal sealed record AlertRuleView(
         rule.Symbol,
         rule.Name,
         new ConditionView(RuleMapping.JsonName(rule.ConditionType), rule.Level.Normalize(), rule.Lower.Normalize(), rule.Upper.Normalize(), rule.Amount.Normalize(), rule.Percent.Normalize(), rule.WindowMinutes,
-            rule.Reference is null ? null : RuleMapping.JsonName(rule.Reference), rule.ReferencePrice.Normalize(), rule.Direction?.ToLowerInvariant()),
+            rule.Reference is null ? null : RuleMapping.JsonName(rule.Reference), rule.ReferencePrice.Normalize()),
         new FrequencyView(RuleMapping.JsonName(rule.FrequencyType), rule.CooldownSeconds, rule.MaxFires),
         rule.HysteresisMargin is null && rule.RearmAfterSeconds is null ? null : new RearmView(rule.HysteresisMargin.Normalize(), rule.RearmAfterSeconds),
         rule.ConfirmationSeconds,
@@ -55,7 +55,7 @@ internal sealed record AlertRuleView(
         rule.UpdatedAt);
 }
 
-/// <summary>ReferencePrice is what a percentage refers to; Direction is the one a "crosses" rule watches for.</summary>
+/// <summary>ReferencePrice is what a percentage refers to.</summary>
 internal sealed record ConditionView(
     [property: Values(typeof(ConditionType))] string Type,
     decimal? Level,
@@ -65,8 +65,7 @@ internal sealed record ConditionView(
     decimal? Percent,
     int? WindowMinutes,
     [property: Values(typeof(ReferenceKind))] string? Reference,
-    decimal? ReferencePrice,
-    [property: OneOf("up", "down")] string? Direction);
+    decimal? ReferencePrice);
 
 internal sealed record FrequencyView([property: Values(typeof(FrequencyType))] string Type, int CooldownSeconds, int? MaxFires);
 

@@ -37,7 +37,7 @@ internal static class ConditionShapes
         ConditionType.Below => "The price is at or below `level`.",
         ConditionType.CrossesAbove => "The price crosses `level` upwards.",
         ConditionType.CrossesBelow => "The price crosses `level` downwards.",
-        ConditionType.Crosses => "The price crosses `level` in the direction away from where it was when the rule was made (see `direction` in the rule).",
+        ConditionType.Crosses => "The price crosses `level` either way, up or down (TradingView's Crossing); each crossing is one event. No `rearm.margin`: the crossing back is the next alert (use `frequency.cooldownSeconds` for a price that hovers at the level).",
         ConditionType.EntersChannel => "The price moves into the band from `lower` to `upper`.",
         ConditionType.ExitsChannel => "The price leaves the band from `lower` to `upper`.",
         ConditionType.InsideChannel => "The price is inside the band from `lower` to `upper`.",

@@ -95,9 +95,6 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
             nameof(ReferenceKind.Creation) => price,
             _ => null,
         };
-        rule.Direction = type == ConditionType.Crosses && price is { } current && rule.Level is { } level
-            ? AlertCondition.InferCrossDirection(level, current).ToString()
-            : null;
         rule.FrequencyType = (request.Frequency?.Type is { } frequency ? Enum.Parse<FrequencyType>(frequency, true) : FrequencyType.Once).ToString();
         rule.CooldownSeconds = request.Frequency?.CooldownSeconds ?? 0;
         rule.MaxFires = request.Frequency?.MaxFires;

@@ -96,47 +96,60 @@ public sealed class CrossingConditionTests(EngineKind kind) : EngineTestBase(kin
     }
 
     [Test]
-    public void Crosses_CreatedBelowLevel_FiresOnlyOnUpwardCrosses()
+    public void Crosses_FiresOnEveryCrossingEitherWay_AndSaysWhichWay()
     {
-        Add(TestRules.Crosses(200m, priceAtCreation: 190m, AlertFrequency.EveryTime()));
+        Add(TestRules.Crosses(200m, AlertFrequency.EveryTime()));
 
-        var firings = Feed.SendAll(195m, 205m, 195m, 205m);
+        var firings = Feed.SendAll(190m, 205m, 195m, 205m, 210m, 200m, 199m);
 
-        Assert.That(firings.Select(firing => firing.Price), Is.EqualTo(new[] { 205m, 205m }));
-        Assert.That(firings[0].Description, Is.EqualTo("price 205 crossed above 200"));
+        Assert.That(firings.Select(firing => firing.Price), Is.EqualTo(new[] { 205m, 195m, 205m, 200m }));
+        Assert.That(firings.Select(firing => firing.Description), Is.EqualTo(new[]
+        {
+            "price 205 crossed above 200", "price 195 crossed below 200", "price 205 crossed above 200", "price 200 crossed below 200",
+        }));
     }
 
     [Test]
-    public void Crosses_CreatedAboveLevel_FiresOnlyOnDownwardCrosses()
+    public void Crosses_FiresExactlyWhereCrossesAboveOrCrossesBelowWould()
     {
-        Add(TestRules.Crosses(200m, priceAtCreation: 210m, AlertFrequency.EveryTime()));
+        var either = Add(TestRules.Crosses(200m, AlertFrequency.EveryTime()));
+        var up = Add(TestRules.CrossesAbove(200m, AlertFrequency.EveryTime()));
+        var down = Add(TestRules.CrossesBelow(200m, AlertFrequency.EveryTime()));
+        var random = new Random(19);
+        var prices = Enumerable.Range(0, 400).Select(_ => 190m + random.Next(0, 21)).ToArray();
 
-        var firings = Feed.SendAll(205m, 195m, 205m, 195m);
+        // A minute apart, so the runaway stop (more than 15 firings in 3 minutes) never comes into it.
+        var firings = prices.SelectMany(price => Feed.Send(price, afterSeconds: 60)).ToList();
 
-        Assert.That(firings.Select(firing => firing.Price), Is.EqualTo(new[] { 195m, 195m }));
+        var eitherWay = firings.Where(firing => firing.RuleId == either.Id).Select(firing => (firing.Time, firing.Price)).ToList();
+        var oneWay = firings.Where(firing => firing.RuleId == up.Id || firing.RuleId == down.Id).Select(firing => (firing.Time, firing.Price)).ToList();
+        Assert.That(eitherWay, Is.Not.Empty);
+        Assert.That(eitherWay, Is.EqualTo(oneWay));
     }
 
     [Test]
-    public void Crosses_WithoutStoredDirection_InfersItFromThePriceWhenAdded()
+    public void Crosses_Once_FiresOnTheFirstCrossing_WhicheverWayItGoes()
     {
-        Feed.Send(210m);
-        var rule = Add(TestRules.Crosses(200m, priceAtCreation: null, AlertFrequency.EveryTime()));
+        Add(TestRules.Crosses(200m));
 
-        var firings = Feed.SendAll(195m, 205m);
+        var firings = Feed.SendAll(210m, 205m, 195m, 205m);
 
-        Assert.That(firings.Select(firing => firing.Price), Is.EqualTo(new[] { 195m }));
-        Assert.That(Runtime(rule).Direction, Is.EqualTo(CrossDirection.Down));
+        Assert.That(firings.Select(firing => firing.Description), Is.EqualTo(new[] { "price 195 crossed below 200" }));
     }
 
     [Test]
-    public void Crosses_AddedBeforeAnyPrice_InfersDirectionFromTheFirstPrice()
+    public void Crosses_WithConfirmation_WaitsOnTheWayItCrossed_AndACrossingBackStartsAgain()
     {
-        var rule = Add(TestRules.Crosses(200m, priceAtCreation: null, AlertFrequency.EveryTime()));
+        var rule = Add(TestRules.Crosses(200m, AlertFrequency.EveryTime()) with { ConfirmationSeconds = 60 });
+        Feed.Send(190m);
 
-        var firings = Feed.SendAll(190m, 205m, 195m);
+        Assert.That(Feed.Send(205m), Is.Empty);
+        Assert.That(Runtime(rule).State, Is.EqualTo(RuleState.Pending));
+        Assert.That(Feed.Send(195m, afterSeconds: 40), Is.Empty, "crossed back before the minute was up");
+        Assert.That(Runtime(rule).State, Is.EqualTo(RuleState.Pending), "now confirming the crossing down");
+        Assert.That(Feed.Send(194m, afterSeconds: 40), Is.Empty, "40 s into the crossing down");
 
-        Assert.That(firings.Select(firing => firing.Price), Is.EqualTo(new[] { 205m }));
-        Assert.That(Runtime(rule).Direction, Is.EqualTo(CrossDirection.Up));
+        Assert.That(Feed.Send(193m, afterSeconds: 30).Select(firing => firing.Description), Is.EqualTo(new[] { "price 193 crossed below 200" }));
     }
 
     [Test]

@@ -143,12 +143,6 @@ public sealed class IndexEquivalenceTests
             WindowMinutes = random.Next(1, 120),
             Reference = (ReferenceKind)random.Next(3),
             ReferencePrice = random.Next(2) == 0 ? RandomLevel(random) : null,
-            Direction = random.Next(3) switch
-            {
-                0 => CrossDirection.Up,
-                1 => CrossDirection.Down,
-                _ => (CrossDirection?)null,
-            },
         };
         var frequency = random.Next(3) switch
         {

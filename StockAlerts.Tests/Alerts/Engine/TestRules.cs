@@ -22,11 +22,8 @@ internal static class TestRules
     public static AlertRule CrossesBelow(decimal level, AlertFrequency? frequency = null) =>
         Create(new AlertCondition(ConditionType.CrossesBelow) { Level = level }, frequency);
 
-    public static AlertRule Crosses(decimal level, decimal? priceAtCreation, AlertFrequency? frequency = null)
-    {
-        CrossDirection? direction = priceAtCreation is { } price ? AlertCondition.InferCrossDirection(level, price) : null;
-        return Create(new AlertCondition(ConditionType.Crosses) { Level = level, Direction = direction }, frequency);
-    }
+    public static AlertRule Crosses(decimal level, AlertFrequency? frequency = null) =>
+        Create(new AlertCondition(ConditionType.Crosses) { Level = level }, frequency);
 
     public static AlertRule Channel(ConditionType type, decimal lower, decimal upper, AlertFrequency? frequency = null) =>
         Create(new AlertCondition(type) { Lower = lower, Upper = upper }, frequency);

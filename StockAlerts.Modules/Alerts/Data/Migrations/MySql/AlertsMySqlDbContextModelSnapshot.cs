@@ -115,10 +115,6 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.MySql
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime(6)");
 
-                    b.Property<string>("Direction")
-                        .HasMaxLength(10)
-                        .HasColumnType("varchar(10)");
-
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("datetime(6)");
 

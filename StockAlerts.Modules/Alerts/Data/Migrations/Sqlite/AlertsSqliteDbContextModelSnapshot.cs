@@ -110,10 +110,6 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Direction")
-                        .HasMaxLength(10)
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("TEXT");
 
