@@ -265,7 +265,8 @@ public sealed class AlertsApiTests(StorageKind storage)
                 decimal[][] bars = [[100, 101, 99, 100], [100, 111, 100, 110], [110, 110, 99, 100], [100, 111, 100, 110]];
                 database.PriceBars.AddRange(bars.Select((bar, minute) => new StockAlerts.Modules.Prices.Data.PriceBar
                 {
-                    Symbol = "USDCAD", Start = start.AddMinutes(minute), Open = bar[0], High = bar[1], Low = bar[2], Close = bar[3], CloseAt = start.AddMinutes(minute + 1),
+                    Symbol = "USDCAD", Start = start.AddMinutes(minute), Open = bar[0], High = bar[1], Low = bar[2], Close = bar[3],
+                    OpenAt = start.AddMinutes(minute), CloseAt = start.AddMinutes(minute + 1), Ticks = 30,
                 }));
                 await database.SaveChangesAsync();
             }
@@ -282,7 +283,12 @@ public sealed class AlertsApiTests(StorageKind storage)
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), result.ToString());
         Assert.That(result.GetProperty("bars").GetInt32(), Is.EqualTo(4));
         Assert.That(result.GetProperty("fireCount").GetInt32(), Is.EqualTo(expected));
-        Assert.That(result.GetProperty("firings")[0].GetProperty("time").GetDateTime(), Is.EqualTo(start.AddMinutes(1).AddSeconds(40)));
+        // The rising bar is walked 100 -> 111 (its high, halfway) -> 110; the first crossing of 105 is at the high.
+        Assert.That(result.GetProperty("firings")[0].GetProperty("time").GetDateTime(), Is.EqualTo(start.AddMinutes(1).AddSeconds(30)));
+        var coverage = result.GetProperty("coverage");
+        Assert.That(coverage.GetProperty("ticksRecorded").GetInt32(), Is.EqualTo(120));
+        Assert.That(coverage.GetProperty("barsWithEveryTick").GetInt32(), Is.Zero);
+        Assert.That(coverage.GetProperty("ticksNotSeen").GetInt32(), Is.EqualTo(120 - 13), "4 + 3 + 3 + 3 prices on the bars' paths");
     }
 
     [Test]

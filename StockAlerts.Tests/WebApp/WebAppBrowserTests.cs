@@ -84,6 +84,37 @@ public sealed class WebAppBrowserTests
     }
 
     [Test]
+    public async Task ABacktest_SaysHowOftenTheRuleWouldHaveFired_AndHowMuchOfTheHistoryItSaw()
+    {
+        var (context, page, problems) = await session.OpenAsync(1280, 800);
+        await using var _ = context;
+        await page.GotoAsync("/");
+        await SignUpAsync(page, NewEmail());
+        await page.GotoAsync("/#/alerts/new?symbol=AAPL");
+        await page.Locator("[data-field='condition.type']").SelectOptionAsync("crosses");
+        await page.Locator("[data-field='condition.level']").FillAsync("100");
+
+        // The simulated feed's first bars are written a few seconds after the service starts.
+        var summary = page.GetByTestId("backtest-summary");
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            await page.GetByTestId("backtest").ClickAsync();
+            await Assertions.Expect(summary).ToBeVisibleAsync();
+            if ((await summary.TextContentAsync())!.Contains("one-minute bars", StringComparison.Ordinal))
+            {
+                break;
+            }
+            await Task.Delay(1000);
+        }
+
+        await Assertions.Expect(summary).ToContainTextAsync("one-minute bars");
+        await Assertions.Expect(page.GetByTestId("backtest-coverage")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("replayed"));
+        await page.GetByTestId("backtest-coverage").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desktop-backtest.png") });
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
     public async Task AValidationError_ShowsAtItsField()
     {
         var (context, page, problems) = await session.OpenAsync(1280, 800);

@@ -73,6 +73,27 @@ internal sealed class RuleIndex : IRuleEngine
 
     public RuleRuntime? FindRuntime(Guid ruleId) => slots.GetValueOrDefault(ruleId)?.Runtime;
 
+    /// <summary>
+    /// When the clock alone could next change a rule (a confirmation coming due, a re-arm by time, expiry): a replay
+    /// moves the clock only to such moments instead of every second.
+    /// </summary>
+    public DateTime? NextClockEvent(Guid ruleId)
+    {
+        if (!slots.TryGetValue(ruleId, out var slot))
+        {
+            return null;
+        }
+
+        var deadline = RuleEvaluator.NextDeadline(slot);
+        if (slot.Runtime is { State: RuleState.Pending, PendingSince: { } since })
+        {
+            var confirmed = since.AddSeconds(slot.Rule.ConfirmationSeconds);
+            return deadline is { } other && other < confirmed ? other : confirmed;
+        }
+
+        return deadline;
+    }
+
     // State is committed here, before the caller saves the firing, and never rolled back: losing the race means
     // another evaluator saved this same firing (same rule and sequence), and a failed save is repaired by the
     // periodic reconcile, which reloads the rule with Remove and Add(rule, storedRuntime).

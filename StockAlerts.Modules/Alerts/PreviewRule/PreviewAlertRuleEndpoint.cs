@@ -31,8 +31,11 @@ internal sealed class PreviewAlertRuleRequestValidator : AbstractValidator<Previ
 
 internal sealed record PreviewFiring(DateTime Time, decimal Price, decimal ComparedValue, string Description);
 
-/// <summary>How the rule would have behaved: replayed over stored one-minute bars (open, then the nearer extreme, the other, close).</summary>
-internal sealed record PreviewResult(string Symbol, DateTime From, DateTime To, int Bars, int FireCount, IReadOnlyList<PreviewFiring> Firings, string FinalState);
+/// <summary>
+/// How the rule would have behaved: the stored one-minute bars replayed through the live engine (see Backtest), and
+/// how much of the history that could see.
+/// </summary>
+internal sealed record PreviewResult(string Symbol, DateTime From, DateTime To, int Bars, int FireCount, IReadOnlyList<PreviewFiring> Firings, string FinalState, BacktestCoverage Coverage);
 
 internal static class PreviewAlertRuleEndpoint
 {
@@ -49,44 +52,24 @@ internal static class PreviewAlertRuleEndpoint
         var bars = await mediator.Send(new GetPriceHistory(instrument!.Symbol, from, to), cancellationToken);
         if (bars.Count == 0)
         {
-            return TypedResults.Ok(new PreviewResult(instrument.Symbol, from, to, 0, 0, [], "noData"));
+            return TypedResults.Ok(new PreviewResult(instrument.Symbol, from, to, 0, 0, [], "noData", new BacktestCoverage(0, 0, 0, 0, 0, 0)));
         }
 
-        var record = Replayable(body, instrument.Symbol, bars[0].Open);
-        var rule = RuleMapping.ToEngine(record, from);
-        var index = new RuleIndex();
-        index.Add(rule);
-        var firings = new List<PreviewFiring>();
-        decimal? previous = null;
-        foreach (var bar in bars)
-        {
-            foreach (var (offset, price) in Path(bar))
-            {
-                var tick = new PriceTick(instrument.Symbol, price, previous, bar.Start.AddSeconds(offset)) { DayOpen = bars[0].Open, PreviousClose = bars[0].Open };
-                firings.AddRange(index.Evaluate(tick).Select(firing => new PreviewFiring(firing.Time, firing.Price, firing.ComparedValue, firing.Description)));
-                previous = price;
-            }
-        }
-        var state = index.FindRuntime(rule.Id)?.State ?? RuleState.NoData;
-        return TypedResults.Ok(new PreviewResult(instrument.Symbol, from, to, bars.Count, firings.Count, firings.Take(1000).ToList(), RuleMapping.StateName(state)));
+        // Made at the first bar's open, with the references the feed gave then, as a user making it then would have.
+        var first = bars[0];
+        var rule = RuleMapping.ToEngine(Replayable(body, instrument.Symbol, first), first.OpenAt);
+        var run = Backtest.Run(rule, bars);
+        var firings = run.Firings.Take(1000).Select(firing => new PreviewFiring(firing.Time, firing.Price, firing.ComparedValue, firing.Description)).ToList();
+        return TypedResults.Ok(new PreviewResult(instrument.Symbol, from, to, bars.Count, run.Firings.Count, firings, RuleMapping.StateName(run.FinalState), run.Coverage));
     }
 
-    private static IEnumerable<(int Offset, decimal Price)> Path(PriceBarInfo bar)
-    {
-        yield return (0, bar.Open);
-        var (first, second) = bar.Close >= bar.Open ? (bar.Low, bar.High) : (bar.High, bar.Low);
-        yield return (20, first);
-        yield return (40, second);
-        yield return (59, bar.Close);
-    }
-
-    private static AlertRuleRecord Replayable(AlertRuleRequest body, string symbol, decimal firstPrice)
+    private static AlertRuleRecord Replayable(AlertRuleRequest body, string symbol, PriceBarInfo first)
     {
         var rule = new AlertRuleRecord
         {
             Id = Guid.NewGuid(), UserId = "preview", Symbol = symbol, ConditionType = "", FrequencyType = "", Channels = "live", State = "active",
         };
-        RuleWriter.ApplyDefinition(rule, body, firstPrice, firstPrice, firstPrice);
+        RuleWriter.ApplyDefinition(rule, body, first.Open, first.PreviousClose, first.DayOpen);
         return rule;
     }
 }

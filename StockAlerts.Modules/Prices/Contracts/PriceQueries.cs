@@ -24,7 +24,22 @@ public sealed record InstrumentInfo(string Symbol, string Kind, string Currency,
 /// <summary>Stored one-minute bars of a symbol between two UTC times, oldest first (for backtests).</summary>
 public sealed record GetPriceHistory(string Symbol, DateTime From, DateTime To) : IQuery<IReadOnlyList<PriceBarInfo>>;
 
-public sealed record PriceBarInfo(DateTime Start, decimal Open, decimal High, decimal Low, decimal Close);
+/// <summary>
+/// One stored minute: its prices, when its first and last ticks came, how many ticks it folded (0: not counted, an
+/// older bar) and the feed's previous close and day open with the close.
+/// </summary>
+public sealed record PriceBarInfo(DateTime Start, decimal Open, decimal High, decimal Low, decimal Close)
+{
+    public DateTime OpenAt { get; init; } = Start;
+
+    public DateTime CloseAt { get; init; } = Start;
+
+    public int Ticks { get; init; }
+
+    public decimal? PreviousClose { get; init; }
+
+    public decimal? DayOpen { get; init; }
+}
 
 /// <summary>The symbols a user follows, for the account export.</summary>
 public sealed record ExportUserWatchlist(string UserId) : IQuery<IReadOnlyList<string>>;

@@ -22,18 +22,14 @@ internal sealed class BarRecorder(IServiceScopeFactory scopes, TimeProvider time
         {
             foreach (var quote in quotes)
             {
-                var start = MinuteOf(quote.ReceivedAt);
-                if (pending.TryGetValue((quote.Symbol, start), out var bar))
+                var tick = PriceBar.Of(quote.Symbol, quote.Price, quote.ReceivedAt, quote.PreviousClose, quote.DayOpen);
+                if (pending.TryGetValue((quote.Symbol, tick.Start), out var bar))
                 {
-                    Merge(bar, quote.Price, quote.Price, quote.Price, quote.ReceivedAt);
+                    bar.Merge(tick);
                 }
                 else
                 {
-                    pending[(quote.Symbol, start)] = new PriceBar
-                    {
-                        Symbol = quote.Symbol, Start = start, Open = quote.Price, High = quote.Price, Low = quote.Price,
-                        Close = quote.Price, CloseAt = quote.ReceivedAt,
-                    };
+                    pending[(quote.Symbol, tick.Start)] = tick;
                 }
             }
         }
@@ -93,8 +89,8 @@ internal sealed class BarRecorder(IServiceScopeFactory scopes, TimeProvider time
                 var key = (bar.Symbol, bar.Start);
                 if (pending.TryGetValue(key, out var newer))
                 {
-                    // Ticks of the same minute arrived meanwhile: the older bar keeps its open and takes theirs in.
-                    Merge(bar, newer.High, newer.Low, newer.Close, newer.CloseAt);
+                    // Ticks of the same minute arrived meanwhile: the older bar takes theirs in.
+                    bar.Merge(newer);
                 }
                 pending[key] = bar;
             }
@@ -115,7 +111,7 @@ internal sealed class BarRecorder(IServiceScopeFactory scopes, TimeProvider time
             {
                 if (stored.TryGetValue(bar.Symbol, out var existing))
                 {
-                    Merge(existing, bar.High, bar.Low, bar.Close, bar.CloseAt);
+                    existing.Merge(bar);
                 }
                 else
                 {
@@ -125,17 +121,4 @@ internal sealed class BarRecorder(IServiceScopeFactory scopes, TimeProvider time
         }
         await database.SaveChangesAsync(cancellationToken);
     }
-
-    private static void Merge(PriceBar bar, decimal high, decimal low, decimal close, DateTime closeAt)
-    {
-        bar.High = Math.Max(bar.High, high);
-        bar.Low = Math.Min(bar.Low, low);
-        if (closeAt >= bar.CloseAt)
-        {
-            bar.Close = close;
-            bar.CloseAt = closeAt;
-        }
-    }
-
-    public static DateTime MinuteOf(DateTime time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
 }

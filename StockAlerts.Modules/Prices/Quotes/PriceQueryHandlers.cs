@@ -53,7 +53,10 @@ internal sealed class PriceQueryHandlers(InstrumentCatalog catalog, IQuoteStore 
         return await database.PriceBars.AsNoTracking()
             .Where(bar => bar.Symbol == symbol && bar.Start >= query.From && bar.Start < query.To)
             .OrderBy(bar => bar.Start)
-            .Select(bar => new PriceBarInfo(bar.Start, bar.Open, bar.High, bar.Low, bar.Close))
+            .Select(bar => new PriceBarInfo(bar.Start, bar.Open, bar.High, bar.Low, bar.Close)
+            {
+                OpenAt = bar.OpenAt, CloseAt = bar.CloseAt, Ticks = bar.Ticks, PreviousClose = bar.PreviousClose, DayOpen = bar.DayOpen,
+            })
             .ToListAsync(cancellationToken);
     }
 }

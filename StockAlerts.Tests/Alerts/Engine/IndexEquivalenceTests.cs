@@ -129,7 +129,7 @@ public sealed class IndexEquivalenceTests
         }
     }
 
-    private static AlertRule RandomRule(Random random, DateTime now)
+    internal static AlertRule RandomRule(Random random, DateTime now)
     {
         var type = Types[random.Next(Types.Length)];
         var level = RandomLevel(random);
@@ -172,7 +172,7 @@ public sealed class IndexEquivalenceTests
 
     private static decimal RandomLevel(Random random) => 80m + (random.Next(0, 81) * 0.5m);
 
-    private static decimal NextPrice(Random random, decimal last)
+    internal static decimal NextPrice(Random random, decimal last)
     {
         var move = random.Next(12) == 0 ? random.Next(-40, 41) * 0.5m : random.Next(-6, 7) * 0.5m;
         return Math.Clamp(last + move, 60m, 140m);

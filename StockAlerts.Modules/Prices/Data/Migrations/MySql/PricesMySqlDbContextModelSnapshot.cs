@@ -88,6 +88,10 @@ namespace StockAlerts.Modules.Prices.Data.Migrations.MySql
                     b.Property<DateTime>("CloseAt")
                         .HasColumnType("datetime(6)");
 
+                    b.Property<decimal?>("DayOpen")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("decimal(28,10)");
+
                     b.Property<decimal>("High")
                         .HasPrecision(28, 10)
                         .HasColumnType("decimal(28,10)");
@@ -99,6 +103,16 @@ namespace StockAlerts.Modules.Prices.Data.Migrations.MySql
                     b.Property<decimal>("Open")
                         .HasPrecision(28, 10)
                         .HasColumnType("decimal(28,10)");
+
+                    b.Property<DateTime>("OpenAt")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<decimal?>("PreviousClose")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("decimal(28,10)");
+
+                    b.Property<int>("Ticks")
+                        .HasColumnType("int");
 
                     b.HasKey("Symbol", "Start");
 

@@ -81,6 +81,10 @@ namespace StockAlerts.Modules.Prices.Data.Migrations.Sqlite
                     b.Property<DateTime>("CloseAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("DayOpen")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("TEXT");
+
                     b.Property<decimal>("High")
                         .HasPrecision(28, 10)
                         .HasColumnType("TEXT");
@@ -92,6 +96,16 @@ namespace StockAlerts.Modules.Prices.Data.Migrations.Sqlite
                     b.Property<decimal>("Open")
                         .HasPrecision(28, 10)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OpenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("PreviousClose")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ticks")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Symbol", "Start");
 

@@ -368,9 +368,10 @@ export default async function render(main, { params, query, signal, navigate }) 
     const period = `the last ${RANGES[backtestRange.value].label}`;
     const headline = result.bars === 0
       ? `No stored prices for ${result.symbol} over ${period}, so there is nothing to replay.`
-      : `Over ${period} (${result.bars} one-minute bars) this alert would have fired ${count === 0 ? 'no times' : count === 1 ? 'once' : `${count} times`}.`;
+      : `Over ${period} (${result.bars} one-minute bar${result.bars === 1 ? '' : 's'}) this alert would have fired ${count === 0 ? 'no times' : count === 1 ? 'once' : `${count} times`}.`;
     replaceChildren(backtestResult,
       h('p', { 'data-testid': 'backtest-summary' }, headline),
+      result.bars > 0 ? h('p', { class: 'muted small', 'data-testid': 'backtest-coverage' }, coverageText(result.coverage)) : null,
       result.firings.length
         ? h('ul', { class: 'small' }, result.firings.slice(0, 20).map((firing) =>
           h('li', {}, `${dateTime(firing.time)}: ${price(firing.price, currency)} (${firing.description})`)))
@@ -392,4 +393,12 @@ function toLocalInput(iso) {
   const date = new Date(iso);
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
   return local.toISOString().slice(0, 16);
+}
+
+// A backtest sees bars, not every tick: say how much of the history it could see, so a count is read for what it is.
+function coverageText(coverage) {
+  if (coverage.barsWithEveryTick === coverage.bars) return 'Every recorded price was replayed, so this is what live alerts would have done.';
+  const hidden = coverage.ticksNotSeen > 0 ? `${coverage.ticksNotSeen} of ${coverage.ticksRecorded} recorded prices fell between a bar's open, high, low and close and could not be replayed` : '';
+  const uncounted = coverage.barsWithoutTickCount > 0 ? `${coverage.barsWithoutTickCount} older bars do not say how many prices they hold` : '';
+  return `${[hidden, uncounted].filter(Boolean).join('; ') || 'Bars were replayed as open, high, low, close'}; live alerts see every price and may fire more often.`;
 }
