@@ -101,7 +101,14 @@ public sealed class PricePathTests(StorageKind storage)
         var response = await user.PostAsJsonAsync("/api/alerts", new { symbol = "EURUSD", condition = new { type = "percentChange", percent = 1, reference } });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var fromCreation = await user.PostAsJsonAsync("/api/alerts", new { symbol = "EURUSD", condition = new { type = "percentChange", percent = 1, reference = "creation" } });
+        var backtest = await user.PostAsJsonAsync("/api/alerts/preview", new
+        {
+            rule = new { symbol = "EURUSD", condition = new { type = "percentChange", percent = 1, reference } },
+            from = DateTime.UtcNow.AddHours(-1),
+            to = DateTime.UtcNow,
+        });
 
+        Assert.That(backtest.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "a backtest of a rule that cannot be made is refused the same way");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(body.GetProperty("errors").GetProperty("condition.reference")[0].GetString(), Does.Contain("no previous close or day open"));
         Assert.That(fromCreation.StatusCode, Is.EqualTo(HttpStatusCode.Created));

@@ -49,14 +49,11 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
         var primed = new List<RuleStateChange>();
         engine.Prime(latest, primed);
         await StoredRuleStates.SaveAsync(database, primed, cancellationToken);
-        var instrument = await mediator.Send(new GetInstrument(request.Symbol!), cancellationToken);
-        if (!instrument!.HasDailyReferences && request.Condition?.Reference is { } reference
-            && Enum.Parse<ReferenceKind>(reference, true) is ReferenceKind.PreviousClose or ReferenceKind.DayOpen)
+        // The validator has checked that the symbol exists.
+        var instrument = (await mediator.Send(new GetInstrument(request.Symbol!), cancellationToken))!;
+        if (FeedCannotServe(instrument, request) is { } problem)
         {
-            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
-            {
-                ["condition.reference"] = [$"The feed of {instrument.Symbol} supplies no previous close or day open, so this rule could never fire; use reference creation, or a movesUp/movesDown window."],
-            }) { Status = StatusCodes.Status400BadRequest, Title = "One or more validation errors occurred." });
+            return problem;
         }
         rule.Symbol = instrument.Symbol;
         rule.Name = request.Name?.Trim();
@@ -76,6 +73,16 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
     /// The condition, frequency and timing of a rule. The reference of a percentage and the direction of "crosses"
     /// come from the price when the rule is made (the live price, or the first bar of a backtest).
     /// </summary>
+    /// <summary>A 400 when the symbol's feed lacks what the rule measures from (the previous close or day open).</summary>
+    public static ProblemHttpResult? FeedCannotServe(InstrumentInfo instrument, AlertRuleRequest request) =>
+        !instrument.HasDailyReferences && request.Condition?.Reference is { } reference
+            && Enum.Parse<ReferenceKind>(reference, true) is ReferenceKind.PreviousClose or ReferenceKind.DayOpen
+            ? TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                ["condition.reference"] = [$"The feed of {instrument.Symbol} supplies no previous close or day open, so this rule could never fire; use reference creation, or a movesUp/movesDown window."],
+            }) { Status = StatusCodes.Status400BadRequest, Title = "One or more validation errors occurred." })
+            : null;
+
     public static void ApplyDefinition(AlertRuleRecord rule, AlertRuleRequest request, decimal? price, decimal? previousClose, decimal? dayOpen)
     {
         var condition = request.Condition!;

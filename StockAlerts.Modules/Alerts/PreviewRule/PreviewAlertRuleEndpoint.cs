@@ -43,12 +43,17 @@ internal static class PreviewAlertRuleEndpoint
         alerts.MapPost("/preview", HandleAsync).WithName("PreviewAlertRule")
             .WithSummary("Backtest: when and how often a rule would have fired over a stored period");
 
-    private static async Task<Ok<PreviewResult>> HandleAsync(PreviewAlertRuleRequest request, IMediator mediator, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PreviewResult>, ProblemHttpResult>> HandleAsync(PreviewAlertRuleRequest request, IMediator mediator, CancellationToken cancellationToken)
     {
         var from = request.From!.Value.ToUniversalTime();
         var to = request.To!.Value.ToUniversalTime();
         var body = request.Rule!;
         var instrument = await mediator.Send(new GetInstrument(body.Symbol!), cancellationToken);
+        if (RuleWriter.FeedCannotServe(instrument!, body) is { } problem)
+        {
+            return problem;
+        }
+
         var bars = await mediator.Send(new GetPriceHistory(instrument!.Symbol, from, to), cancellationToken);
         if (bars.Count == 0)
         {
