@@ -285,6 +285,8 @@ public sealed class AlertsApiTests(StorageKind storage)
         Assert.That(result.GetProperty("fireCount").GetInt32(), Is.EqualTo(expected));
         // The rising bar is walked 100 -> 111 (its high, halfway) -> 110; the first crossing of 105 is at the high.
         Assert.That(result.GetProperty("firings")[0].GetProperty("time").GetDateTime(), Is.EqualTo(start.AddMinutes(1).AddSeconds(30)));
+        Assert.That(result.GetProperty("firings")[0].GetProperty("description").GetString(), Is.EqualTo("price 111.000 CAD crossed above 105.000 CAD"),
+            "written as the live notification writes it");
         var coverage = result.GetProperty("coverage");
         Assert.That(coverage.GetProperty("ticksRecorded").GetInt32(), Is.EqualTo(120));
         Assert.That(coverage.GetProperty("barsWithEveryTick").GetInt32(), Is.Zero);
