@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Prices.Quotes;
+using StockAlerts.Modules.Prices.StreamPrices;
 
 namespace StockAlerts.Modules.Prices;
 
@@ -8,7 +9,7 @@ namespace StockAlerts.Modules.Prices;
 /// Each enabled provider's freshness in /health/ready. A provider outage degrades the report but does not make the
 /// service unready: the API, rules and notifications still work on the last prices.
 /// </summary>
-internal sealed class PriceFeedsHealthCheck(EnabledProviders providers, InstrumentCatalog catalog, IQuoteStore store, Staleness staleness, TimeProvider time) : IHealthCheck
+internal sealed class PriceFeedsHealthCheck(EnabledProviders providers, InstrumentCatalog catalog, IQuoteStore store, Staleness staleness, FinnhubTradeStream stream, TimeProvider time) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -47,6 +48,22 @@ internal sealed class PriceFeedsHealthCheck(EnabledProviders providers, Instrume
             if (stale.Count > 0)
             {
                 problems.Add($"{provider}: {stale.Count} stale symbol(s)");
+            }
+        }
+        if (stream.Status is { On: true } streaming)
+        {
+            data["finnhubStream"] = new
+            {
+                holdsStream = streaming.HoldsStream,
+                connected = streaming.Connected,
+                subscribedSymbols = streaming.Subscribed,
+                messages = streaming.Messages,
+                lastMessageAgeSeconds = streaming.LastMessageAt is { } last ? Math.Round((now - last).TotalSeconds, 1) : (double?)null,
+            };
+            if (streaming.HoldsStream && !streaming.Connected)
+            {
+                // Polling still brings prices, only later: degraded, not down.
+                problems.Add("finnhub stream: not connected (polling only)");
             }
         }
         return problems.Count == 0

@@ -13,6 +13,7 @@ using StockAlerts.Modules.Prices.PollPrices;
 using StockAlerts.Modules.Prices.Providers;
 using StockAlerts.Modules.Prices.Quotes;
 using StockAlerts.Modules.Prices.Streaming;
+using StockAlerts.Modules.Prices.StreamPrices;
 using StockAlerts.Modules.Prices.Watchlist;
 using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Api;
@@ -48,6 +49,9 @@ public static class PricesModule
             (provider, cancellationToken) => provider.GetRequiredService<BarRecorder>().FlushAsync(cancellationToken)));
         services.AddSingleton<PriceBatchRelay>();
         services.AddHostedService(provider => provider.GetRequiredService<PriceBatchRelay>());
+        services.AddValidatedOptions<FinnhubStreamOptions, FinnhubStreamOptionsValidator>(FinnhubStreamOptions.Section);
+        services.AddSingleton<FinnhubTradeStream>();
+        services.AddHostedService(provider => provider.GetRequiredService<FinnhubTradeStream>());
         services.AddSingleton<SimulatedProvider>();
         if (enabled.IsEnabled(EnabledProviders.Simulated))
         {

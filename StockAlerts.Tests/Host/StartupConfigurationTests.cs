@@ -55,6 +55,17 @@ public sealed class StartupConfigurationTests
         Assert.That(exception!.Message, Does.Contain(setting).And.Contain(setting.Replace(":", "__")).And.Contain(expected));
     }
 
+    [TestCase("Prices:Providers:finnhub:Stream:Url", "https://ws.finnhub.io", "ws:// or wss://")]
+    [TestCase("Prices:Providers:finnhub:Stream:MaxSymbols", "0", "between 1 and 10000")]
+    [TestCase("Prices:Providers:finnhub:Stream:SilenceSeconds", "1", "between 5 and 3600")]
+    public void InvalidStreamSetting_StopsStartupNamingTheSetting(string setting, string value, string expected)
+    {
+        var exception = Assert.ThrowsAsync<OptionsValidationException>(async () =>
+            await (await TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?> { [setting] = value })).DisposeAsync());
+
+        Assert.That(exception!.Message, Does.Contain(setting).And.Contain(setting.Replace(":", "__")).And.Contain(expected));
+    }
+
     [Test]
     public void ScrapeTokenWithoutPrometheus_StopsStartupNamingBothSettings()
     {

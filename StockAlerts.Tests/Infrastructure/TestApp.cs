@@ -44,6 +44,8 @@ internal sealed class TestApp : WebApplicationFactory<Program>
         }
         // Tests drive the price jobs themselves unless they ask for the schedule; the feed still ticks when they do.
         settings["Jobs:Schedule"] = "false";
+        // No test may reach Finnhub's real socket; FinnhubStreamTests turn the stream on against a local fake.
+        settings["Prices:Providers:finnhub:Stream:Enabled"] = "false";
         // Every test client shares one address; the limits get a test of their own.
         settings["RateLimits:AuthPerMinute"] = "100000";
         settings["RateLimits:PerAddressPerMinute"] = "100000";
