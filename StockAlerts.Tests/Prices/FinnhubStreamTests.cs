@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Tests.Fakes;
 using StockAlerts.Tests.Infrastructure;
 
@@ -49,6 +52,10 @@ public sealed class FinnhubStreamTests
 
         Assert.That((await FiringsAsync(user, id)).Single().GetProperty("price").GetDecimal(), Is.EqualTo(201.5m));
         Assert.That(stream.Tokens, Has.All.EqualTo("stream-key"), "the key goes in the token parameter");
+        var gauges = StreamGauges();
+        Assert.That(gauges["stockalerts.prices.stream.connected"], Is.EqualTo(1));
+        Assert.That(gauges["stockalerts.prices.stream.subscribed"], Is.GreaterThanOrEqualTo(1));
+        Assert.That(gauges["stockalerts.prices.stream.last_message_age"], Is.LessThan(10));
     }
 
     [Test]
@@ -113,6 +120,37 @@ public sealed class FinnhubStreamTests
         }
 
         Assert.That(capped.Subscribed, Is.EquivalentTo(new[] { "AAPL", "AMZN" }), "the first two of the symbols in use, in order");
+
+        // The symbols over the cap stay polled.
+        quotes.Finnhub = request => request.Query["symbol"] == "MSFT" ? FakeResponse.FinnhubQuote(409.5m, 405m, 404m, FakeQuoteServer.Timestamp) : FakeResponse.FinnhubUnknownSymbol();
+        try
+        {
+            await small.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:finnhub", CancellationToken.None);
+            Assert.That(await PriceAsync(user, "MSFT"), Is.EqualTo(409.5m));
+        }
+        finally
+        {
+            quotes.Finnhub = _ => FakeResponse.FinnhubUnknownSymbol();
+        }
+    }
+
+    // What a metrics exporter would read from this process's stream gauges.
+    private static Dictionary<string, double> StreamGauges()
+    {
+        var values = new Dictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, subscriber) =>
+        {
+            if (instrument.Name.StartsWith("stockalerts.prices.stream.", StringComparison.Ordinal))
+            {
+                subscriber.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => values[instrument.Name] = value);
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => values[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return values;
     }
 
     private Task<TestApp> StartAppAsync(int maxSymbols, string? url = null) => TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?>

@@ -33,6 +33,7 @@ internal sealed partial class FinnhubTradeStream(
     EnabledProviders enabled,
     IOptionsMonitor<ProviderSettings> providerSettings,
     IOptions<FinnhubStreamOptions> streamOptions,
+    PricesMetrics metrics,
     TimeProvider time,
     ILogger<FinnhubTradeStream> logger) : BackgroundService
 {
@@ -72,6 +73,7 @@ internal sealed partial class FinnhubTradeStream(
         {
             return;
         }
+        metrics.ObserveStream(Source, () => Status, time);
 
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -190,6 +192,7 @@ internal sealed partial class FinnhubTradeStream(
     {
         Touch();
         Interlocked.Increment(ref messages);
+        metrics.StreamMessage(Source);
         try
         {
             using var document = JsonDocument.Parse(text.ToArray());
