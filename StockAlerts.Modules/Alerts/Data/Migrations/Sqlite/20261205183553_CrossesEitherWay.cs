@@ -16,9 +16,8 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.Sqlite
             migrationBuilder.Sql("UPDATE alerts_rules SET ConditionType = 'CrossesBelow' WHERE ConditionType = 'Crosses' AND Direction = 'Down'");
             // A crossing either way takes no re-arm margin (the crossing back is the next alert).
             migrationBuilder.Sql("UPDATE alerts_rules SET HysteresisMargin = NULL WHERE ConditionType = 'Crosses'");
-            migrationBuilder.DropColumn(
-                name: "Direction",
-                table: "alerts_rules");
+            // SQLite (3.35+) drops a column in place; EF's DropColumn would rebuild the table outside a transaction.
+            migrationBuilder.Sql("ALTER TABLE alerts_rules DROP COLUMN Direction");
         }
 
         /// <inheritdoc />
