@@ -104,7 +104,7 @@ public sealed class FinnhubStreamTests
     public async Task OnlyThePlansCapOfSymbols_IsFollowed()
     {
         await using var capped = await FakeFinnhubStream.StartAsync();
-        await using var small = await StartAppAsync(maxSymbols: 2, url: capped.Url);
+        await using var small = await StartAppAsync(maxSymbols: 2, url: capped.Url, maxSymbolsPerRun: 2);
         var user = await small.SignInAsync();
         foreach (var symbol in new[] { "AAPL", "AMZN", "GOOGL", "MSFT" })
         {
@@ -121,12 +121,14 @@ public sealed class FinnhubStreamTests
 
         Assert.That(capped.Subscribed, Is.EquivalentTo(new[] { "AAPL", "AMZN" }), "the first two of the symbols in use, in order");
 
-        // The symbols over the cap stay polled.
+        // The symbols over the cap stay polled, and come first in a poll (2 a run here): the streamed ones wait their turn.
         quotes.Finnhub = request => request.Query["symbol"] == "MSFT" ? FakeResponse.FinnhubQuote(409.5m, 405m, 404m, FakeQuoteServer.Timestamp) : FakeResponse.FinnhubUnknownSymbol();
+        var before = quotes.Requests.Count;
         try
         {
             await small.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:finnhub", CancellationToken.None);
             Assert.That(await PriceAsync(user, "MSFT"), Is.EqualTo(409.5m));
+            Assert.That(quotes.Requests.Skip(before).Select(request => request.Query["symbol"].ToString()), Is.EquivalentTo(new[] { "GOOGL", "MSFT" }));
         }
         finally
         {
@@ -153,8 +155,9 @@ public sealed class FinnhubStreamTests
         return values;
     }
 
-    private Task<TestApp> StartAppAsync(int maxSymbols, string? url = null) => TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?>
+    private Task<TestApp> StartAppAsync(int maxSymbols, string? url = null, int maxSymbolsPerRun = 12) => TestApp.StartAsync(StorageKind.Sqlite, new Dictionary<string, string?>
     {
+        ["Prices:Providers:finnhub:MaxSymbolsPerRun"] = maxSymbolsPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Prices:Providers:simulated:Enabled"] = "false",
         ["Prices:Providers:finnhub:ApiKey"] = "stream-key",
         ["Prices:Providers:finnhub:BaseUrl"] = quotes.BaseUrl + "/finnhub",

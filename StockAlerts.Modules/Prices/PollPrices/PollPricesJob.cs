@@ -10,8 +10,9 @@ using StockAlerts.Modules.Prices.Quotes;
 namespace StockAlerts.Modules.Prices.PollPrices;
 
 /// <summary>
-/// One poll of one provider: symbols in use first (active rules, live subscriptions), then the rest in turn as the
-/// provider's per-run capacity allows; honours the provider's pause (rate limit, exhausted quota) and monthly quota.
+/// One poll of one provider: symbols in use first (active rules, live subscriptions; not those the provider's stream
+/// follows), then the rest in turn as the provider's per-run capacity allows; honours the provider's pause (rate
+/// limit, exhausted quota) and monthly quota.
 /// </summary>
 internal sealed partial class PollPricesJob(
     IEnumerable<IPriceProvider> providers,
@@ -78,8 +79,10 @@ internal sealed partial class PollPricesJob(
             .Concat(await store.GetLiveSymbolsAsync(now, cancellationToken))
             .Select(symbol => symbol.ToUpperInvariant())
             .ToHashSet(StringComparer.Ordinal);
-        var inUse = all.Where(wanted.Contains).ToList();
-        var rest = all.Where(symbol => !wanted.Contains(symbol)).ToList();
+        // A symbol the provider's stream follows gets its prices from there: it waits its turn with the rest.
+        var streamed = (await store.GetStreamedSymbolsAsync(providerName, now, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var inUse = all.Where(symbol => wanted.Contains(symbol) && !streamed.Contains(symbol)).ToList();
+        var rest = all.Where(symbol => !wanted.Contains(symbol) || streamed.Contains(symbol)).ToList();
         int start;
         lock (Rotation)
         {

@@ -22,6 +22,11 @@ internal interface IQuoteStore
 
     Task<IReadOnlyCollection<string>> GetLiveSymbolsAsync(DateTime now, CancellationToken cancellationToken);
 
+    /// <summary>The symbols a provider's stream follows now, for the poller (which then polls them last); gone after <paramref name="until"/>.</summary>
+    Task SetStreamedSymbolsAsync(string provider, IReadOnlyCollection<string> symbols, DateTime until, CancellationToken cancellationToken);
+
+    Task<IReadOnlyCollection<string>> GetStreamedSymbolsAsync(string provider, DateTime now, CancellationToken cancellationToken);
+
     Task SaveProviderStatusAsync(ProviderStatus status, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ProviderStatus>> GetProviderStatusesAsync(CancellationToken cancellationToken);

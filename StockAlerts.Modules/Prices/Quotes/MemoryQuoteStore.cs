@@ -10,7 +10,17 @@ internal sealed class MemoryQuoteStore : IQuoteStore
     private readonly ConcurrentDictionary<string, long> requestCounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (IReadOnlyCollection<string> Symbols, DateTime ExpiresAt)> live = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ProviderStatus> statuses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IReadOnlyCollection<string> Symbols, DateTime Until)> streamed = new(StringComparer.Ordinal);
     private IReadOnlyCollection<string> stale = [];
+
+    public Task SetStreamedSymbolsAsync(string provider, IReadOnlyCollection<string> symbols, DateTime until, CancellationToken cancellationToken)
+    {
+        streamed[provider] = (symbols.ToArray(), until);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyCollection<string>> GetStreamedSymbolsAsync(string provider, DateTime now, CancellationToken cancellationToken) =>
+        Task.FromResult(streamed.TryGetValue(provider, out var entry) && entry.Until > now ? entry.Symbols : (IReadOnlyCollection<string>)[]);
 
     public Task<IReadOnlyDictionary<string, StoredQuote>> GetLatestAsync(IReadOnlyCollection<string> symbols, CancellationToken cancellationToken)
     {

@@ -16,6 +16,12 @@ internal sealed class RedisQuoteStore(IConnectionMultiplexer redis) : IQuoteStor
 
     private IDatabase Database => redis.GetDatabase();
 
+    public Task SetStreamedSymbolsAsync(string provider, IReadOnlyCollection<string> symbols, DateTime until, CancellationToken cancellationToken) =>
+        Database.StringSetAsync($"prices:streamed:{provider}", string.Join(',', symbols), until - DateTime.UtcNow is { Ticks: > 0 } left ? left : TimeSpan.FromMilliseconds(1));
+
+    public async Task<IReadOnlyCollection<string>> GetStreamedSymbolsAsync(string provider, DateTime now, CancellationToken cancellationToken) =>
+        (string?)await Database.StringGetAsync($"prices:streamed:{provider}") is { Length: > 0 } symbols ? symbols.Split(',') : [];
+
     public async Task<IReadOnlyDictionary<string, StoredQuote>> GetLatestAsync(IReadOnlyCollection<string> symbols, CancellationToken cancellationToken)
     {
         var fields = symbols.Select(symbol => (RedisValue)symbol).ToArray();

@@ -274,6 +274,8 @@ internal sealed partial class FinnhubTradeStream(
             LogFollowing(following.Count, wanted.Count);
         }
         Volatile.Write(ref subscribed, following.Count);
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IQuoteStore>().SetStreamedSymbolsAsync(Source, following, time.GetUtcNow().UtcDateTime + 3 * SyncEvery, cancellationToken);
     }
 
     /// <summary>Finnhub's symbols that rules use, then those live viewers follow, up to the plan's cap.</summary>
