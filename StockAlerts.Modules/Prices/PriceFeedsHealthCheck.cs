@@ -9,7 +9,7 @@ namespace StockAlerts.Modules.Prices;
 /// Each enabled provider's freshness in /health/ready. A provider outage degrades the report but does not make the
 /// service unready: the API, rules and notifications still work on the last prices.
 /// </summary>
-internal sealed class PriceFeedsHealthCheck(EnabledProviders providers, InstrumentCatalog catalog, IQuoteStore store, Staleness staleness, FinnhubTradeStream stream, TimeProvider time) : IHealthCheck
+internal sealed class PriceFeedsHealthCheck(EnabledProviders providers, InstrumentCatalog catalog, IQuoteStore store, Staleness staleness, IEnumerable<PriceStream> streams, TimeProvider time) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -50,9 +50,13 @@ internal sealed class PriceFeedsHealthCheck(EnabledProviders providers, Instrume
                 problems.Add($"{provider}: {stale.Count} stale symbol(s)");
             }
         }
-        if (stream.Status is { On: true } streaming)
+        foreach (var stream in streams)
         {
-            data["finnhubStream"] = new
+            if (stream.Status is not { On: true } streaming)
+            {
+                continue;
+            }
+            data[$"{stream.Provider}Stream"] = new
             {
                 holdsStream = streaming.HoldsStream,
                 connected = streaming.Connected,
@@ -63,7 +67,7 @@ internal sealed class PriceFeedsHealthCheck(EnabledProviders providers, Instrume
             if (streaming.HoldsStream && !streaming.Connected)
             {
                 // Polling still brings prices, only later: degraded, not down.
-                problems.Add("finnhub stream: not connected (polling only)");
+                problems.Add($"{stream.Provider} stream: not connected (polling only)");
             }
         }
         return problems.Count == 0

@@ -50,8 +50,9 @@ public static class PricesModule
         services.AddSingleton<PriceBatchRelay>();
         services.AddHostedService(provider => provider.GetRequiredService<PriceBatchRelay>());
         services.AddValidatedOptions<FinnhubStreamOptions, FinnhubStreamOptionsValidator>(FinnhubStreamOptions.Section);
-        services.AddSingleton<FinnhubTradeStream>();
-        services.AddHostedService(provider => provider.GetRequiredService<FinnhubTradeStream>());
+        services.AddSingleton<FinnhubStreamProtocol>();
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<PriceStream>(provider, provider.GetRequiredService<FinnhubStreamProtocol>()));
+        services.AddHostedService(provider => provider.GetRequiredService<PriceStream>());
         services.AddSingleton<SimulatedProvider>();
         if (enabled.IsEnabled(EnabledProviders.Simulated))
         {

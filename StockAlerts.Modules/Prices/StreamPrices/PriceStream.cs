@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Prices.Data;
@@ -20,25 +18,22 @@ namespace StockAlerts.Modules.Prices.StreamPrices;
 internal sealed record StreamStatus(bool On, bool HoldsStream, bool Connected, int Subscribed, long Messages, DateTime? LastMessageAt);
 
 /// <summary>
-/// Finnhub's trades WebSocket beside its polling, so an alert fires within a second of the trade. It follows the
-/// symbols that have rules or live viewers (rules first, up to MaxSymbols; the rest stay polled), keeps the latest
-/// trade per symbol and hands them every 100 ms to the path every polled quote takes (store, history, rules, hubs),
-/// so nothing downstream knows the difference. A dropped or silent socket is reconnected with growing, jittered
-/// waits and subscribed again; polling goes on meanwhile. In a cluster one instance holds the stream (a lease in
-/// Redis, as the plan allows one connection), and another takes it over when that lease runs out.
+/// A provider's trades WebSocket beside its polling, so an alert fires within a second of the trade (the wire format
+/// is the protocol's). It follows the symbols that have rules or live viewers (rules first, up to the plan's cap;
+/// the rest stay polled), keeps the latest trade per symbol and hands them every 100 ms to the path every polled
+/// quote takes (store, history, rules, hubs), so nothing downstream knows the difference. A dropped or silent socket
+/// is reconnected with growing, jittered waits and subscribed again; polling goes on meanwhile. In a cluster one
+/// instance holds the stream (a lease in Redis, as plans allow one connection), and another takes it over when that
+/// lease runs out.
 /// </summary>
-internal sealed partial class FinnhubTradeStream(
+internal sealed partial class PriceStream(
+    IStreamProtocol protocol,
     IServiceScopeFactory scopes,
     IServiceProvider services,
-    EnabledProviders enabled,
-    IOptionsMonitor<ProviderSettings> providerSettings,
-    IOptions<FinnhubStreamOptions> streamOptions,
     PricesMetrics metrics,
     TimeProvider time,
-    ILogger<FinnhubTradeStream> logger) : BackgroundService
+    ILogger<PriceStream> logger) : BackgroundService
 {
-    public const string Source = EnabledProviders.Finnhub;
-    private const string LeaseKey = "stockalerts:prices:stream:finnhub";
     private static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan SyncEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan LeaseFor = TimeSpan.FromSeconds(15);
@@ -46,6 +41,7 @@ internal sealed partial class FinnhubTradeStream(
     private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(60);
 
     private readonly IConnectionMultiplexer? redis = services.GetService<IConnectionMultiplexer>();
+    private readonly string leaseKey = $"stockalerts:prices:stream:{protocol.Provider}";
     private readonly string holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<string, ProviderQuote> waiting = new(StringComparer.Ordinal);
     private volatile bool holdsStream;
@@ -54,26 +50,25 @@ internal sealed partial class FinnhubTradeStream(
     private long messages;
     private long lastMessageTicks;
 
-    public bool IsOn => enabled.IsEnabled(EnabledProviders.Finnhub) && streamOptions.Value.Enabled != false
-        && !string.IsNullOrWhiteSpace(providerSettings.Get(EnabledProviders.Finnhub).ApiKey);
+    public string Provider => protocol.Provider;
 
     public StreamStatus Status
     {
         get
         {
             var last = Interlocked.Read(ref lastMessageTicks);
-            return new StreamStatus(IsOn, holdsStream, connected, Volatile.Read(ref subscribed), Interlocked.Read(ref messages),
+            return new StreamStatus(protocol.IsOn, holdsStream, connected, Volatile.Read(ref subscribed), Interlocked.Read(ref messages),
                 last == 0 ? null : new DateTime(last, DateTimeKind.Utc));
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!IsOn)
+        if (!protocol.IsOn)
         {
             return;
         }
-        metrics.ObserveStream(Source, () => Status, time);
+        metrics.ObserveStream(Provider, () => Status, time);
 
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -96,7 +91,7 @@ internal sealed partial class FinnhubTradeStream(
             {
                 // A connection that lived a while starts the waits over; one that keeps failing waits longer each time.
                 failures = connected && time.GetUtcNow() - started > TimeSpan.FromSeconds(30) ? 1 : failures + 1;
-                LogDropped(exception.GetType().Name, exception.Message);
+                LogDropped(Provider, exception.GetType().Name, exception.Message);
             }
             finally
             {
@@ -105,7 +100,7 @@ internal sealed partial class FinnhubTradeStream(
             }
 
             var wait = Backoff(failures);
-            LogReconnecting(wait.TotalSeconds);
+            LogReconnecting(Provider, wait.TotalSeconds);
             try
             {
                 await Task.Delay(wait, time, stoppingToken);
@@ -129,8 +124,7 @@ internal sealed partial class FinnhubTradeStream(
     {
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var socket = new ClientWebSocket();
-        var token = providerSettings.Get(EnabledProviders.Finnhub).ApiKey!;
-        var address = new UriBuilder(streamOptions.Value.Url) { Query = "token=" + Uri.EscapeDataString(token) }.Uri;
+        var address = protocol.Address;
         using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(connection.Token))
         {
             connecting.CancelAfter(ConnectTimeout);
@@ -158,7 +152,7 @@ internal sealed partial class FinnhubTradeStream(
     {
         var buffer = new byte[16 * 1024];
         using var message = new MemoryStream();
-        var silence = TimeSpan.FromSeconds(streamOptions.Value.SilenceSeconds);
+        var silence = protocol.Silence;
         while (true)
         {
             WebSocketReceiveResult result;
@@ -176,7 +170,7 @@ internal sealed partial class FinnhubTradeStream(
             }
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                throw new WebSocketException($"closed by Finnhub ({result.CloseStatus} {result.CloseStatusDescription})");
+                throw new WebSocketException($"closed by the provider ({result.CloseStatus} {result.CloseStatusDescription})");
             }
             message.Write(buffer, 0, result.Count);
             if (!result.EndOfMessage)
@@ -192,48 +186,23 @@ internal sealed partial class FinnhubTradeStream(
     {
         Touch();
         Interlocked.Increment(ref messages);
-        metrics.StreamMessage(Source);
-        try
+        metrics.StreamMessage(Provider);
+        switch (protocol.Read(text, time.GetUtcNow().UtcDateTime))
         {
-            using var document = JsonDocument.Parse(text.ToArray());
-            var root = document.RootElement;
-            switch (root.TryGetProperty("type", out var type) ? type.GetString() : null)
-            {
-                case "trade" when root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array:
-                    foreach (var trade in data.EnumerateArray())
-                    {
-                        Take(trade);
-                    }
-                    break;
-                case "ping":
-                    break;
-                case "error":
-                    LogProviderError(root.TryGetProperty("msg", out var error) ? error.GetString() : null);
-                    break;
-                default:
-                    LogUnexpected(Shorten(text));
-                    break;
-            }
+            case null:
+                LogUnexpected(Provider, Shorten(text));
+                break;
+            case { Error: { } error }:
+                LogProviderError(Provider, error);
+                break;
+            case { Trades: var trades }:
+                // The latest trade of each symbol waits for the next hand-over; earlier ones change nothing a rule sees.
+                foreach (var quote in trades)
+                {
+                    waiting.AddOrUpdate(quote.Symbol, quote, (_, held) => held.ProviderTime > quote.ProviderTime ? held : quote);
+                }
+                break;
         }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
-        {
-            LogUnexpected(Shorten(text));
-        }
-    }
-
-    // The latest trade of each symbol waits for the next hand-over; earlier ones in between change nothing a rule sees.
-    private void Take(JsonElement trade)
-    {
-        if (!trade.TryGetProperty("s", out var symbolValue) || symbolValue.GetString() is not { Length: > 0 } symbol
-            || !trade.TryGetProperty("p", out var priceValue) || !priceValue.TryGetDecimal(out var price) || price <= 0)
-        {
-            return;
-        }
-        var at = trade.TryGetProperty("t", out var timeValue) && timeValue.TryGetInt64(out var milliseconds)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).UtcDateTime
-            : time.GetUtcNow().UtcDateTime;
-        var quote = new ProviderQuote(symbol.ToUpperInvariant(), price, at);
-        waiting.AddOrUpdate(quote.Symbol, quote, (_, held) => held.ProviderTime > at ? held : quote);
     }
 
     private async Task TendAsync(ClientWebSocket socket, HashSet<string> following, CancellationToken cancellationToken)
@@ -261,36 +230,36 @@ internal sealed partial class FinnhubTradeStream(
         var wanted = await WantedSymbolsAsync(cancellationToken);
         foreach (var symbol in following.Where(symbol => !wanted.Contains(symbol)).ToList())
         {
-            await SendAsync(socket, new { type = "unsubscribe", symbol }, cancellationToken);
+            await SendAsync(socket, protocol.Unsubscribe(symbol), cancellationToken);
             following.Remove(symbol);
         }
         foreach (var symbol in wanted.Where(symbol => !following.Contains(symbol)))
         {
-            await SendAsync(socket, new { type = "subscribe", symbol }, cancellationToken);
+            await SendAsync(socket, protocol.Subscribe(symbol), cancellationToken);
             following.Add(symbol);
         }
         if (following.Count != Volatile.Read(ref subscribed))
         {
-            LogFollowing(following.Count, wanted.Count);
+            LogFollowing(Provider, following.Count, wanted.Count);
         }
         Volatile.Write(ref subscribed, following.Count);
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IQuoteStore>().SetStreamedSymbolsAsync(Source, following, time.GetUtcNow().UtcDateTime + 3 * SyncEvery, cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<IQuoteStore>().SetStreamedSymbolsAsync(Provider, following, time.GetUtcNow().UtcDateTime + 3 * SyncEvery, cancellationToken);
     }
 
-    /// <summary>Finnhub's symbols that rules use, then those live viewers follow, up to the plan's cap.</summary>
+    /// <summary>The provider's symbols that rules use, then those live viewers follow, up to the plan's cap.</summary>
     private async Task<IReadOnlyCollection<string>> WantedSymbolsAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var catalog = scope.ServiceProvider.GetRequiredService<InstrumentCatalog>();
-        var ours = (await catalog.GetAsync(cancellationToken)).ForProvider(EnabledProviders.Finnhub).Select(instrument => instrument.Symbol).ToHashSet(StringComparer.Ordinal);
+        var ours = (await catalog.GetAsync(cancellationToken)).ForProvider(Provider).Select(instrument => instrument.Symbol).ToHashSet(StringComparer.Ordinal);
         var ruled = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new GetSymbolsInUse(), cancellationToken);
         var viewed = await scope.ServiceProvider.GetRequiredService<IQuoteStore>().GetLiveSymbolsAsync(time.GetUtcNow().UtcDateTime, cancellationToken);
         return ruled.Order(StringComparer.Ordinal).Concat(viewed.Order(StringComparer.Ordinal))
             .Select(symbol => symbol.ToUpperInvariant())
             .Where(ours.Contains)
             .Distinct(StringComparer.Ordinal)
-            .Take(streamOptions.Value.MaxSymbols)
+            .Take(protocol.MaxSymbols)
             .ToHashSet(StringComparer.Ordinal);
     }
 
@@ -309,11 +278,11 @@ internal sealed partial class FinnhubTradeStream(
             }
         }
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<QuoteIngestor>().IngestAsync(Source, quotes, cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<QuoteIngestor>().IngestAsync(Provider, quotes, cancellationToken);
     }
 
-    private static Task SendAsync(ClientWebSocket socket, object message, CancellationToken cancellationToken) =>
-        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+    private static Task SendAsync(ClientWebSocket socket, byte[] message, CancellationToken cancellationToken) =>
+        socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
 
     private async Task<bool> HoldLeaseAsync()
     {
@@ -324,10 +293,10 @@ internal sealed partial class FinnhubTradeStream(
         try
         {
             var database = redis.GetDatabase();
-            var held = await database.LockExtendAsync(LeaseKey, holder, LeaseFor) || await database.LockTakeAsync(LeaseKey, holder, LeaseFor);
+            var held = await database.LockExtendAsync(leaseKey, holder, LeaseFor) || await database.LockTakeAsync(leaseKey, holder, LeaseFor);
             if (held != holdsStream)
             {
-                LogLease(held ? "holds" : "does not hold");
+                LogLease(Provider, held ? "holds" : "does not hold");
             }
             return holdsStream = held;
         }
@@ -344,7 +313,7 @@ internal sealed partial class FinnhubTradeStream(
         {
             try
             {
-                await redis.GetDatabase().LockReleaseAsync(LeaseKey, holder);
+                await redis.GetDatabase().LockReleaseAsync(leaseKey, holder);
             }
             catch (RedisException)
             {
@@ -359,21 +328,21 @@ internal sealed partial class FinnhubTradeStream(
     private static string Shorten(ReadOnlySpan<byte> text) =>
         Encoding.UTF8.GetString(text.Length > 200 ? text[..200] : text);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Prices: the Finnhub trades stream follows {Following} symbol(s) ({Wanted} wanted)")]
-    private partial void LogFollowing(int following, int wanted);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Prices: the {Provider} trades stream follows {Following} symbol(s) ({Wanted} wanted)")]
+    private partial void LogFollowing(string provider, int following, int wanted);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: the Finnhub trades stream dropped ({Error}: {Message}); polling goes on")]
-    private partial void LogDropped(string error, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: the {Provider} trades stream dropped ({Error}: {Message}); polling goes on")]
+    private partial void LogDropped(string provider, string error, string message);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Prices: reconnecting to the Finnhub trades stream in {Seconds:0.0} s")]
-    private partial void LogReconnecting(double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Prices: reconnecting to the {Provider} trades stream in {Seconds:0.0} s")]
+    private partial void LogReconnecting(string provider, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: Finnhub's trades stream says: {Message}")]
-    private partial void LogProviderError(string? message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: the {Provider} trades stream says: {Message}")]
+    private partial void LogProviderError(string provider, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: skipped a message from Finnhub's trades stream that is not a trade, ping or error: {Text}")]
-    private partial void LogUnexpected(string text);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: skipped a message from the {Provider} trades stream that is not a trade, ping or error: {Text}")]
+    private partial void LogUnexpected(string provider, string text);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Prices: this instance {Holds} the Finnhub trades stream")]
-    private partial void LogLease(string holds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Prices: this instance {Holds} the {Provider} trades stream")]
+    private partial void LogLease(string provider, string holds);
 }
