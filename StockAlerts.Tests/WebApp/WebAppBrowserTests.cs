@@ -100,14 +100,14 @@ public sealed class WebAppBrowserTests
         {
             await page.GetByTestId("backtest").ClickAsync();
             await Assertions.Expect(summary).ToBeVisibleAsync();
-            if ((await summary.TextContentAsync())!.Contains("one-minute bars", StringComparison.Ordinal))
+            if ((await summary.TextContentAsync())!.Contains("one-minute bar", StringComparison.Ordinal))
             {
                 break;
             }
             await Task.Delay(1000);
         }
 
-        await Assertions.Expect(summary).ToContainTextAsync("one-minute bars");
+        await Assertions.Expect(summary).ToContainTextAsync("one-minute bar");
         await Assertions.Expect(page.GetByTestId("backtest-coverage")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("replayed"));
         await page.GetByTestId("backtest-coverage").ScrollIntoViewIfNeededAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desktop-backtest.png") });
