@@ -52,6 +52,28 @@ public sealed class OperatorErrorsTests
         Assert.That(warnings, Has.Some.Contains("Prices__Providers__finhub"));
     }
 
+    [Test]
+    public async Task AProviderThatRefusesEveryPoll_IsOneWarningAPoll_NotAStackTraceAPerRequestLineAndAnError()
+    {
+        // Polled every 2 s against a closed port: before, 40 s of this wrote ~1,440 lines (HttpClient lines per
+        // request, Polly's handled retries at Warning and Error with their stack traces).
+        await using var host = HostProcess.Start("refused", new Dictionary<string, string>
+        {
+            ["Storage__DataDirectory"] = Directory.CreateTempSubdirectory("stockalerts-refused-").FullName,
+            ["Prices__Providers__fixer__ApiKey"] = "a-key",
+            ["Prices__Providers__fixer__BaseUrl"] = $"http://127.0.0.1:{ExternalProcess.FreePort()}/api",
+            ["Prices__Providers__fixer__IntervalSeconds"] = "2",
+            ["Prices__Providers__fixer__MonthlyQuota"] = "100000000",
+        });
+        await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        await Task.Delay(TimeSpan.FromSeconds(15));
+        var log = host.Log.ToList();
+
+        Assert.That(log.Where(line => line.Contains("Price provider fixer failed", StringComparison.Ordinal)).ToList(), Is.Not.Empty, "the failure is told");
+        Assert.That(log.Where(line => line.Contains("System.Net.Http.HttpClient", StringComparison.Ordinal) || line.Contains("Polly", StringComparison.Ordinal)
+            || line.StartsWith("fail:", StringComparison.Ordinal) || line.TrimStart().StartsWith("at System.", StringComparison.Ordinal)).ToList(), Is.Empty, string.Join('\n', log));
+    }
+
     private static Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string> environment)
     {
         environment["Storage__DataDirectory"] = Directory.CreateTempSubdirectory("stockalerts-operator-").FullName;
