@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -43,13 +44,20 @@ internal static class ProviderConfiguration
             if (quota is > 0 && Month / quota.Value > interval)
             {
                 var spread = Month / quota.Value;
-                notes.Add($"{provider}: configured every {interval.TotalSeconds:0} s, but a quota of {quota} requests a month allows one every {spread.TotalHours:0.#} h: polling every {spread.TotalHours:0.#} h (raise Prices:Providers:{provider}:MonthlyQuota for a paid plan)");
+                notes.Add($"{provider}: configured every {Span(interval)}, but a quota of {quota} requests a month allows one every {Span(spread)}: polling every {Span(spread)} (raise Prices:Providers:{provider}:MonthlyQuota for a paid plan)");
                 interval = TimeSpan.FromSeconds(Math.Ceiling(spread.TotalSeconds));
             }
             intervals[provider] = interval;
         }
         return new EnabledProviders(intervals) { Notes = notes };
     }
+
+    /// <summary>A span as people say it: "2 s", "4.5 min", "7.4 h" (never "0 h" for seconds).</summary>
+    public static string Span(TimeSpan span) => span.TotalSeconds < 120
+        ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.#} s")
+        : span.TotalHours < 2
+            ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} min")
+            : string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.#} h");
 
     public static Task LogNotesAsync(IServiceProvider services, EnabledProviders enabled)
     {
