@@ -2,7 +2,6 @@ using System.Globalization;
 using Mediator;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Prices.Providers;
 using StockAlerts.Modules.Prices.Quotes;
@@ -75,10 +74,7 @@ internal sealed partial class PollPricesJob(
             return all;
         }
 
-        var wanted = (await mediator.Send(new GetSymbolsInUse(), cancellationToken))
-            .Concat(await store.GetLiveSymbolsAsync(now, cancellationToken))
-            .Select(symbol => symbol.ToUpperInvariant())
-            .ToHashSet(StringComparer.Ordinal);
+        var wanted = (await SymbolsInUse.ListAsync(mediator, store, now, cancellationToken)).ToHashSet(StringComparer.Ordinal);
         // A symbol the provider's stream follows gets its prices from there: it waits its turn with the rest.
         var streamed = (await store.GetStreamedSymbolsAsync(providerName, now, cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var inUse = all.Where(symbol => wanted.Contains(symbol) && !streamed.Contains(symbol)).ToList();

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
-using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Prices.PollPrices;
 using StockAlerts.Modules.Prices.Providers;
@@ -253,12 +252,9 @@ internal sealed partial class PriceStream(
         await using var scope = scopes.CreateAsyncScope();
         var catalog = scope.ServiceProvider.GetRequiredService<InstrumentCatalog>();
         var ours = (await catalog.GetAsync(cancellationToken)).ForProvider(Provider).Select(instrument => instrument.Symbol).ToHashSet(StringComparer.Ordinal);
-        var ruled = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new GetSymbolsInUse(), cancellationToken);
-        var viewed = await scope.ServiceProvider.GetRequiredService<IQuoteStore>().GetLiveSymbolsAsync(time.GetUtcNow().UtcDateTime, cancellationToken);
-        return ruled.Order(StringComparer.Ordinal).Concat(viewed.Order(StringComparer.Ordinal))
-            .Select(symbol => symbol.ToUpperInvariant())
-            .Where(ours.Contains)
-            .Distinct(StringComparer.Ordinal)
+        var inUse = await SymbolsInUse.ListAsync(scope.ServiceProvider.GetRequiredService<IMediator>(), scope.ServiceProvider.GetRequiredService<IQuoteStore>(),
+            time.GetUtcNow().UtcDateTime, cancellationToken);
+        return inUse.Where(ours.Contains)
             .Take(protocol.MaxSymbols)
             .ToHashSet(StringComparer.Ordinal);
     }
