@@ -37,6 +37,8 @@ public static class AlertsModule
         services.AddHostedService<EngineClock>();
         services.AddScoped<RuleWriter>();
         services.AddScoped<FiringPublisher>();
+        services.AddSingleton<PublishedMarks>();
+        services.AddHostedService(provider => provider.GetRequiredService<PublishedMarks>());
         services.AddScoped<RepublishFiringsJob>();
         services.AddSingleton(new RecurringJob(RepublishFiringsJob.JobId, TimeSpan.FromSeconds(30),
             (scope, cancellationToken) => scope.GetRequiredService<RepublishFiringsJob>().RunAsync(cancellationToken)));

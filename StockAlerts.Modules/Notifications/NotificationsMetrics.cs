@@ -19,7 +19,7 @@ internal sealed class NotificationsMetrics(Telemetry telemetry)
         "stockalerts.notifications.fcm.duration", "s", "FCM send requests, from request to answer, per outcome.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
-    public void Created() => created.Add(1);
+    public void Created(int count = 1) => created.Add(count);
 
     public void Delivered(string channel, string outcome) =>
         deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));

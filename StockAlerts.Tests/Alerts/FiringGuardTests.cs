@@ -81,7 +81,7 @@ public sealed class FiringGuardTests(StorageKind storage)
 
         await using var scope = app.Services.CreateAsyncScope();
         var recorder = new FiringRecorder(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), engine, scope.ServiceProvider.GetRequiredService<RuleChangeBus>(),
-            scope.ServiceProvider.GetRequiredService<FiringPublisher>(), scope.ServiceProvider.GetRequiredService<PriceStyles>(), TimeProvider.System, NullLogger<FiringRecorder>.Instance);
+            scope.ServiceProvider.GetRequiredService<FiringPublisher>(), scope.ServiceProvider.GetRequiredService<PublishedMarks>(), scope.ServiceProvider.GetRequiredService<PriceStyles>(), TimeProvider.System, NullLogger<FiringRecorder>.Instance);
         var recorded = await recorder.RecordAsync(candidates[0], CancellationToken.None);
 
         Assert.That(recorded, Is.EqualTo(saved));

@@ -45,7 +45,7 @@ public sealed class FiringRaceTests
                 await using var scope = app.Services.CreateAsyncScope();
                 var recorder = new FiringRecorder(
                     scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), engine, scope.ServiceProvider.GetRequiredService<RuleChangeBus>(),
-                    scope.ServiceProvider.GetRequiredService<FiringPublisher>(), scope.ServiceProvider.GetRequiredService<PriceStyles>(), TimeProvider.System, NullLogger<FiringRecorder>.Instance);
+                    scope.ServiceProvider.GetRequiredService<FiringPublisher>(), scope.ServiceProvider.GetRequiredService<PublishedMarks>(), scope.ServiceProvider.GetRequiredService<PriceStyles>(), TimeProvider.System, NullLogger<FiringRecorder>.Instance);
                 var candidates = engine.Evaluate([crossing], []).Firings;
                 var wins = 0;
                 foreach (var candidate in candidates)

@@ -64,6 +64,8 @@ internal static class AlertsBench
         var latencies = new List<double>(tickCount);
         var firings = 0L;
         var visitedBefore = index.Visited;
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var collectionsBefore = GC.CollectionCount(0);
         var indexedStarted = Stopwatch.GetTimestamp();
         foreach (var tick in ticks)
         {
@@ -72,6 +74,8 @@ internal static class AlertsBench
             latencies.Add(Stopwatch.GetElapsedTime(tickStarted).TotalMicroseconds);
         }
         var indexedSeconds = Stopwatch.GetElapsedTime(indexedStarted).TotalSeconds;
+        var bytesPerTick = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)tickCount;
+        var collections = GC.CollectionCount(0) - collectionsBefore;
         var visitedPerTick = (index.Visited - visitedBefore) / (double)tickCount;
         var indexedRate = tickCount / indexedSeconds;
 
@@ -85,6 +89,7 @@ internal static class AlertsBench
 
         Console.WriteLine($"indexed engine: {indexedRate:N0} ticks/s on one core ({firings:N0} firings); latency per tick {Percentiles.Describe(latencies, "µs")}");
         Console.WriteLine($"rules handed to the evaluator: {visitedPerTick:N1} per tick of {ruleCount / (double)symbolCount:N0} rules per symbol");
+        Console.WriteLine($"allocated: {bytesPerTick:N0} bytes per tick (firings included), {collections} gen-0 collections during the run; GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
         Console.WriteLine($"naive scan of the same rules: {naiveRate:N1} ticks/s ({naiveFirings:N0} firings in its {naiveTicks} ticks)");
         Console.WriteLine($"ratio: {indexedRate / naiveRate:N0}x");
 
@@ -133,7 +138,7 @@ internal static class AlertsBench
         Console.WriteLine($"index build from the database ({kind}, {engine.Count:N0} rules): {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
     }
 
-    private static AlertRuleRecord ToRecord(AlertRule rule, DateTime now) => new()
+    public static AlertRuleRecord ToRecord(AlertRule rule, DateTime now) => new()
     {
         Id = rule.Id,
         UserId = rule.UserId,

@@ -153,16 +153,4 @@ internal static class PricesBench
         var tokens = await response.Content.ReadFromJsonAsync<Dictionary<string, object>>();
         return tokens!["accessToken"].ToString()!;
     }
-
-    private sealed class BenchApp(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-        }
-    }
 }

@@ -3,6 +3,7 @@ namespace StockAlerts.Bench;
 // dotnet run -c Release --project bench/StockAlerts.Bench -- prices [--symbols 5000] [--clients 50] [--rounds 20]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- alerts [--rules 1000000] [--symbols 5000]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- stream [--symbols 50] [--rate 1000] [--seconds 15] [--probes 30]
+// dotnet run -c Release --project bench/StockAlerts.Bench -- firings [--rules 10000] [--symbols 50] [--ticks 10000] [--rules-csv f --ticks-csv f] [--out folder] [--db-mysql "<connection string>"] [--redis host:port]
 internal static class BenchEntry
 {
     public static async Task<int> Main(string[] args)
@@ -17,8 +18,10 @@ internal static class BenchEntry
                 return await AlertsBench.RunAsync(options);
             case "stream":
                 return await StreamBench.RunAsync(options);
+            case "firings":
+                return await FiringsBench.RunAsync(options);
             default:
-                Console.Error.WriteLine("usage: StockAlerts.Bench prices|alerts|stream [--name value ...]");
+                Console.Error.WriteLine("usage: StockAlerts.Bench prices|alerts|stream|firings [--name value ...]");
                 return 2;
         }
     }

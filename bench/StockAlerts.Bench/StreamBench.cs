@@ -197,18 +197,6 @@ internal static class StreamBench
         return client;
     }
 
-    private sealed class BenchApp(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-        }
-    }
-
     /// <summary>Finnhub's trades feed in miniature: records subscriptions, sends trade batches to every client.</summary>
     private sealed class TradeFeed(WebApplication app) : IAsyncDisposable
     {

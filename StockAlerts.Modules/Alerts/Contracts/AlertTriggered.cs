@@ -3,8 +3,14 @@ using Mediator;
 namespace StockAlerts.Modules.Alerts.Contracts;
 
 /// <summary>
-/// A rule fired. Published once per firing, after the firing is saved; <see cref="FiringId"/> is unique, so a
-/// consumer that sees the same event twice can tell.
+/// Rules fired: the firings one price batch (or one repair run) saved, published together after they were saved,
+/// so a consumer can store what follows from them in one go too.
+/// </summary>
+public sealed record AlertsTriggered(IReadOnlyList<AlertTriggered> Firings) : INotification;
+
+/// <summary>
+/// A rule fired. Published once per firing (inside <see cref="AlertsTriggered"/>), after the firing is saved;
+/// <see cref="FiringId"/> is unique, so a consumer that sees the same firing twice can tell.
 /// </summary>
 public sealed record AlertTriggered(
     Guid RuleId,
@@ -19,7 +25,7 @@ public sealed record AlertTriggered(
     string Message,
     IReadOnlyList<string> Channels,
     string? WebhookUrl,
-    DateTime FiredAt) : INotification;
+    DateTime FiredAt);
 
 /// <summary>Where the rule's webhook goes, and the secret that signs it (never in an event, never in a log).</summary>
 public sealed record AlertWebhook(string Url, string Secret)

@@ -5,7 +5,7 @@ namespace StockAlerts.Modules.Alerts.Engine;
 
 /// <summary>
 /// Saves what an evaluation produced, whether a price batch, a stale feed or the clock caused it: state changes
-/// first, then each firing once; a firing the database cannot take yet waits in PendingFirings.
+/// first, then the firings together, each once; firings the database cannot take yet wait in PendingFirings.
 /// </summary>
 internal sealed partial class EvaluationOutcomes(
     FiringRecorder recorder,
@@ -30,26 +30,36 @@ internal sealed partial class EvaluationOutcomes(
                 LogStateNotSaved(exception.GetType().Name, stateChanges.Count);
             }
         }
+        if (firings.Count == 0)
+        {
+            return;
+        }
+        if (!pending.IsEmpty)
+        {
+            // Keep the order of firings while earlier ones wait for the database.
+            Defer(firings);
+            return;
+        }
+        try
+        {
+            foreach (var firing in await recorder.RecordAsync(firings, cancellationToken))
+            {
+                metrics.Fired(runawayStopped: firing.Reason == RuleStateReasons.Runaway);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // One transaction: nothing of the batch was saved, so all of it waits.
+            LogFiringsDeferred(exception.GetType().Name, firings.Count);
+            Defer(firings);
+        }
+    }
+
+    private void Defer(IReadOnlyList<FiringCandidate> firings)
+    {
         foreach (var firing in firings)
         {
-            if (!pending.IsEmpty)
-            {
-                // Keep the order of firings while earlier ones wait for the database.
-                Defer(firing);
-                continue;
-            }
-            try
-            {
-                if (await recorder.RecordAsync(firing, cancellationToken))
-                {
-                    metrics.Fired(runawayStopped: firing.Reason == RuleStateReasons.Runaway);
-                }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogFiringDeferred(exception.GetType().Name, firing.RuleId);
-                Defer(firing);
-            }
+            Defer(firing);
         }
     }
 
@@ -62,8 +72,8 @@ internal sealed partial class EvaluationOutcomes(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: the firing of rule {RuleId} could not be saved yet ({Error}); it waits and is offered again")]
-    private partial void LogFiringDeferred(string error, Guid ruleId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: {Count} firing(s) could not be saved yet ({Error}); they wait and are offered again")]
+    private partial void LogFiringsDeferred(string error, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: {Count} rule state change(s) could not be saved ({Error})")]
     private partial void LogStateNotSaved(string error, int count);

@@ -1,55 +1,208 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Alerts.Engine;
 
 /// <summary>
-/// Saves a firing exactly once: the rule row moves from fire count n-1 to n and the firing row (rule, n) is inserted,
+/// Saves firings exactly once: the rule row moves from fire count n-1 to n and the firing row (rule, n) is inserted,
 /// in one transaction. The move is a conditional update that the database refuses unless the stored rule, at the
-/// version just read, may fire now: not fired already if "once", under its maxFires, past its cooldown or its day,
-/// not paused, expired or deleted. So no instance's memory, however stale, can write a firing the rule forbids.
-/// An evaluator that is refused changes nothing, reloads the rule as stored and publishes nothing.
+/// version the engine fired from, may fire now: not fired already if "once", under its maxFires, past its cooldown
+/// or its day, not paused, expired or deleted. So no instance's memory, however stale, can write a firing the rule
+/// forbids. A firing that is refused changes nothing, its rule is reloaded as stored and nothing is published.
+/// The firings of one price batch share one transaction (one commit, the inserts batched) and one publication.
 /// </summary>
 internal sealed partial class FiringRecorder(
     AlertsDbContext database,
     AlertEngine engine,
     RuleChangeBus changes,
     FiringPublisher publisher,
+    PublishedMarks marks,
     PriceStyles styles,
     TimeProvider time,
     ILogger<FiringRecorder> logger)
 {
-    // States in which a stored rule cannot fire until something re-arms, resumes or edits it.
-    private static readonly string[] Latched = [RuleMapping.StateName(RuleState.Triggered), RuleMapping.StateName(RuleState.Expired), RuleMapping.StateName(RuleState.Paused)];
+    public async Task<bool> RecordAsync(FiringCandidate candidate, CancellationToken cancellationToken) =>
+        (await RecordAsync([candidate], cancellationToken)).Count == 1;
 
-    private static readonly string OnceFrequency = nameof(FrequencyType.Once);
-
-    public async Task<bool> RecordAsync(FiringCandidate candidate, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves the firings of one evaluation, in their order, and publishes those the database took. Returns them.
+    /// Throws (saving nothing) when the database is away, so the caller can keep them all for later.
+    /// </summary>
+    public async Task<IReadOnlyList<FiringCandidate>> RecordAsync(IReadOnlyList<FiringCandidate> candidates, CancellationToken cancellationToken)
     {
-        var stored = await database.Rules.AsNoTracking().SingleOrDefaultAsync(rule => rule.Id == candidate.RuleId, cancellationToken);
-        if (stored is null)
+        if (candidates.Count == 0)
         {
-            engine.Remove(candidate.RuleId);
-            return false;
+            return [];
         }
-        if (stored.FireCount != candidate.Sequence - 1 || stored.Version != candidate.StoredVersion)
+        var stored = new Dictionary<Guid, AlertRuleRecord>(candidates.Count);
+        foreach (var ids in candidates.Select(candidate => candidate.RuleId).Distinct().Chunk(1000))
         {
-            Reload(stored);
-            return false;
+            foreach (var rule in await database.Rules.AsNoTracking().Where(rule => ids.Contains(rule.Id)).ToListAsync(cancellationToken))
+            {
+                stored[rule.Id] = rule;
+            }
         }
 
-        var runtime = engine.RuntimeOf(candidate.RuleId);
-        var rule = RuleMapping.ToEngine(stored, candidate.Time);
-        var firedAt = candidate.Time;
-        // What people read: the prices in the instrument's precision, with its currency.
+        // Firings that cannot apply onto the stored rule (fired or changed elsewhere, deleted) are not tried; a rule
+        // that fired twice in the batch applies its second firing onto its first.
+        var next = stored.Values.ToDictionary(rule => rule.Id, rule => (rule.FireCount, rule.Version));
+        var tried = new List<FiringCandidate>(candidates.Count);
+        var reload = new HashSet<Guid>();
+        foreach (var candidate in candidates)
+        {
+            if (!next.TryGetValue(candidate.RuleId, out var expected) || expected != (candidate.Sequence - 1, candidate.StoredVersion))
+            {
+                reload.Add(candidate.RuleId);
+                continue;
+            }
+            next[candidate.RuleId] = (candidate.Sequence, candidate.StoredVersion + 1);
+            tried.Add(candidate);
+        }
+
+        var saved = tried.Count == 0 ? [] : await SaveAsync(tried, stored, reload, cancellationToken);
+        if (saved.Count > 0)
+        {
+            await PublishAsync(saved, stored, cancellationToken);
+        }
+        // After the publication: a reload that fails (the database went away) must not hold back saved firings.
+        foreach (var ruleId in reload)
+        {
+            await ReloadAsync(ruleId, cancellationToken);
+        }
+        return saved.Select(item => item.Candidate).ToList();
+    }
+
+    private async Task PublishAsync(List<(FiringCandidate Candidate, AlertFiringRecord Firing)> saved, Dictionary<Guid, AlertRuleRecord> stored, CancellationToken cancellationToken)
+    {
+        foreach (var (candidate, _) in saved)
+        {
+            LogFired(candidate.RuleId, candidate.Sequence, candidate.Symbol, candidate.Price);
+            if (candidate.Reason == RuleStateReasons.Runaway)
+            {
+                LogRunaway(candidate.RuleId, candidate.Symbol, RuleEvaluator.RunawayFiringLimit, RuleEvaluator.RunawayWindow.TotalMinutes);
+            }
+        }
+        try
+        {
+            await publisher.PublishAsync(saved.Select(item => (item.Firing, stored[item.Candidate.RuleId])).ToList(), cancellationToken);
+            marks.Add(saved.Select(item => item.Firing.Id));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The firings are saved and stay unpublished: RepublishFiringsJob sends them again.
+            LogPublishFailed(exception, saved.Count);
+        }
+        await changes.PublishAsync(saved.Select(item => item.Candidate.RuleId).Distinct().ToList());
+    }
+
+    /// <summary>Visible states (pending, noData, expired, ...) that changed without a firing.</summary>
+    public Task RecordStateChangesAsync(IReadOnlyList<RuleStateChange> stateChanges, CancellationToken cancellationToken) =>
+        StoredRuleStates.SaveAsync(database, stateChanges, cancellationToken);
+
+    private async Task<List<(FiringCandidate Candidate, AlertFiringRecord Firing)>> SaveAsync(
+        List<FiringCandidate> tried, Dictionary<Guid, AlertRuleRecord> stored, HashSet<Guid> reload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SaveTogetherAsync(tried, stored, reload, cancellationToken);
+        }
+        catch (DbException) when (tried.Count > 1)
+        {
+            // Perhaps a firing row existed already (another writer got there first): nothing of the batch was kept,
+            // so each firing is tried on its own and the others still count. A database that is away fails again.
+            var saved = new List<(FiringCandidate Candidate, AlertFiringRecord Firing)>();
+            foreach (var candidate in tried)
+            {
+                saved.AddRange(await SaveAsync([candidate], stored, reload, cancellationToken));
+            }
+            return saved;
+        }
+        catch (DbException) when (tried.Count == 1)
+        {
+            var candidate = tried[0];
+            if (!await database.Firings.AnyAsync(firing => firing.RuleId == candidate.RuleId && firing.Sequence == candidate.Sequence, cancellationToken))
+            {
+                throw;
+            }
+            reload.Add(candidate.RuleId);
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// One transaction: the rules' conditional moves in one command, then all firing rows in one batched insert.
+    /// When the database refuses any move, that try is rolled back and each firing is moved on its own, so the
+    /// refused ones are known and the others still count.
+    /// </summary>
+    private async Task<List<(FiringCandidate Candidate, AlertFiringRecord Firing)>> SaveTogetherAsync(
+        List<FiringCandidate> tried, Dictionary<Guid, AlertRuleRecord> stored, HashSet<Guid> reload, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var moves = tried.Select(candidate => new FiringMove(candidate, engine.RuntimeOf(candidate.RuleId),
+            FrequencyGate.LastFiringNoLaterThan(RuleMapping.ToEngine(stored[candidate.RuleId], candidate.Time), candidate.Time))).ToList();
+        var refused = new HashSet<Guid>();
+        var moved = new List<FiringCandidate>(tried.Count);
+        try
+        {
+            await using (var transaction = await database.Database.BeginTransactionAsync(cancellationToken))
+            {
+                if (await FiringMoves.MoveAsync(database, moves, now, cancellationToken) == tried.Count)
+                {
+                    moved.AddRange(tried);
+                    return await InsertAsync(moved, transaction, cancellationToken);
+                }
+            }
+            await using (var transaction = await database.Database.BeginTransactionAsync(cancellationToken))
+            {
+                foreach (var move in moves)
+                {
+                    // A later firing of a refused rule would apply onto a version that never came.
+                    if (refused.Contains(move.Candidate.RuleId) || await FiringMoves.MoveAsync(database, [move], now, cancellationToken) == 0)
+                    {
+                        refused.Add(move.Candidate.RuleId);
+                        continue;
+                    }
+                    moved.Add(move.Candidate);
+                }
+                foreach (var ruleId in refused)
+                {
+                    LogRefused(ruleId);
+                }
+                reload.UnionWith(refused);
+                return await InsertAsync(moved, transaction, cancellationToken);
+            }
+        }
+        finally
+        {
+            database.ChangeTracker.Clear();
+        }
+    }
+
+    private async Task<List<(FiringCandidate Candidate, AlertFiringRecord Firing)>> InsertAsync(
+        List<FiringCandidate> moved, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
+        var saved = new List<(FiringCandidate Candidate, AlertFiringRecord Firing)>(moved.Count);
+        foreach (var candidate in moved)
+        {
+            saved.Add((candidate, await ToRecordAsync(candidate, cancellationToken)));
+        }
+        await new TableCommands(database, typeof(AlertFiringRecord)).InsertAsync(saved.Select(item => item.Firing).ToList(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    /// <summary>The texts people read, written once here: prices in the instrument's precision, with its currency.</summary>
+    private async Task<AlertFiringRecord> ToRecordAsync(FiringCandidate candidate, CancellationToken cancellationToken)
+    {
+        var rule = candidate.Rule;
         var style = await styles.ForAsync(candidate.Symbol, candidate.Price, cancellationToken);
         var description = ConditionObserver.Describe(rule, candidate.Direction, candidate.Price, candidate.ComparedValue, style);
         var message = AlertMessageTemplate.Render(rule, candidate, description, style);
-        var state = RuleMapping.StateName(candidate.State);
-        var now = time.GetUtcNow().UtcDateTime;
-        var firing = new AlertFiringRecord
+        return new AlertFiringRecord
         {
             Id = Guid.CreateVersion7(),
             RuleId = candidate.RuleId,
@@ -62,76 +215,11 @@ internal sealed partial class FiringRecorder(
             Message = Truncate(message, 1000),
             FiredAt = candidate.Time,
         };
-
-        await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
-        var allowed = database.Rules
-            .Where(row => row.Id == candidate.RuleId && row.Version == stored.Version && row.FireCount == candidate.Sequence - 1
-                && !row.Paused && !Latched.Contains(row.State)
-                && (row.ExpiresAt == null || row.ExpiresAt > firedAt)
-                && (row.MaxFires == null || row.FireCount - row.MaxFiresCountedFrom < row.MaxFires)
-                && (row.FrequencyType != OnceFrequency || row.FireCount == row.ArmedAtFireCount));
-        if (FrequencyGate.LastFiringNoLaterThan(rule, firedAt) is { } lastFiringNoLaterThan)
-        {
-            allowed = allowed.Where(row => row.LastFiredAt == null || row.LastFiredAt <= lastFiringNoLaterThan);
-        }
-        var updated = await allowed
-            .ExecuteUpdateAsync(row => row
-                .SetProperty(column => column.FireCount, candidate.Sequence)
-                .SetProperty(column => column.State, state)
-                .SetProperty(column => column.StateReason, candidate.Reason)
-                .SetProperty(column => column.LastFiredAt, candidate.Time)
-                .SetProperty(column => column.LastFiredPrice, candidate.Price)
-                .SetProperty(column => column.Armed, runtime == null || runtime.Armed)
-                .SetProperty(column => column.TrailingExtreme, runtime == null ? null : runtime.TrailingExtreme)
-                .SetProperty(column => column.StepAnchor, runtime == null ? null : runtime.StepAnchor)
-                .SetProperty(column => column.Version, column => column.Version + 1)
-                .SetProperty(column => column.UpdatedAt, now), cancellationToken);
-        if (updated == 0)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            LogRefused(candidate.RuleId, candidate.Sequence);
-            await ReloadByIdAsync(candidate.RuleId, cancellationToken);
-            return false;
-        }
-        database.Firings.Add(firing);
-        try
-        {
-            await database.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            database.ChangeTracker.Clear();
-            await ReloadByIdAsync(candidate.RuleId, cancellationToken);
-            return false;
-        }
-
-        LogFired(candidate.RuleId, candidate.Sequence, candidate.Symbol, candidate.Price, candidate.Description);
-        if (candidate.Reason == RuleStateReasons.Runaway)
-        {
-            LogRunaway(candidate.RuleId, candidate.Symbol, RuleEvaluator.RunawayFiringLimit, RuleEvaluator.RunawayWindow.TotalMinutes);
-        }
-        try
-        {
-            await publisher.PublishAsync(firing, stored, cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // The firing is saved and stays unpublished: RepublishFiringsJob sends it again.
-            LogPublishFailed(exception, firing.Id, candidate.RuleId);
-        }
-        await changes.PublishAsync(candidate.RuleId);
-        return true;
     }
-
-    /// <summary>Visible states (pending, noData, expired, ...) that changed without a firing.</summary>
-    public Task RecordStateChangesAsync(IReadOnlyList<RuleStateChange> stateChanges, CancellationToken cancellationToken) =>
-        StoredRuleStates.SaveAsync(database, stateChanges, cancellationToken);
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
-    private async Task ReloadByIdAsync(Guid ruleId, CancellationToken cancellationToken)
+    private async Task ReloadAsync(Guid ruleId, CancellationToken cancellationToken)
     {
         var stored = await database.Rules.AsNoTracking().SingleOrDefaultAsync(rule => rule.Id == ruleId, cancellationToken);
         if (stored is null)
@@ -139,26 +227,22 @@ internal sealed partial class FiringRecorder(
             engine.Remove(ruleId);
             return;
         }
-        Reload(stored);
-    }
-
-    private void Reload(AlertRuleRecord stored)
-    {
         LogLostRace(stored.Id, stored.FireCount);
         engine.Upsert(stored, time.GetUtcNow().UtcDateTime);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: firing {FiringId} of rule {RuleId} is saved but publishing it failed; the republish job will retry")]
-    private partial void LogPublishFailed(Exception exception, Guid firingId, Guid ruleId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: {Count} firing(s) are saved but publishing them failed; the republish job will retry")]
+    private partial void LogPublishFailed(Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: rule {RuleId} fired (#{Sequence}) on {Symbol} at {Price}: {Description}")]
-    private partial void LogFired(Guid ruleId, int sequence, string symbol, decimal price, string description);
+    // Debug: a burst of firings would otherwise be a burst of log lines; the metrics count them.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Alerts: rule {RuleId} fired (#{Sequence}) on {Symbol} at {Price}")]
+    private partial void LogFired(Guid ruleId, int sequence, string symbol, decimal price);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: rule {RuleId} on {Symbol} fired more than {Limit} times in {Minutes} minutes and was paused (runaway stop)")]
     private partial void LogRunaway(Guid ruleId, string symbol, int limit, double minutes);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: the database refused firing #{Sequence} of rule {RuleId}: as stored it was changed meanwhile or may not fire now; reloaded")]
-    private partial void LogRefused(Guid ruleId, int sequence);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: the database refused a firing of rule {RuleId}: as stored it was changed meanwhile or may not fire now; reloaded")]
+    private partial void LogRefused(Guid ruleId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Alerts: rule {RuleId} was fired or changed elsewhere (stored fire count {FireCount}); reloaded")]
     private partial void LogLostRace(Guid ruleId, int fireCount);

@@ -54,11 +54,13 @@ internal sealed partial class PendingFirings(IServiceScopeFactory scopes, Alerts
         await using var scope = scopes.CreateAsyncScope();
         var recorder = scope.ServiceProvider.GetRequiredService<FiringRecorder>();
         var saved = 0;
-        while (queue.TryPeek(out var firing))
+        while (!queue.IsEmpty)
         {
+            // Only this loop takes from the queue, so the first ones seen here are the first ones out.
+            var batch = queue.Take(500).ToList();
             try
             {
-                if (await recorder.RecordAsync(firing, cancellationToken))
+                foreach (var firing in await recorder.RecordAsync(batch, cancellationToken))
                 {
                     saved++;
                     metrics.Fired(runawayStopped: firing.Reason == RuleStateReasons.Runaway);
@@ -74,7 +76,10 @@ internal sealed partial class PendingFirings(IServiceScopeFactory scopes, Alerts
                 }
                 break;
             }
-            queue.TryDequeue(out _);
+            for (var taken = 0; taken < batch.Count; taken++)
+            {
+                queue.TryDequeue(out _);
+            }
         }
         if (saved > 0)
         {

@@ -28,29 +28,39 @@ internal sealed partial class RepublishFiringsJob(AlertsDbContext database, Firi
             .ToListAsync(cancellationToken);
         var ruleIds = lost.Select(firing => firing.RuleId).Distinct().ToList();
         var rules = await database.Rules.AsNoTracking().Where(rule => ruleIds.Contains(rule.Id)).ToDictionaryAsync(rule => rule.Id, cancellationToken);
-        foreach (var firing in lost)
+        // Deleted since: nobody is left to tell, and the firing stays in the history.
+        await publisher.MarkPublishedAsync(lost.Where(firing => !rules.ContainsKey(firing.RuleId)).Select(firing => firing.Id).ToList(), cancellationToken);
+        var found = lost.Where(firing => rules.ContainsKey(firing.RuleId)).ToList();
+        if (found.Count == 0)
         {
-            if (!rules.TryGetValue(firing.RuleId, out var rule))
+            return;
+        }
+        LogRepublishing(found.Count, found[0].FiredAt);
+        try
+        {
+            await publisher.PublishAsync(found.Select(firing => (firing, rules[firing.RuleId])).ToList(), cancellationToken);
+            await publisher.MarkPublishedAsync(found.Select(firing => firing.Id).ToList(), cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // One firing that keeps failing must not hold back the others: each on its own, then.
+            foreach (var firing in found)
             {
-                // Deleted since: nobody is left to tell, and the firing stays in the history.
-                await publisher.MarkPublishedAsync(firing.Id, cancellationToken);
-                continue;
-            }
-            LogRepublishing(firing.Id, firing.RuleId, firing.FiredAt);
-            try
-            {
-                await publisher.PublishAsync(firing, rule, cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // One firing that keeps failing must not hold back the ones after it.
-                LogRepublishFailed(exception, firing.Id);
+                try
+                {
+                    await publisher.PublishAsync([(firing, rules[firing.RuleId])], cancellationToken);
+                    await publisher.MarkPublishedAsync([firing.Id], cancellationToken);
+                }
+                catch (Exception single) when (single is not OperationCanceledException)
+                {
+                    LogRepublishFailed(single, firing.Id);
+                }
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: firing {FiringId} of rule {RuleId} at {FiredAt:o} was saved but never published; publishing it now")]
-    private partial void LogRepublishing(Guid firingId, Guid ruleId, DateTime firedAt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: {Count} firing(s) were saved but never published (the oldest at {FiredAt:o}); publishing them now")]
+    private partial void LogRepublishing(int count, DateTime firedAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: publishing firing {FiringId} failed again; the next run retries it")]
     private partial void LogRepublishFailed(Exception exception, Guid firingId);

@@ -13,30 +13,37 @@ internal sealed partial class RuleChangeBus(IServiceProvider services, ILogger<R
 
     public string Instance { get; } = Guid.NewGuid().ToString("N");
 
+    public Task PublishAsync(Guid ruleId) => PublishAsync([ruleId]);
+
     /// <summary>
     /// Best effort: the change is already saved, so a Redis outage must not fail the write that made it. Other
-    /// instances then learn of it from their next reconcile (Alerts:ReconcileSeconds).
+    /// instances then learn of it from their next reconcile (Alerts:ReconcileSeconds). Many rules go in one message
+    /// ("instance:id,id,..."), so a burst of firings is a few messages, not one per rule.
     /// </summary>
-    public async Task PublishAsync(Guid ruleId)
+    public async Task PublishAsync(IReadOnlyCollection<Guid> ruleIds)
     {
-        if (redis is null)
+        if (redis is null || ruleIds.Count == 0)
         {
             return;
         }
         try
         {
-            await redis.GetSubscriber().PublishAsync(Channel, $"{Instance}:{ruleId}");
+            var subscriber = redis.GetSubscriber();
+            foreach (var ids in ruleIds.Chunk(500))
+            {
+                await subscriber.PublishAsync(Channel, $"{Instance}:{string.Join(',', ids)}");
+            }
         }
         catch (RedisException exception)
         {
-            LogAnnounceFailed(ruleId, exception.GetType().Name);
+            LogAnnounceFailed(ruleIds.Count, exception.GetType().Name);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: could not tell other instances that rule {RuleId} changed ({Error}); they reload it at their next reconcile")]
-    private partial void LogAnnounceFailed(Guid ruleId, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: could not tell other instances that {Count} rule(s) changed ({Error}); they reload them at their next reconcile")]
+    private partial void LogAnnounceFailed(int count, string error);
 
-    public Task SubscribeAsync(Func<Guid, Task> onChange)
+    public Task SubscribeAsync(Func<IReadOnlyList<Guid>, Task> onChange)
     {
         if (redis is null)
         {
@@ -46,10 +53,19 @@ internal sealed partial class RuleChangeBus(IServiceProvider services, ILogger<R
         {
             var text = (string?)message ?? "";
             var separator = text.IndexOf(':');
-            if (separator > 0 && text[..separator] != Instance && Guid.TryParse(text[(separator + 1)..], out var ruleId))
+            if (separator <= 0 || text[..separator] == Instance)
             {
-                onChange(ruleId);
+                return;
             }
+            var ruleIds = new List<Guid>();
+            foreach (var id in text[(separator + 1)..].Split(','))
+            {
+                if (Guid.TryParse(id, out var ruleId))
+                {
+                    ruleIds.Add(ruleId);
+                }
+            }
+            onChange(ruleIds);
         });
     }
 }

@@ -114,27 +114,39 @@ internal sealed partial class RuleSync(
         }
     }
 
-    public async Task ReloadAsync(Guid ruleId)
+    public Task ReloadAsync(Guid ruleId) => ReloadAsync([ruleId]);
+
+    public async Task ReloadAsync(IReadOnlyList<Guid> ruleIds)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var stored = await scope.ServiceProvider.GetRequiredService<AlertsDbContext>().Rules.AsNoTracking()
-                .SingleOrDefaultAsync(rule => rule.Id == ruleId);
-            if (stored is null)
+            var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+            foreach (var ids in ruleIds.Chunk(1000))
             {
-                engine.Remove(ruleId);
-            }
-            else
-            {
-                engine.Upsert(stored, time.GetUtcNow().UtcDateTime);
+                var stored = await database.Rules.AsNoTracking().Where(rule => ids.Contains(rule.Id)).ToDictionaryAsync(rule => rule.Id);
+                var now = time.GetUtcNow().UtcDateTime;
+                foreach (var ruleId in ids)
+                {
+                    if (stored.TryGetValue(ruleId, out var rule))
+                    {
+                        engine.Upsert(rule, now);
+                    }
+                    else
+                    {
+                        engine.Remove(ruleId);
+                    }
+                }
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // The next reconcile reloads it: its memory of the rule may be ahead of what is stored.
-            failedReloads.TryAdd(ruleId, 0);
-            LogReloadFailed(exception.GetType().Name, ruleId);
+            // The next reconcile reloads them: its memory of a rule may be ahead of what is stored.
+            foreach (var ruleId in ruleIds)
+            {
+                failedReloads.TryAdd(ruleId, 0);
+            }
+            LogReloadFailed(exception.GetType().Name, ruleIds.Count);
         }
     }
 
@@ -184,6 +196,6 @@ internal sealed partial class RuleSync(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: subscribing to rule changes failed; retrying in 5 s")]
     private partial void LogSubscribeFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reloading rule {RuleId} failed ({Error}); the next reconcile reloads it")]
-    private partial void LogReloadFailed(string error, Guid ruleId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reloading {Count} rule(s) failed ({Error}); the next reconcile reloads them")]
+    private partial void LogReloadFailed(string error, int count);
 }

@@ -31,9 +31,6 @@ internal static class ConditionObserver
         }
     }
 
-    public static string Describe(AlertRule rule, RuleRuntime runtime, decimal price, decimal compared) =>
-        Describe(rule, ConditionTraits.Direction(rule, runtime), price, compared, PriceStyle.Raw);
-
     /// <summary>What happened, in words, with prices written in the instrument's style.</summary>
     public static string Describe(AlertRule rule, CrossDirection? direction, decimal price, decimal compared, PriceStyle style)
     {

@@ -262,7 +262,7 @@ internal static class RuleEvaluator
             SetState(runtime, RuleState.Active, null);
         }
 
-        return new FiringCandidate(rule.Id, rule.UserId, rule.Symbol, price, compared, ConditionObserver.Describe(rule, runtime, price, compared), time)
+        return new FiringCandidate(rule, price, compared, time)
         {
             Sequence = runtime.FireCount,
             Version = runtime.Version,

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Hangfire;
 using Mediator;
 using Microsoft.AspNetCore.SignalR;
@@ -7,12 +8,13 @@ using Microsoft.Extensions.Options;
 using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Notifications.Data;
 using StockAlerts.Modules.Notifications.Live;
+using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Notifications.DeliverNotification;
 
 /// <summary>
-/// Stores the notification and one delivery row per device and webhook in one transaction (nothing new for a
-/// firing seen before), tells the user's open apps at once, then schedules the push and webhook delivery job.
+/// Stores the firings' notifications, each with one delivery row per device and webhook, in one transaction
+/// (nothing new for a firing seen before), tells the users' open apps at once, then schedules the delivery jobs.
 /// </summary>
 internal sealed partial class StoreOnAlertTriggered(
     NotificationsDbContext database,
@@ -21,15 +23,81 @@ internal sealed partial class StoreOnAlertTriggered(
     IOptionsMonitor<NotificationsOptions> options,
     NotificationsMetrics metrics,
     TimeProvider time,
-    ILogger<StoreOnAlertTriggered> logger) : INotificationHandler<AlertTriggered>
+    ILogger<StoreOnAlertTriggered> logger) : INotificationHandler<AlertsTriggered>
 {
-    public async ValueTask Handle(AlertTriggered firing, CancellationToken cancellationToken)
+    public async ValueTask Handle(AlertsTriggered triggered, CancellationToken cancellationToken)
     {
-        if (await database.Notifications.AnyAsync(notification => notification.FiringId == firing.FiringId, cancellationToken))
+        var fresh = await NotStoredAsync(triggered.Firings, cancellationToken);
+        if (fresh.Count == 0)
         {
             return;
         }
         var now = time.GetUtcNow().UtcDateTime;
+        var pushUsers = fresh.Where(firing => firing.Channels.Contains("push")).Select(firing => firing.UserId).Distinct().ToList();
+        var devices = (pushUsers.Count == 0 ? [] : await database.Devices.AsNoTracking().Where(device => pushUsers.Contains(device.UserId))
+            .Select(device => new { device.UserId, device.Id }).ToListAsync(cancellationToken)).ToLookup(device => device.UserId, device => device.Id);
+        var notifications = fresh.Select(firing => ToNotification(firing, devices[firing.UserId], now)).ToList();
+
+        try
+        {
+            await InsertAsync(notifications, cancellationToken);
+        }
+        catch (DbException) when (notifications.Count > 1)
+        {
+            // Some firing was stored a moment ago by another handler: each on its own, so the others still count.
+            foreach (var firing in fresh)
+            {
+                await Handle(new AlertsTriggered([firing]), cancellationToken);
+            }
+            return;
+        }
+        catch (DbException) when (fresh.Count == 1)
+        {
+            if (await IsStoredAsync(fresh[0].FiringId, cancellationToken))
+            {
+                // The same firing, stored a moment ago by another handler.
+                return;
+            }
+            throw;
+        }
+        metrics.Created(notifications.Count);
+
+        foreach (var (notification, firing) in notifications.Zip(fresh))
+        {
+            if (firing.Channels.Contains("live"))
+            {
+                await SendLiveAsync(notification, cancellationToken);
+            }
+        }
+        ScheduleDeliveries(notifications);
+    }
+
+    /// <summary>The firings without a notification yet (a firing published again adds nothing), each once.</summary>
+    private async Task<List<AlertTriggered>> NotStoredAsync(IReadOnlyList<AlertTriggered> firings, CancellationToken cancellationToken)
+    {
+        var stored = new HashSet<Guid>();
+        foreach (var ids in firings.Select(firing => firing.FiringId).Chunk(1000))
+        {
+            stored.UnionWith(await database.Notifications.AsNoTracking().Where(notification => ids.Contains(notification.FiringId))
+                .Select(notification => notification.FiringId).ToListAsync(cancellationToken));
+        }
+        return firings.Where(firing => stored.Add(firing.FiringId)).ToList();
+    }
+
+    private Task<bool> IsStoredAsync(Guid firingId, CancellationToken cancellationToken) =>
+        database.Notifications.AnyAsync(notification => notification.FiringId == firingId, cancellationToken);
+
+    /// <summary>The notifications and their delivery rows in one transaction, written without the change tracker (a burst is thousands).</summary>
+    private async Task InsertAsync(List<NotificationRecord> notifications, CancellationToken cancellationToken)
+    {
+        await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
+        await new TableCommands(database, typeof(NotificationRecord)).InsertAsync(notifications, cancellationToken);
+        await new TableCommands(database, typeof(DeliveryRecord)).InsertAsync(notifications.SelectMany(notification => notification.Deliveries).ToList(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static NotificationRecord ToNotification(AlertTriggered firing, IEnumerable<Guid> devices, DateTime now)
+    {
         var notification = new NotificationRecord
         {
             Id = Guid.CreateVersion7(),
@@ -46,57 +114,50 @@ internal sealed partial class StoreOnAlertTriggered(
         };
         if (firing.Channels.Contains("push"))
         {
-            var devices = await database.Devices.AsNoTracking().Where(device => device.UserId == firing.UserId).Select(device => device.Id).ToListAsync(cancellationToken);
             notification.Deliveries.AddRange(devices.Select(device => NewDelivery(notification, "push", device.ToString(), now)));
         }
         if (firing.Channels.Contains("webhook") && firing.WebhookUrl is { } webhookUrl)
         {
             notification.Deliveries.Add(NewDelivery(notification, "webhook", webhookUrl, now));
         }
+        return notification;
+    }
 
-        database.Notifications.Add(notification);
+    private async Task SendLiveAsync(NotificationRecord notification, CancellationToken cancellationToken)
+    {
         try
         {
-            await database.SaveChangesAsync(cancellationToken);
+            await hub.Clients.User(notification.UserId).NotificationCreated(new LiveNotification(
+                notification.Id, notification.RuleId, notification.Symbol, notification.Price, notification.Title, notification.Body, notification.CreatedAt));
+            // Handed to SignalR: whether the user had a connection open is not known here.
+            metrics.Delivered("live", DeliveryStatus.Sent);
         }
-        catch (DbUpdateException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            if (await IsStoredAsync(firing.FiringId, cancellationToken))
-            {
-                // The same firing, stored a moment ago by another handler.
-                return;
-            }
-            throw;
-        }
-        metrics.Created();
-
-        if (firing.Channels.Contains("live"))
-        {
-            try
-            {
-                await hub.Clients.User(firing.UserId).NotificationCreated(new LiveNotification(
-                    notification.Id, notification.RuleId, notification.Symbol, notification.Price, notification.Title, notification.Body, notification.CreatedAt));
-                // Handed to SignalR: whether the user had a connection open is not known here.
-                metrics.Delivered("live", DeliveryStatus.Sent);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                metrics.Delivered("live", DeliveryStatus.Failed);
-                LogLiveFailed(exception, notification.Id);
-            }
-        }
-        if (notification.Deliveries.Count > 0)
-        {
-            // The delay gives the open app time to acknowledge, and lets a burst of firings share one push.
-            var delay = TimeSpan.FromSeconds(Math.Max(options.CurrentValue.LiveAckGraceSeconds, 0));
-            jobs.Schedule<DeliverNotificationJob>(job => job.RunAsync(notification.Id, CancellationToken.None), delay);
+            metrics.Delivered("live", DeliveryStatus.Failed);
+            LogLiveFailed(exception, notification.Id);
         }
     }
 
-    private async Task<bool> IsStoredAsync(Guid firingId, CancellationToken cancellationToken)
+    /// <summary>
+    /// One delivery job per user for the pushes (a run takes every push row of the user that is due, so the
+    /// batch's pushes share it and go out as one digest), and one per notification with a webhook (a run takes
+    /// only its own webhook row).
+    /// </summary>
+    private void ScheduleDeliveries(List<NotificationRecord> notifications)
     {
-        database.ChangeTracker.Clear();
-        return await database.Notifications.AnyAsync(notification => notification.FiringId == firingId, cancellationToken);
+        // The delay gives the open app time to acknowledge, and lets a burst of firings share one push.
+        var delay = TimeSpan.FromSeconds(Math.Max(options.CurrentValue.LiveAckGraceSeconds, 0));
+        var pushScheduled = new HashSet<string>();
+        foreach (var notification in notifications)
+        {
+            var webhook = notification.Deliveries.Any(delivery => delivery.Channel == "webhook");
+            var firstPush = notification.Deliveries.Any(delivery => delivery.Channel == "push") && pushScheduled.Add(notification.UserId);
+            if (webhook || firstPush)
+            {
+                jobs.Schedule<DeliverNotificationJob>(job => job.RunAsync(notification.Id, CancellationToken.None), delay);
+            }
+        }
     }
 
     private static DeliveryRecord NewDelivery(NotificationRecord notification, string channel, string target, DateTime now) => new()

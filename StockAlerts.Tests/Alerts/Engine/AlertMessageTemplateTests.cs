@@ -6,13 +6,10 @@ namespace StockAlerts.Tests.Alerts.Engine;
 public sealed class AlertMessageTemplateTests
 {
     private static readonly FiringCandidate Firing = new(
-        Guid.NewGuid(),
-        TestRules.UserId,
-        "AAPL",
+        new AlertRule(Guid.NewGuid(), TestRules.UserId, "AAPL", new AlertCondition(ConditionType.CrossesAbove) { Level = 200m }),
         201m,
         200m,
-        "price 201 crossed above 200",
-        new DateTime(2025, 3, 3, 14, 30, 0, DateTimeKind.Utc));
+        new DateTime(2025, 3, 3, 14, 30, 0, DateTimeKind.Utc)) { Direction = CrossDirection.Up };
 
     private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
 

@@ -1,0 +1,70 @@
+using System.Data.Common;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Shared.Data;
+
+namespace StockAlerts.Modules.Alerts.Engine;
+
+/// <summary>
+/// The conditional moves of many firings, run inside the recorder's transaction as one guarded UPDATE per firing:
+/// the rule moves from fire count n-1 to n, at the version the engine fired from, only where the stored rule may
+/// fire now (not paused, triggered, expired; within maxFires; once-rules armed; past the cooldown or the day).
+/// On MariaDB the statements of many firings share a round trip (see <see cref="TableCommands"/>).
+/// </summary>
+internal static class FiringMoves
+{
+    private static readonly string Latched = string.Join(", ", new[] { RuleState.Triggered, RuleState.Expired, RuleState.Paused }.Select(state => $"'{RuleMapping.StateName(state)}'"));
+
+    // The parameters of one statement, in the order Build adds them.
+    private static readonly (string Name, string Property)[] Parameters =
+    [
+        ("Sequence", "FireCount"), ("State", "State"), ("Reason", "StateReason"), ("FiredAt", "LastFiredAt"), ("Price", "LastFiredPrice"),
+        ("Armed", "Armed"), ("TrailingExtreme", "TrailingExtreme"), ("StepAnchor", "StepAnchor"), ("Now", "UpdatedAt"), ("Id", "Id"),
+        ("Version", "Version"), ("FireCount", "FireCount"), ("Paused", "Paused"), ("LastFiredBy", "LastFiredAt"),
+    ];
+
+    /// <summary>How many of the firings moved their rule (in order, so a rule's second firing applies onto its first).</summary>
+    public static Task<int> MoveAsync(AlertsDbContext database, IReadOnlyList<FiringMove> moves, DateTime now, CancellationToken cancellationToken)
+    {
+        var table = new TableCommands(database, typeof(AlertRuleRecord));
+        return table.RunAsync(moves.Count, table.PerCommand(Parameters.Length), (command, text, slot) => Build(table, command, text, slot), (parameters, item) =>
+        {
+            var (candidate, runtime, lastFiredBy) = moves[item];
+            object?[] values =
+            [
+                candidate.Sequence, RuleMapping.StateName(candidate.State), candidate.Reason, candidate.Time, candidate.Price,
+                runtime == null || runtime.Armed, runtime?.TrailingExtreme, runtime?.StepAnchor, now, candidate.RuleId,
+                candidate.StoredVersion, candidate.Sequence - 1, false, lastFiredBy,
+            ];
+            for (var index = 0; index < values.Length; index++)
+            {
+                table.Set(parameters[index], Parameters[index].Property, values[index]);
+            }
+        }, cancellationToken);
+    }
+
+    private static DbParameter[] Build(TableCommands table, DbCommand command, System.Text.StringBuilder text, int slot)
+    {
+        var parameters = Parameters.Select(parameter => table.Parameter(command, $"@f{slot}_{parameter.Name}", parameter.Property)).ToArray();
+        var p = Parameters.Select((parameter, index) => (parameter.Name, parameters[index].ParameterName)).ToDictionary(pair => pair.Name, pair => pair.ParameterName);
+        string C(string property) => table.Column(property);
+        text.Append($"UPDATE {table.Table} SET {C("FireCount")} = {p["Sequence"]}, {C("State")} = {p["State"]}, {C("StateReason")} = {p["Reason"]}, ")
+            .Append($"{C("LastFiredAt")} = {p["FiredAt"]}, {C("LastFiredPrice")} = {p["Price"]}, {C("Armed")} = {p["Armed"]}, ")
+            .Append($"{C("TrailingExtreme")} = {p["TrailingExtreme"]}, {C("StepAnchor")} = {p["StepAnchor"]}, ")
+            .Append($"{C("Version")} = {C("Version")} + 1, {C("UpdatedAt")} = {p["Now"]} ")
+            .Append($"WHERE {C("Id")} = {p["Id"]} AND {C("Version")} = {p["Version"]} AND {C("FireCount")} = {p["FireCount"]} ")
+            .Append($"AND {C("Paused")} = {p["Paused"]} AND {C("State")} NOT IN ({Latched}) ")
+            .Append($"AND ({C("ExpiresAt")} IS NULL OR {C("ExpiresAt")} > {p["FiredAt"]}) ")
+            .Append($"AND ({C("MaxFires")} IS NULL OR {C("FireCount")} - {C("MaxFiresCountedFrom")} < {C("MaxFires")}) ")
+            .Append($"AND ({C("FrequencyType")} <> '{nameof(FrequencyType.Once)}' OR {C("FireCount")} = {C("ArmedAtFireCount")}) ")
+            // Cooldown and once-a-day: the last firing lies far enough back (null: the rule's frequency sets no bound).
+            .Append($"AND ({p["LastFiredBy"]} IS NULL OR {C("LastFiredAt")} IS NULL OR {C("LastFiredAt")} <= {p["LastFiredBy"]});\n");
+        return parameters;
+    }
+}
+
+/// <summary>
+/// A firing to move its rule: the runtime it leaves (armed, trailing peak, step anchor) and the latest time the
+/// rule's last firing may lie at for its cooldown or day, from the rule as stored (not as a memory believes it).
+/// </summary>
+internal sealed record FiringMove(FiringCandidate Candidate, RuleRuntime? Runtime, DateTime? LastFiredBy);
