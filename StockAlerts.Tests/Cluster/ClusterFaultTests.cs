@@ -57,6 +57,11 @@ public sealed class ClusterFaultTests
     public Task MariaDbStoppedAndStartedMidBurst_NothingLostNothingDoubled() =>
         RunAsync("MariaDB", mariaDb.StopAsync, mariaDb.StartAgainAsync);
 
+    /// <summary>Failures with the two lines after each (the message and the exception's type), and the alerts' lines.</summary>
+    private static IEnumerable<string> Notable(List<string> log) =>
+        log.Where((line, index) => line.Contains("Alerts:", StringComparison.Ordinal)
+            || log.Skip(Math.Max(0, index - 2)).Take(Math.Min(3, index + 1)).Any(near => near.StartsWith("fail:", StringComparison.Ordinal)));
+
     private async Task RunAsync(string store, Func<Task> stop, Func<Task> start)
     {
         var database = await mariaDb.CreateDatabaseAsync();
@@ -141,7 +146,7 @@ public sealed class ClusterFaultTests
             {
                 if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
                 {
-                    TestContext.Out.WriteLine($"--- {host.Name} ---\n{string.Join('\n', host.Log.Where(line => line.Contains("fail", StringComparison.OrdinalIgnoreCase) || line.Contains("Alerts:", StringComparison.Ordinal)))}");
+                    TestContext.Out.WriteLine($"--- {host.Name} ---\n{string.Join('\n', Notable(host.Log.ToList()))}");
                 }
                 await host.DisposeAsync();
             }

@@ -61,6 +61,11 @@ internal sealed partial class UnexpectedExceptionHandler(IProblemDetailsService 
             {
                 case RedisConnectionException or RedisTimeoutException:
                     return "cache";
+                // A Redis that is back but still reading its data from disk (or busy, or without its primary)
+                // answers every command with an error for a moment: as unavailable as one that is down.
+                case RedisServerException { Kind: RedisErrorKind.Loading or RedisErrorKind.Busy or RedisErrorKind.MasterDown or RedisErrorKind.TryAgain
+                    or RedisErrorKind.ClusterDown or RedisErrorKind.MaxClients }:
+                    return "cache";
                 case DbException { IsTransient: true }:
                     return "database";
                 case AggregateException { InnerExceptions.Count: > 1 } aggregate:
