@@ -6,6 +6,7 @@ using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.Engine;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Prices.Contracts;
+using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Bench;
 
@@ -161,13 +162,9 @@ internal static class FiringsBench
         await using (var scope = services.CreateAsyncScope())
         {
             var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
-            database.ChangeTracker.AutoDetectChangesEnabled = false;
-            foreach (var chunk in rules.Chunk(5000))
-            {
-                database.Rules.AddRange(chunk.Select(rule => AlertsBench.ToRecord(rule, now)));
-                await database.SaveChangesAsync();
-                database.ChangeTracker.Clear();
-            }
+            await using var transaction = await database.Database.BeginTransactionAsync();
+            await new TableCommands(database, typeof(AlertRuleRecord)).InsertAsync(rules.Select(rule => AlertsBench.ToRecord(rule, now)).ToList(), CancellationToken.None);
+            await transaction.CommitAsync();
         }
         var engine = services.GetRequiredService<AlertEngine>();
         await engine.Ready;

@@ -4,6 +4,7 @@ namespace StockAlerts.Bench;
 // dotnet run -c Release --project bench/StockAlerts.Bench -- alerts [--rules 1000000] [--symbols 5000]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- stream [--symbols 50] [--rate 1000] [--seconds 15] [--probes 30]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- firings [--rules 10000] [--symbols 50] [--ticks 10000] [--rules-csv f --ticks-csv f] [--out folder] [--db-mysql "<connection string>"] [--redis host:port]
+// dotnet run -c Release --project bench/StockAlerts.Bench -- coldstart [--rules 1000000] [--db-mysql "<connection string>"] [--seed 0: reuse the seeded database] [--gc workstation|server]
 internal static class BenchEntry
 {
     public static async Task<int> Main(string[] args)
@@ -20,8 +21,10 @@ internal static class BenchEntry
                 return await StreamBench.RunAsync(options);
             case "firings":
                 return await FiringsBench.RunAsync(options);
+            case "coldstart":
+                return await ColdStartBench.RunAsync(options);
             default:
-                Console.Error.WriteLine("usage: StockAlerts.Bench prices|alerts|stream|firings [--name value ...]");
+                Console.Error.WriteLine("usage: StockAlerts.Bench prices|alerts|stream|firings|coldstart [--name value ...]");
                 return 2;
         }
     }

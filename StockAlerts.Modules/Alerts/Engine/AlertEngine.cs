@@ -32,16 +32,21 @@ internal sealed class AlertEngine
     public void MarkReady() => ready.TrySetResult();
 
     /// <summary>Puts the stored rule and its stored state into the index, replacing what was there.</summary>
-    public void Upsert(AlertRuleRecord record, DateTime now)
+    public void Upsert(AlertRuleRecord record, DateTime now) => Upsert([record], now);
+
+    /// <summary>Many stored rules at once (the index build), under one lock.</summary>
+    public void Upsert(IReadOnlyList<AlertRuleRecord> records, DateTime now)
     {
-        var rule = RuleMapping.ToEngine(record, now);
-        var runtime = RuleMapping.ToRuntime(record);
+        var rules = records.Select(record => (Rule: RuleMapping.ToEngine(record, now), Runtime: RuleMapping.ToRuntime(record))).ToList();
         lock (gate)
         {
-            RemoveLocked(record.Id);
-            index.Add(rule, runtime);
-            symbols[record.Id] = record.Symbol;
-            rulesPerSymbol[record.Symbol] = rulesPerSymbol.GetValueOrDefault(record.Symbol) + 1;
+            foreach (var (rule, runtime) in rules)
+            {
+                RemoveLocked(rule.Id);
+                index.Add(rule, runtime);
+                symbols[rule.Id] = rule.Symbol;
+                rulesPerSymbol[rule.Symbol] = rulesPerSymbol.GetValueOrDefault(rule.Symbol) + 1;
+            }
         }
     }
 

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Shared.Data;
+
+namespace StockAlerts.Bench;
+
+/// <summary>
+/// A cold start with many stored rules: the database is migrated and seeded by the service itself, then the real
+/// service is started as its own process (as an operator starts it), once per GC mode, and timed from process start
+/// to its "rule index ready" log line, after which every price is evaluated.
+/// </summary>
+internal static class ColdStartBench
+{
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var count = options.Int("rules", 1_000_000);
+        var mysql = options.Text("db-mysql");
+        var folder = Directory.CreateTempSubdirectory("stockalerts-coldstart-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = folder,
+            ["Jobs:Schedule"] = "false",
+            ["Prices:Providers:finnhub:Stream:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (mysql is not null)
+        {
+            settings["Database:Provider"] = "MySql";
+            settings["ConnectionStrings:Database"] = mysql;
+        }
+        Console.WriteLine($"cold start bench: {count:N0} rules on {(mysql is null ? "SQLite" : "MariaDB/MySQL")}");
+        if (options.Int("seed", 1) == 1)
+        {
+            await SeedAsync(settings, count);
+        }
+
+        var service = Path.Combine(Repository(), "StockAlerts.Web", "bin", "Release", "net10.0", "StockAlerts.Web.dll");
+        var modes = options.Text("gc") is { } only ? [only == "server"] : new[] { false, true };
+        foreach (var serverGc in modes)
+        {
+            var seconds = await StartAsync(service, settings, serverGc);
+            Console.WriteLine($"{(serverGc ? "server" : "workstation")} GC: process start → rule index ready in {seconds:0.0} s");
+        }
+        return 0;
+    }
+
+    private static async Task SeedAsync(Dictionary<string, string?> settings, int count)
+    {
+        await using var app = new BenchApp(settings);
+        await using var scope = app.Services.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+        var table = new TableCommands(database, typeof(AlertRuleRecord));
+        var random = new Random(42);
+        var symbols = Enumerable.Range(0, 5000).Select(index => $"S{index:D5}").ToArray();
+        var prices = symbols.ToDictionary(symbol => symbol, _ => (decimal)Math.Round(20 + random.NextDouble() * 480, 2));
+        var now = DateTime.UtcNow;
+        var started = Stopwatch.GetTimestamp();
+        for (var written = 0; written < count; written += 20_000)
+        {
+            await using var transaction = await database.Database.BeginTransactionAsync();
+            await table.InsertAsync(Enumerable.Range(written, Math.Min(20_000, count - written))
+                .Select(index => AlertsBench.ToRecord(AlertsBench.MakeRule(random, symbols[index % symbols.Length], prices), now)).ToList(), CancellationToken.None);
+            await transaction.CommitAsync();
+            if ((written + 20_000) % 200_000 == 0)
+            {
+                Console.WriteLine($"  seeded {written + 20_000:N0} of {count:N0} rules ({Stopwatch.GetElapsedTime(started).TotalSeconds:0} s)");
+            }
+        }
+    }
+
+    private static async Task<double> StartAsync(string service, Dictionary<string, string?> settings, bool serverGc)
+    {
+        var start = new ProcessStartInfo("dotnet", [service]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        start.Environment["URLS"] = "http://127.0.0.1:0";
+        start.Environment["DOTNET_gcServer"] = serverGc ? "1" : "0";
+        foreach (var name in new[] { "DOTNET_GCgen0size", "DOTNET_GCDynamicAdaptationMode" })
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                start.Environment[name] = value;
+            }
+        }
+        var ready = new TaskCompletionSource<double>();
+        var started = Stopwatch.GetTimestamp();
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text && text.Contains("Alerts:", StringComparison.Ordinal))
+            {
+                Console.WriteLine($"  {Stopwatch.GetElapsedTime(started).TotalSeconds,5:0.0} s {text.Trim()}");
+                if (text.Contains("rule index ready", StringComparison.Ordinal))
+                {
+                    ready.TrySetResult(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            return await ready.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static string Repository()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "StockAlerts.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+        throw new InvalidOperationException("Run the bench from the repository (StockAlerts.sln not found above it).");
+    }
+}
