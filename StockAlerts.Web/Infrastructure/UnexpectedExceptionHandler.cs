@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using StackExchange.Redis;
+using StockAlerts.Modules.Shared.Data;
 using StockAlerts.Modules.Shared.Validation;
 
 namespace StockAlerts.Web.Infrastructure;
@@ -66,7 +67,7 @@ internal sealed partial class UnexpectedExceptionHandler(IProblemDetailsService 
                 case RedisServerException { Kind: RedisErrorKind.Loading or RedisErrorKind.Busy or RedisErrorKind.MasterDown or RedisErrorKind.TryAgain
                     or RedisErrorKind.ClusterDown or RedisErrorKind.MaxClients }:
                     return "cache";
-                case DbException { IsTransient: true }:
+                case DbException { IsTransient: true } or StoreBusyException:
                     return "database";
                 case AggregateException { InnerExceptions.Count: > 1 } aggregate:
                     return aggregate.InnerExceptions.Select(UnavailableStore).FirstOrDefault(store => store is not null);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Alerts.Data;
 
@@ -33,23 +34,27 @@ internal sealed class UserRuleLock : IAsyncDisposable
         {
             return new UserRuleLock(database, transaction, null);
         }
-        // Lock names are at most 64 characters; a user id may be 128.
-        var name = $"stockalerts:rules:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(userId)))[..40]}";
+        var name = NameFor(userId);
         try
         {
             var taken = await database.Database.SqlQuery<long?>($"SELECT GET_LOCK({name}, {(int)Wait.TotalSeconds}) AS `Value`").SingleAsync(cancellationToken);
             if (taken != 1)
             {
-                throw new TimeoutException($"Another change to the same user's rules held the lock for {Wait.TotalSeconds} s.");
+                throw new StoreBusyException($"Another change to the same user's rules held the lock for {Wait.TotalSeconds} s.");
             }
         }
         catch
         {
+            // The lock may have been granted as the wait was cancelled: a pooled connection must not keep it.
+            await ReleaseAsync(database, name);
             await transaction.DisposeAsync();
             throw;
         }
         return new UserRuleLock(database, transaction, name);
     }
+
+    /// <summary>The named lock of a user's rules (lock names are at most 64 characters; a user id may be 128).</summary>
+    public static string NameFor(string userId) => $"stockalerts:rules:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(userId)))[..40]}";
 
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
 
@@ -57,15 +62,20 @@ internal sealed class UserRuleLock : IAsyncDisposable
     {
         if (name is not null)
         {
-            try
-            {
-                await database.Database.ExecuteSqlAsync($"DO RELEASE_LOCK({name})");
-            }
-            catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException)
-            {
-                // A broken connection has released the lock with itself.
-            }
+            await ReleaseAsync(database, name);
         }
         await transaction.DisposeAsync();
+    }
+
+    private static async Task ReleaseAsync(AlertsDbContext database, string name)
+    {
+        try
+        {
+            await database.Database.ExecuteSqlAsync($"DO RELEASE_LOCK({name})");
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException)
+        {
+            // A broken connection has released the lock with itself.
+        }
     }
 }

@@ -144,55 +144,48 @@ internal sealed partial class FiringRecorder(
         var now = time.GetUtcNow().UtcDateTime;
         var moves = tried.Select(candidate => new FiringMove(candidate, engine.RuntimeOf(candidate.RuleId),
             FrequencyGate.LastFiringNoLaterThan(RuleMapping.ToEngine(stored[candidate.RuleId], candidate.Time), candidate.Time))).ToList();
-        var refused = new HashSet<Guid>();
-        var moved = new List<FiringCandidate>(tried.Count);
-        try
+        // The texts are written before the transaction, so its row locks are not held while they are.
+        var firings = new List<(FiringCandidate Candidate, AlertFiringRecord Firing)>(tried.Count);
+        foreach (var candidate in tried)
         {
-            await using (var transaction = await database.Database.BeginTransactionAsync(cancellationToken))
+            firings.Add((candidate, await ToRecordAsync(candidate, cancellationToken)));
+        }
+        await using (var transaction = await database.Database.BeginTransactionAsync(cancellationToken))
+        {
+            if (await FiringMoves.MoveAsync(database, moves, now, cancellationToken) == tried.Count)
             {
-                if (await FiringMoves.MoveAsync(database, moves, now, cancellationToken) == tried.Count)
-                {
-                    moved.AddRange(tried);
-                    return await InsertAsync(moved, transaction, cancellationToken);
-                }
-            }
-            await using (var transaction = await database.Database.BeginTransactionAsync(cancellationToken))
-            {
-                foreach (var move in moves)
-                {
-                    // A later firing of a refused rule would apply onto a version that never came.
-                    if (refused.Contains(move.Candidate.RuleId) || await FiringMoves.MoveAsync(database, [move], now, cancellationToken) == 0)
-                    {
-                        refused.Add(move.Candidate.RuleId);
-                        continue;
-                    }
-                    moved.Add(move.Candidate);
-                }
-                foreach (var ruleId in refused)
-                {
-                    LogRefused(ruleId);
-                }
-                reload.UnionWith(refused);
-                return await InsertAsync(moved, transaction, cancellationToken);
+                return await InsertAsync(firings, transaction, cancellationToken);
             }
         }
-        finally
+        await using (var transaction = await database.Database.BeginTransactionAsync(cancellationToken))
         {
-            database.ChangeTracker.Clear();
+            var refused = new HashSet<Guid>();
+            var moved = new List<(FiringCandidate Candidate, AlertFiringRecord Firing)>(tried.Count);
+            for (var index = 0; index < moves.Count; index++)
+            {
+                // A later firing of a refused rule would apply onto a version that never came.
+                if (refused.Contains(tried[index].RuleId) || await FiringMoves.MoveAsync(database, [moves[index]], now, cancellationToken) == 0)
+                {
+                    refused.Add(tried[index].RuleId);
+                    continue;
+                }
+                moved.Add(firings[index]);
+            }
+            foreach (var ruleId in refused)
+            {
+                LogRefused(ruleId);
+            }
+            reload.UnionWith(refused);
+            return await InsertAsync(moved, transaction, cancellationToken);
         }
     }
 
     private async Task<List<(FiringCandidate Candidate, AlertFiringRecord Firing)>> InsertAsync(
-        List<FiringCandidate> moved, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
+        List<(FiringCandidate Candidate, AlertFiringRecord Firing)> moved, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
     {
-        var saved = new List<(FiringCandidate Candidate, AlertFiringRecord Firing)>(moved.Count);
-        foreach (var candidate in moved)
-        {
-            saved.Add((candidate, await ToRecordAsync(candidate, cancellationToken)));
-        }
-        await new TableCommands(database, typeof(AlertFiringRecord)).InsertAsync(saved.Select(item => item.Firing).ToList(), cancellationToken);
+        await new TableCommands(database, typeof(AlertFiringRecord)).InsertAsync(moved.Select(item => item.Firing).ToList(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return saved;
+        return moved;
     }
 
     /// <summary>The texts people read, written once here: prices in the instrument's precision, with its currency.</summary>

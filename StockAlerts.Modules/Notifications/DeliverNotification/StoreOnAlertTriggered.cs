@@ -51,7 +51,7 @@ internal sealed partial class StoreOnAlertTriggered(
             }
             return;
         }
-        catch (DbException) when (fresh.Count == 1)
+        catch (DbException) when (notifications.Count == 1)
         {
             if (await IsStoredAsync(fresh[0].FiringId, cancellationToken))
             {
