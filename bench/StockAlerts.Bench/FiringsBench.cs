@@ -78,6 +78,7 @@ internal static class FiringsBench
             latencies.Add(Stopwatch.GetElapsedTime(batchStarted).TotalMilliseconds);
         }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var slowest = string.Join(", ", latencies.Select((milliseconds, index) => (milliseconds, index)).OrderByDescending(item => item.milliseconds).Take(6).Select(item => $"#{item.index} {item.milliseconds:0} ms"));
         var stored = await StoredFiringsAsync(services);
         var notifications = await NotificationCountAsync(services);
         var firingsFile = Path.Combine(folder, "firings.csv");
@@ -87,6 +88,7 @@ internal static class FiringsBench
         Console.WriteLine($"end to end (price batch → firings committed → published, notifications stored): {rate:N0} ticks/s, {stored.Count / seconds:N0} firings/s, " +
             $"{stored.Count:N0} firings, {notifications:N0} notifications");
         Console.WriteLine($"per price batch ({tickCount / batches.Count:N0} ticks, {stored.Count / (double)batches.Count:N1} firings): {Percentiles.Describe(latencies, "ms")}");
+        Console.WriteLine($"slowest batches: {slowest}");
         Console.WriteLine($"ratio to the in-memory engine: {rate / engineRate:P1}");
         var floor = await DatabaseFloorAsync(services, batches.Select(batch => engineFirings.Count(firing => firing.Time == batch[0].Time)).ToList());
         Console.WriteLine($"database floor (the same firing rows per batch, one bare prepared INSERT each and one commit per batch): {tickCount / floor.TotalSeconds:N0} ticks/s, " +
