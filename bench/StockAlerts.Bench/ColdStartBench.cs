@@ -16,19 +16,7 @@ internal static class ColdStartBench
     {
         var count = options.Int("rules", 1_000_000);
         var mysql = options.Text("db-mysql");
-        var folder = Directory.CreateTempSubdirectory("stockalerts-coldstart-").FullName;
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:DataDirectory"] = folder,
-            ["Jobs:Schedule"] = "false",
-            ["Prices:Providers:finnhub:Stream:Enabled"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        if (mysql is not null)
-        {
-            settings["Database:Provider"] = "MySql";
-            settings["ConnectionStrings:Database"] = mysql;
-        }
+        var settings = BenchApp.QuietSettings(options);
         Console.WriteLine($"cold start bench: {count:N0} rules on {(mysql is null ? "SQLite" : "MariaDB/MySQL")}");
         if (options.Int("seed", 1) == 1)
         {

@@ -41,24 +41,7 @@ internal static class FiringsBench
         Console.WriteLine($"in-memory engine: {engineRate:N0} ticks/s, {engineFirings.Count:N0} firings, {bytesPerTick:N0} bytes allocated per tick; " +
             $"equal to the oracle: {Compare(engineFirings, oracle)}");
 
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:DataDirectory"] = Directory.CreateTempSubdirectory("stockalerts-bench-").FullName,
-            ["Jobs:Schedule"] = "false",
-            ["Prices:Providers:simulated:Enabled"] = "false",
-            ["Prices:Providers:finnhub:Stream:Enabled"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        if (mysql is not null)
-        {
-            settings["Database:Provider"] = "MySql";
-            settings["ConnectionStrings:Database"] = mysql;
-        }
-        if (options.Text("redis") is { } redis)
-        {
-            settings["ConnectionStrings:Redis"] = redis;
-        }
-        await using var app = new BenchApp(settings);
+        await using var app = new BenchApp(BenchApp.QuietSettings(options));
         var services = app.Services;
         await SeedAsync(services, rules);
 
