@@ -49,7 +49,8 @@ internal sealed partial class EvaluationOutcomes(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // One transaction: nothing of the batch was saved, so all of it waits.
+            // One transaction, so nothing of the batch was saved and all of it waits (had the failure come after the
+            // commit, while reloading a rule, the database refuses the saved ones when they are offered again).
             LogFiringsDeferred(exception.GetType().Name, firings.Count);
             Defer(firings);
         }
