@@ -47,6 +47,22 @@ internal static class FiringsBench
 
         var engine = services.GetRequiredService<AlertEngine>();
         var latencies = new List<double>(batches.Count);
+        // The service's own spans split each batch into its hops: to committed firings, and notifications stored.
+        var hops = new System.Collections.Concurrent.ConcurrentDictionary<string, List<double>>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == StockAlerts.Modules.Shared.Telemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                var samples = hops.GetOrAdd(activity.OperationName, _ => []);
+                lock (samples)
+                {
+                    samples.Add(activity.Duration.TotalMilliseconds);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
         var started = Stopwatch.GetTimestamp();
         foreach (var batch in batches)
         {
@@ -72,6 +88,10 @@ internal static class FiringsBench
             $"{stored.Count:N0} firings, {notifications:N0} notifications");
         Console.WriteLine($"per price batch ({tickCount / batches.Count:N0} ticks, {stored.Count / (double)batches.Count:N1} firings): {Percentiles.Describe(latencies, "ms")}");
         Console.WriteLine($"slowest batches: {slowest}");
+        foreach (var hop in new[] { "alerts.store_firings", "notifications.store" })
+        {
+            Console.WriteLine($"  {hop}: {(hops.TryGetValue(hop, out var samples) ? Percentiles.Describe(samples, "ms") : "no samples")}");
+        }
         Console.WriteLine($"ratio to the in-memory engine: {rate / engineRate:P1}");
         var floor = await DatabaseFloorAsync(services, batches.Select(batch => engineFirings.Count(firing => firing.Time == batch[0].Time)).ToList());
         Console.WriteLine($"database floor (the same firing rows per batch, one bare prepared INSERT each and one commit per batch): {tickCount / floor.TotalSeconds:N0} ticks/s, " +

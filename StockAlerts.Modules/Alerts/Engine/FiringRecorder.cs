@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Alerts.Engine;
@@ -38,6 +39,9 @@ internal sealed partial class FiringRecorder(
         {
             return [];
         }
+        // From the batch's firings to their commit; the publication after it has spans of its own.
+        var storing = Telemetry.ActivitySource.StartActivity("alerts.store_firings");
+        storing?.SetTag("stockalerts.alerts.candidates", candidates.Count);
         var stored = new Dictionary<Guid, AlertRuleRecord>(candidates.Count);
         foreach (var ids in candidates.Select(candidate => candidate.RuleId).Distinct().Chunk(1000))
         {
@@ -63,7 +67,16 @@ internal sealed partial class FiringRecorder(
             tried.Add(candidate);
         }
 
-        var saved = tried.Count == 0 ? [] : await SaveAsync(tried, stored, reload, cancellationToken);
+        List<(FiringCandidate Candidate, AlertFiringRecord Firing)> saved;
+        try
+        {
+            saved = tried.Count == 0 ? [] : await SaveAsync(tried, stored, reload, cancellationToken);
+            storing?.SetTag("stockalerts.alerts.saved", saved.Count);
+        }
+        finally
+        {
+            storing?.Dispose();
+        }
         if (saved.Count > 0)
         {
             await PublishAsync(saved, stored, cancellationToken);

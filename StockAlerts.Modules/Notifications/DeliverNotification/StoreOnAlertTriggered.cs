@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Notifications.Data;
 using StockAlerts.Modules.Notifications.Live;
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Notifications.DeliverNotification;
@@ -27,6 +28,8 @@ internal sealed partial class StoreOnAlertTriggered(
 {
     public async ValueTask Handle(AlertsTriggered triggered, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.ActivitySource.StartActivity("notifications.store");
+        activity?.SetTag("stockalerts.notifications.firings", triggered.Firings.Count);
         var fresh = await NotStoredAsync(triggered.Firings, cancellationToken);
         if (fresh.Count == 0)
         {
