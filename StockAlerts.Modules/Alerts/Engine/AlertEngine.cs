@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Prices.Contracts;
@@ -46,6 +47,23 @@ internal sealed class AlertEngine
                 index.Add(rule, runtime);
                 symbols[rule.Id] = rule.Symbol;
                 rulesPerSymbol[rule.Symbol] = rulesPerSymbol.GetValueOrDefault(rule.Symbol) + 1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Puts these rules back as the database has them (one query per 1,000), and drops those it no longer has:
+    /// after a refused firing, or when another instance says they changed.
+    /// </summary>
+    public async Task ReloadAsync(AlertsDbContext database, IReadOnlyCollection<Guid> ruleIds, DateTime now, CancellationToken cancellationToken)
+    {
+        foreach (var ids in ruleIds.Chunk(1000))
+        {
+            var stored = await database.Rules.AsNoTracking().Where(rule => ids.Contains(rule.Id)).ToListAsync(cancellationToken);
+            Upsert(stored, now);
+            foreach (var gone in ids.Except(stored.Select(rule => rule.Id)))
+            {
+                Remove(gone);
             }
         }
     }

@@ -58,18 +58,11 @@ internal sealed partial class EvaluationOutcomes(
 
     private void Defer(IReadOnlyList<FiringCandidate> firings)
     {
-        foreach (var firing in firings)
+        // Too many waiting: those rules go back as stored (one reload for all), so a later price can fire them again.
+        var overflow = firings.Where(firing => !pending.TryAdd(firing)).Select(firing => firing.RuleId).Distinct().ToList();
+        if (overflow.Count > 0)
         {
-            Defer(firing);
-        }
-    }
-
-    private void Defer(FiringCandidate firing)
-    {
-        if (!pending.TryAdd(firing))
-        {
-            // Too many waiting: put the rule back as stored, so a later price can fire it again.
-            _ = sync.ReloadAsync(firing.RuleId);
+            _ = sync.ReloadAsync(overflow);
         }
     }
 

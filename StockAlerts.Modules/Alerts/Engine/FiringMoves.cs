@@ -45,8 +45,8 @@ internal static class FiringMoves
 
     private static DbParameter[] Build(TableCommands table, DbCommand command, System.Text.StringBuilder text, int slot)
     {
-        var parameters = Parameters.Select(parameter => table.Parameter(command, $"@f{slot}_{parameter.Name}", parameter.Property)).ToArray();
-        var p = Parameters.Select((parameter, index) => (parameter.Name, parameters[index].ParameterName)).ToDictionary(pair => pair.Name, pair => pair.ParameterName);
+        var parameters = Parameters.Select(parameter => table.Parameter(command, Name(slot, parameter.Name), parameter.Property)).ToArray();
+        var p = new SlotNames(slot);
         string C(string property) => table.Column(property);
         text.Append($"UPDATE {table.Table} SET {C("FireCount")} = {p["Sequence"]}, {C("State")} = {p["State"]}, {C("StateReason")} = {p["Reason"]}, ")
             .Append($"{C("LastFiredAt")} = {p["FiredAt"]}, {C("LastFiredPrice")} = {p["Price"]}, {C("Armed")} = {p["Armed"]}, ")
@@ -60,6 +60,14 @@ internal static class FiringMoves
             // Cooldown and once-a-day: the last firing lies far enough back (null: the rule's frequency sets no bound).
             .Append($"AND ({p["LastFiredBy"]} IS NULL OR {C("LastFiredAt")} IS NULL OR {C("LastFiredAt")} <= {p["LastFiredBy"]});\n");
         return parameters;
+    }
+
+    private static string Name(int slot, string parameter) => $"@f{slot}_{parameter}";
+
+    /// <summary>The names of one statement's parameters, as <see cref="Build"/> adds them.</summary>
+    private readonly record struct SlotNames(int Slot)
+    {
+        public string this[string parameter] => Name(Slot, parameter);
     }
 }
 

@@ -82,9 +82,10 @@ internal sealed partial class FiringRecorder(
             await PublishAsync(saved, stored, cancellationToken);
         }
         // After the publication: a reload that fails (the database went away) must not hold back saved firings.
-        foreach (var ruleId in reload)
+        if (reload.Count > 0)
         {
-            await ReloadAsync(ruleId, cancellationToken);
+            LogLostRace(reload.Count);
+            await engine.ReloadAsync(database, reload, time.GetUtcNow().UtcDateTime, cancellationToken);
         }
         return saved.Select(item => item.Candidate).ToList();
     }
@@ -225,18 +226,6 @@ internal sealed partial class FiringRecorder(
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
-    private async Task ReloadAsync(Guid ruleId, CancellationToken cancellationToken)
-    {
-        var stored = await database.Rules.AsNoTracking().SingleOrDefaultAsync(rule => rule.Id == ruleId, cancellationToken);
-        if (stored is null)
-        {
-            engine.Remove(ruleId);
-            return;
-        }
-        LogLostRace(stored.Id, stored.FireCount);
-        engine.Upsert(stored, time.GetUtcNow().UtcDateTime);
-    }
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: {Count} firing(s) are saved but publishing them failed; the republish job will retry")]
     private partial void LogPublishFailed(Exception exception, int count);
 
@@ -250,6 +239,6 @@ internal sealed partial class FiringRecorder(
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: the database refused a firing of rule {RuleId}: as stored it was changed meanwhile or may not fire now; reloaded")]
     private partial void LogRefused(Guid ruleId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Alerts: rule {RuleId} was fired or changed elsewhere (stored fire count {FireCount}); reloaded")]
-    private partial void LogLostRace(Guid ruleId, int fireCount);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Alerts: {Count} rule(s) were fired or changed elsewhere; reloaded as stored")]
+    private partial void LogLostRace(int count);
 }

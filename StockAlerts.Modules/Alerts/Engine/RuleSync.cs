@@ -154,23 +154,7 @@ internal sealed partial class RuleSync(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
-            foreach (var ids in ruleIds.Chunk(1000))
-            {
-                var stored = await database.Rules.AsNoTracking().Where(rule => ids.Contains(rule.Id)).ToDictionaryAsync(rule => rule.Id);
-                var now = time.GetUtcNow().UtcDateTime;
-                foreach (var ruleId in ids)
-                {
-                    if (stored.TryGetValue(ruleId, out var rule))
-                    {
-                        engine.Upsert(rule, now);
-                    }
-                    else
-                    {
-                        engine.Remove(ruleId);
-                    }
-                }
-            }
+            await engine.ReloadAsync(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), ruleIds, time.GetUtcNow().UtcDateTime, CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
