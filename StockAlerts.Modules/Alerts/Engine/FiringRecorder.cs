@@ -207,7 +207,7 @@ internal sealed partial class FiringRecorder(
     {
         var rule = candidate.Rule;
         var style = await styles.ForAsync(candidate.Symbol, candidate.Price, cancellationToken);
-        var description = ConditionObserver.Describe(rule, candidate.Direction, candidate.Price, candidate.ComparedValue, style);
+        var description = ConditionObserver.Describe(rule, candidate.Direction, candidate.Price, candidate.ComparedValue, style, candidate.Reading);
         var message = AlertMessageTemplate.Render(rule, candidate, description, style);
         return new AlertFiringRecord
         {

@@ -10,4 +10,10 @@ internal sealed record AlertCondition(ConditionType Type)
     public int? WindowMinutes { get; init; }
     public ReferenceKind? Reference { get; init; }
     public decimal? ReferencePrice { get; init; }
+
+    /// <summary>
+    /// Set for a condition on indicators: Type is then the operator and Level (or Lower and Upper) the thresholds on
+    /// the rule's series (<see cref="Indicators.SeriesKey"/>), not on the price.
+    /// </summary>
+    public Indicators.IndicatorCondition? Indicator { get; init; }
 }

@@ -1,8 +1,44 @@
+using StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
+
 namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 
 internal static class ConditionObserver
 {
     public static Observation Observe(AlertRule rule, RuleRuntime runtime, decimal price, decimal? previous, MarketState market)
+    {
+        var condition = rule.Condition;
+        if (condition.Indicator is { } indicator)
+        {
+            return ObserveSeries(rule, runtime, indicator);
+        }
+
+        return ObserveValue(rule, runtime, price, previous, market);
+    }
+
+    // An indicator condition is the same comparison on its series instead of the price. At bar close it is judged
+    // only when a bar of its timeframe closes (it holds, in between, as the last close left it).
+    private static Observation ObserveSeries(AlertRule rule, RuleRuntime runtime, IndicatorCondition indicator)
+    {
+        if (runtime.Series is not { } series)
+        {
+            return default;
+        }
+
+        var (current, before) = indicator.OnBarClose ? (series.Closed, series.PreviousClosed) : (series.Live, series.PreviousLive);
+        if (current is not { } reading)
+        {
+            return default;
+        }
+
+        var observation = ObserveValue(rule, runtime, reading.Value, before?.Value, market: null);
+        return observation with
+        {
+            Event = observation.Event && (!indicator.OnBarClose || series.ClosedNow),
+            ComparedValue = reading.Left,
+        };
+    }
+
+    private static Observation ObserveValue(AlertRule rule, RuleRuntime runtime, decimal price, decimal? previous, MarketState? market)
     {
         var condition = rule.Condition;
         switch (condition.Type)
@@ -14,13 +50,16 @@ internal static class ConditionObserver
             case ConditionType.CrossesAbove or ConditionType.CrossesBelow when condition.Level is { } level:
                 return Cross(ConditionTraits.Direction(rule, runtime), level, price, previous, runtime.Armed);
             case ConditionType.Crosses when condition.Level is { } level:
-                return Cross(CrossingOf(level, price, previous) ?? runtime.Direction, level, price, previous, runtime.Armed);
+                return Cross(CrossingOf(level, price, previous) ?? runtime.Direction, level, price, previous, runtime.Armed) with
+                {
+                    Crossing = CrossingOf(level, price, previous),
+                };
             case ConditionType.EntersChannel or ConditionType.ExitsChannel or ConditionType.InsideChannel or ConditionType.OutsideChannel
                 when condition.Lower is { } lower && condition.Upper is { } upper:
                 return Channel(condition.Type, lower, upper, price, previous, runtime.Armed);
-            case ConditionType.MovesUp or ConditionType.MovesDown when condition.WindowMinutes is { } minutes:
+            case ConditionType.MovesUp or ConditionType.MovesDown when condition.WindowMinutes is { } minutes && market is not null:
                 return Move(condition, condition.Type == ConditionType.MovesUp ? market.WindowLow(minutes) : market.WindowHigh(minutes), price, runtime.Armed);
-            case ConditionType.PercentChange:
+            case ConditionType.PercentChange when market is not null:
                 return PercentChange(condition, runtime, price, market);
             case ConditionType.TrailingDrawdown or ConditionType.TrailingRise:
                 return Trailing(condition, runtime.TrailingExtreme, price);
@@ -32,9 +71,14 @@ internal static class ConditionObserver
     }
 
     /// <summary>What happened, in words, with prices written in the instrument's style.</summary>
-    public static string Describe(AlertRule rule, CrossDirection? direction, decimal price, decimal compared, PriceStyle style)
+    public static string Describe(AlertRule rule, CrossDirection? direction, decimal price, decimal compared, PriceStyle style, SeriesReading? reading = null)
     {
         var condition = rule.Condition;
+        if (condition.Indicator is { } indicator)
+        {
+            return DescribeIndicator(condition.Type, indicator, direction, price, compared, reading, style);
+        }
+
         var priceText = style.Price(price);
         var comparedText = style.Price(compared);
         var channel = $"{style.Price(condition.Lower ?? 0)} to {style.Price(condition.Upper ?? 0)}";
@@ -60,6 +104,50 @@ internal static class ConditionObserver
             _ => $"price {priceText}",
         };
     }
+
+    // "RSI(14, 1h) fell below 30 (28.41) at 187.20 USD"; "SMA(50, 1d) rose above SMA(200, 1d) (182.10 vs 181.95) at
+    // 187.20 USD"; "price 187.20 USD left the bands of BB(20, 2, 15m) (185.10 to 187.00)".
+    private static string DescribeIndicator(ConditionType type, IndicatorCondition indicator, CrossDirection? direction, decimal price, decimal compared,
+        SeriesReading? reading, PriceStyle style)
+    {
+        var left = indicator.Left;
+        var leftValue = reading?.Left ?? compared;
+        var subject = left.Kind == OperandKind.Price ? $"price {style.Price(price)}" : $"{left.Text} ({ValueText(left, leftValue, style)})";
+        var at = left.Kind == OperandKind.Price ? "" : $" at {style.Price(price)}";
+        var close = indicator.OnBarClose ? $", on the close of the {Timeframes.Name(indicator.Timeframe)} bar" : "";
+        if (type is ConditionType.EntersChannel or ConditionType.ExitsChannel or ConditionType.InsideChannel or ConditionType.OutsideChannel)
+        {
+            var verb = type switch
+            {
+                ConditionType.EntersChannel => "entered",
+                ConditionType.ExitsChannel => "left",
+                ConditionType.InsideChannel => "is inside",
+                _ => "is outside",
+            };
+            var bands = reading is { Right: { } lower, Upper: { } upper } ? $" ({style.Number(lower)} to {style.Number(upper)})" : "";
+            return $"{subject} {verb} the bands of {indicator.Right.Indicator!.Text}{bands}{at}{close}";
+        }
+
+        var relation = type switch
+        {
+            ConditionType.Above => "is at or above",
+            ConditionType.Below => "is at or below",
+            ConditionType.CrossesBelow => "fell below",
+            ConditionType.Crosses when direction == CrossDirection.Down => "fell below",
+            _ => "rose above",
+        };
+        var right = indicator.Right;
+        var rightValue = right.Kind == OperandKind.Value || reading?.Right is not { } value ? "" : $" ({ValueText(right, value, style)})";
+        return $"{subject} {relation} {right.Text}{rightValue}{at}{close}";
+    }
+
+    // Averages, bands and extremes are prices (written as the instrument's); RSI is 0 to 100, MACD a small difference.
+    private static string ValueText(Operand operand, decimal value, PriceStyle style) => operand.Indicator?.Kind switch
+    {
+        IndicatorKind.Rsi => NumberText.Price(Math.Round(value, 2)),
+        IndicatorKind.Macd => NumberText.Price(Math.Round(value, 6)),
+        _ => style.Number(value),
+    };
 
     /// <summary>
     /// Which way the price crossed the level from the previous price, if it did: the union of crossesAbove and

@@ -29,10 +29,13 @@ internal sealed record FiringCandidate(
     /// <summary>The direction a crossing went, for describing it again in the instrument's style.</summary>
     public CrossDirection? Direction { get; init; }
 
+    /// <summary>For an indicator condition: its series and operands when it fired, for the message.</summary>
+    public Indicators.SeriesReading? Reading { get; init; }
+
     public decimal Change => Price - ComparedValue;
 
     public decimal ChangePercent => ComparedValue == 0 ? 0 : Change * 100 / ComparedValue;
 
     /// <summary>What happened, in words, with prices as they are (the recorder writes them in the instrument's style).</summary>
-    public string Description => ConditionObserver.Describe(Rule, Direction, Price, ComparedValue, PriceStyle.Raw);
+    public string Description => ConditionObserver.Describe(Rule, Direction, Price, ComparedValue, PriceStyle.Raw, Reading);
 }

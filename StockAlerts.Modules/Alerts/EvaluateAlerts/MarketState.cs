@@ -1,3 +1,5 @@
+using StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
+
 namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 
 internal sealed class MarketState
@@ -12,6 +14,11 @@ internal sealed class MarketState
     public decimal? DayOpen { get; private set; }
 
     public bool HasFreshPrice => LastFreshPrice is not null && !IsStale;
+
+    /// <summary>Bars and indicators, made when the first indicator condition on the symbol arrives.</summary>
+    public SymbolIndicators? Indicators { get; private set; }
+
+    public SymbolIndicators IndicatorsFor(string dayZone) => Indicators ??= new SymbolIndicators(TimeZoneCache.Find(dayZone));
 
     // One window as long as the longest any rule asked for; shorter windows are read from it. A new window starts
     // with the last fresh price, so a move from the price a rule was created at counts.
@@ -67,6 +74,7 @@ internal sealed class MarketState
         PreviousClose = tick.PreviousClose ?? PreviousClose;
         DayOpen = tick.DayOpen ?? DayOpen;
         window?.Add(tick.Time, tick.Price);
+        Indicators?.OnTick(tick.Time, tick.Price);
 
         return true;
     }

@@ -82,7 +82,7 @@ internal sealed class NaiveScan : IRuleEngine
                 continue;
             }
 
-            if (recovering)
+            if (recovering || BecameReady(slot, market))
             {
                 RuleEvaluator.Resume(slot, previous ?? tick.Price, tick.Time, stateChanges);
             }
@@ -102,10 +102,32 @@ internal sealed class NaiveScan : IRuleEngine
     public IReadOnlyList<FiringCandidate> AdvanceClock(DateTime time, ICollection<RuleStateChange>? stateChanges = null)
     {
         var firings = new List<FiringCandidate>();
+        var closing = new HashSet<MarketState>();
+        foreach (var market in markets.Values)
+        {
+            if (market.Indicators?.CloseDue(time) == true)
+            {
+                closing.Add(market);
+            }
+        }
+
         foreach (var slot in slots)
         {
             var market = Market(slot.Rule.Symbol);
+            if (closing.Contains(market) && market.HasFreshPrice && BecameReady(slot, market))
+            {
+                RuleEvaluator.Resume(slot, market.LastFreshPrice!.Value, time, stateChanges);
+            }
+
             RuleEvaluator.ApplyDeadlines(slot, time, market.HasFreshPrice ? market.LastFreshPrice : null, stateChanges);
+            // Rules judged at bar close see a bar the clock closed, on its last price.
+            if (closing.Contains(market) && market.LastFreshPrice is { } last && slot.Rule.Condition.Indicator is { OnBarClose: true }
+                && market.Indicators!.ClosedNow.Contains(slot.Runtime.Series!) && slot.Runtime.State == RuleState.Active
+                && RuleEvaluator.Evaluate(slot, new PriceTick(slot.Rule.Symbol, last, last, time), last, market, stateChanges) is { } closed)
+            {
+                firings.Add(closed);
+            }
+
             if (RuleEvaluator.ConfirmByTime(slot, time, market, stateChanges) is { } firing)
             {
                 firings.Add(firing);
@@ -114,6 +136,9 @@ internal sealed class NaiveScan : IRuleEngine
 
         return firings;
     }
+
+    private static bool BecameReady(RuleSlot slot, MarketState market) =>
+        slot.Runtime.Series is { } series && market.Indicators?.ReadyNow.Contains(series) == true;
 
     private static bool IsFor(RuleSlot slot, PriceTick tick) => string.Equals(slot.Rule.Symbol, tick.Symbol, StringComparison.Ordinal);
 

@@ -1,4 +1,8 @@
 namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 
 // Holds: the condition is true at this price. Event: the rule would fire now if the gates allow it.
-internal readonly record struct Observation(bool Holds, bool Event, decimal ComparedValue);
+internal readonly record struct Observation(bool Holds, bool Event, decimal ComparedValue)
+{
+    /// <summary>For a crossing either way: which way the value crossed, if it did.</summary>
+    public CrossDirection? Crossing { get; init; }
+}

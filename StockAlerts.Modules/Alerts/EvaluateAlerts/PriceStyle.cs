@@ -19,6 +19,9 @@ internal sealed record PriceStyle(int? Decimals, string? Currency)
 
     public string Price(decimal value) => Amount(value) + Unit;
 
+    /// <summary>A value in price units written to the instrument's precision, without the currency (an average, a band).</summary>
+    public string Number(decimal value) => Amount(value);
+
     public string Signed(decimal value) => (Decimals is null ? NumberText.Signed(value) : (value > 0 ? "+" : "") + Amount(value)) + Unit;
 
     private string Unit => Currency is { Length: > 0 } currency ? " " + currency : "";

@@ -10,6 +10,7 @@ internal static class RuleEvaluator
     public static void Admit(RuleSlot slot, MarketState market, bool restored)
     {
         EnsureWindow(slot.Rule, market);
+        AttachSeries(slot, market);
         if (!restored)
         {
             Reset(slot, market);
@@ -27,6 +28,11 @@ internal static class RuleEvaluator
             runtime.PendingSince = null;
             SetState(runtime, RuleState.NoData, RuleStateReasons.NoFreshPrice);
         }
+        else if ((runtime.State is RuleState.Active or RuleState.Pending or RuleState.NoData) && IsWarmingUp(slot))
+        {
+            runtime.PendingSince = null;
+            SetState(runtime, RuleState.NoData, RuleStateReasons.WarmingUp);
+        }
         else if (runtime.State == RuleState.NoData)
         {
             SetState(runtime, RuleState.Active, null);
@@ -38,6 +44,7 @@ internal static class RuleEvaluator
         slot.Runtime.Direction = null;
         slot.Runtime.ReferencePrice = null;
         EnsureWindow(slot.Rule, market);
+        AttachSeries(slot, market);
         Reset(slot, market);
         slot.Runtime.Version++;
     }
@@ -61,11 +68,19 @@ internal static class RuleEvaluator
 
     public static void Resume(RuleSlot slot, decimal price, DateTime time, ICollection<RuleStateChange>? changes)
     {
-        if (slot.Runtime.State == RuleState.NoData)
+        if (slot.Runtime.State != RuleState.NoData)
         {
-            Seed(slot, price);
-            Transition(slot, RuleState.Active, null, time, changes);
+            return;
         }
+
+        if (IsWarmingUp(slot))
+        {
+            Transition(slot, RuleState.NoData, RuleStateReasons.WarmingUp, time, changes);
+            return;
+        }
+
+        Seed(slot, price);
+        Transition(slot, RuleState.Active, null, time, changes);
     }
 
     /// <summary>Expiry and re-arm by time; without a price yet (null) a re-arm waits for one.</summary>
@@ -164,9 +179,7 @@ internal static class RuleEvaluator
         var observation = ConditionObserver.Observe(rule, runtime, price, previous, market);
         // A crossing either way remembers which way it went once it counts: that is what a confirmation waits on
         // and what the message says. A crossing back while confirming starts the wait again, the other way.
-        var crossing = rule.Condition.Type == ConditionType.Crosses && observation.Event && rule.Condition.Level is { } level
-            ? ConditionObserver.CrossingOf(level, price, previous)
-            : null;
+        var crossing = rule.Condition.Type == ConditionType.Crosses && observation.Event ? observation.Crossing : null;
         if (runtime.State == RuleState.Pending && crossing is { } turned && turned != runtime.Direction)
         {
             runtime.Direction = turned;
@@ -270,6 +283,9 @@ internal static class RuleEvaluator
             State = runtime.State,
             Reason = runtime.Reason,
             Direction = ConditionTraits.Direction(rule, runtime),
+            Reading = rule.Condition.Indicator is { } indicator && runtime.Series is { } series
+                ? indicator.OnBarClose ? series.Closed : series.Live
+                : null,
         };
     }
 
@@ -311,11 +327,23 @@ internal static class RuleEvaluator
         {
             SetState(runtime, RuleState.NoData, RuleStateReasons.NoFreshPrice);
         }
+        else if (IsWarmingUp(slot))
+        {
+            SetState(runtime, RuleState.NoData, RuleStateReasons.WarmingUp);
+        }
         else
         {
             SetState(runtime, RuleState.Active, null);
         }
     }
+
+    /// <summary>An indicator condition whose indicators have not seen enough closed bars yet.</summary>
+    public static bool IsWarmingUp(RuleSlot slot) => slot.Runtime.Series is { Ready: false };
+
+    private static void AttachSeries(RuleSlot slot, MarketState market) =>
+        slot.Runtime.Series = slot.Rule.Condition.Indicator is { } indicator
+            ? market.IndicatorsFor(indicator.DayZone).Ensure(indicator, slot.Rule.Condition.Type)
+            : null;
 
     private static void Rearm(RuleSlot slot, decimal price, string reason, DateTime time, ICollection<RuleStateChange>? changes)
     {

@@ -25,4 +25,7 @@ internal sealed class RuleRuntime
     // Resolved at admission when the condition carries none.
     public CrossDirection? Direction { get; set; }
     public decimal? ReferencePrice { get; set; }
+
+    /// <summary>The series an indicator condition reads, attached at admission (not stored: it is rebuilt from bars).</summary>
+    public Indicators.IndicatorSeries? Series { get; set; }
 }

@@ -9,6 +9,9 @@ internal static class RuleStateReasons
     public const string Expired = "expired";
     public const string StaleData = "staleData";
     public const string NoFreshPrice = "noFreshPrice";
+
+    /// <summary>An indicator condition waits for enough closed bars (from stored history or live) to have values.</summary>
+    public const string WarmingUp = "warmingUp";
     public const string Confirming = "confirming";
     public const string ConfirmationLost = "confirmationLost";
     public const string OutsideSchedule = "outsideSchedule";

@@ -1,3 +1,5 @@
+using StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
+
 namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 
 // Every rule that could act on a tick is reachable from one of these structures; everything else is skipped.
@@ -5,7 +7,8 @@ namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 // step, percent change) sit there by the band outside which they can act; armed window moves sit by threshold
 // and are visited when the move over the longest window (a bound for every shorter one) reaches it; latched
 // rules wait in the re-arm sets or the deadline queue. Only pending rules and rules without a reference yet
-// are visited on every tick.
+// are visited on every tick. Indicator conditions sit the same way on their series' values (live, or at bar close):
+// a price visits only those whose series moved past their threshold, or whose bar closed past it.
 internal sealed class SymbolRuleBook
 {
     private readonly LevelIndex crossingLevels = new();
@@ -22,6 +25,7 @@ internal sealed class SymbolRuleBook
     private readonly HashSet<RuleSlot> marketReferenced = [];
     private readonly PriorityQueue<RuleSlot, DateTime> deadlines = new();
     private readonly List<RuleSlot> visits = [];
+    private readonly Dictionary<IndicatorSeries, SeriesBook> seriesBooks = [];
     private long stamp;
 
     // The newest tick time seen: rules whose frequency blocks them until later are parked until then.
@@ -40,6 +44,11 @@ internal sealed class SymbolRuleBook
     public void Attach(RuleSlot slot)
     {
         Rules.Add(slot);
+        if (slot.Runtime.Series is { } series)
+        {
+            SeriesBookOf(series).Rules.Add(slot);
+        }
+
         if (IsMarketReferenced(slot.Rule.Condition))
         {
             marketReferenced.Add(slot);
@@ -53,6 +62,11 @@ internal sealed class SymbolRuleBook
         Unplace(slot);
         Rules.Remove(slot);
         marketReferenced.Remove(slot);
+        if (slot.Runtime.Series is { } series && seriesBooks.TryGetValue(series, out var book))
+        {
+            book.Rules.Remove(slot);
+        }
+
         slot.Placement = null;
         slot.QueuedDeadline = null;
     }
@@ -140,6 +154,7 @@ internal sealed class SymbolRuleBook
             }
         }
 
+        ResumeReadySeries(previous ?? price, tick.Time, changes);
         ApplyDeadlines(tick.Time, previous ?? price, changes);
         ApplyPriceBands(price, tick.Time, changes);
         List<FiringCandidate>? firings = null;
@@ -167,11 +182,34 @@ internal sealed class SymbolRuleBook
         }
 
         now = time;
+        var closed = Market.Indicators?.CloseDue(time) == true;
+        if (closed && Market.LastFreshPrice is { } last && Market.HasFreshPrice)
+        {
+            ResumeReadySeries(last, time, changes);
+        }
+
         ApplyDeadlines(time, Market.HasFreshPrice ? Market.LastFreshPrice : null, changes);
         List<FiringCandidate>? firings = null;
+        if (closed && Market.LastFreshPrice is { } price)
+        {
+            // A bar closed by the clock: rules judged at bar close see it now, on the bar's last price.
+            var tick = new PriceTick("", price, price, time);
+            var candidates = CollectClosed();
+            Visited += candidates.Count;
+            foreach (var slot in candidates)
+            {
+                if (RuleEvaluator.Evaluate(slot, tick, price, Market, changes) is { } firing)
+                {
+                    (firings ??= []).Add(firing);
+                }
+
+                Refresh(slot);
+            }
+        }
+
         if (pending.Count == 0)
         {
-            return [];
+            return firings ?? (IReadOnlyList<FiringCandidate>)[];
         }
 
         foreach (var slot in pending.ToList())
@@ -185,6 +223,41 @@ internal sealed class SymbolRuleBook
         }
 
         return firings ?? (IReadOnlyList<FiringCandidate>)[];
+    }
+
+    /// <summary>Stored bars for indicators still warming up; rules whose series now has values become active.</summary>
+    public void Warm(IReadOnlyList<HistoryBar> history, DateTime time, ICollection<RuleStateChange>? changes)
+    {
+        if (Market.Indicators is not { } indicators)
+        {
+            return;
+        }
+
+        indicators.Warm(history, time);
+        if (Market.HasFreshPrice && Market.LastFreshPrice is { } price)
+        {
+            ResumeReadySeries(price, time, changes);
+        }
+    }
+
+    private void ResumeReadySeries(decimal price, DateTime time, ICollection<RuleStateChange>? changes)
+    {
+        if (Market.Indicators is not { ReadyNow.Count: > 0 } indicators)
+        {
+            return;
+        }
+
+        foreach (var series in indicators.ReadyNow)
+        {
+            if (seriesBooks.TryGetValue(series, out var book))
+            {
+                foreach (var slot in book.Rules.ToList())
+                {
+                    RuleEvaluator.Resume(slot, price, time, changes);
+                    Refresh(slot);
+                }
+            }
+        }
     }
 
     private void ApplyDeadlines(DateTime time, decimal? price, ICollection<RuleStateChange>? changes)
@@ -241,6 +314,16 @@ internal sealed class SymbolRuleBook
 
         visitWhenPriceAtOrAbove.CollectAtOrBelow(price, visits, stamp);
         visitWhenPriceAtOrBelow.CollectAtOrAbove(price, visits, stamp);
+        if (seriesBooks.Count > 0)
+        {
+            foreach (var (series, book) in seriesBooks)
+            {
+                book.Live.Collect(series.Live, series.PreviousLive, visits, stamp);
+            }
+
+            CollectClosedInto();
+        }
+
         var (low, high) = Market.WidestWindow;
         if (low is { } windowLow)
         {
@@ -253,6 +336,30 @@ internal sealed class SymbolRuleBook
         }
 
         return visits;
+    }
+
+    private List<RuleSlot> CollectClosed()
+    {
+        visits.Clear();
+        stamp++;
+        CollectClosedInto();
+        return visits;
+    }
+
+    private void CollectClosedInto()
+    {
+        if (Market.Indicators is not { ClosedNow.Count: > 0 } indicators)
+        {
+            return;
+        }
+
+        foreach (var series in indicators.ClosedNow)
+        {
+            if (seriesBooks.TryGetValue(series, out var book))
+            {
+                book.AtClose.Collect(series.Closed, series.PreviousClosed, visits, stamp);
+            }
+        }
     }
 
     private void CollectMoves(LevelIndex byAmount, LevelIndex byPercent, decimal move, decimal basis)
@@ -318,6 +425,13 @@ internal sealed class SymbolRuleBook
         }
 
         var condition = rule.Condition;
+        if (condition.Indicator is { } indicator && runtime.Series is { } series)
+        {
+            var book = SeriesBookOf(series);
+            PlaceByLevel(condition, indicator.OnBarClose ? book.AtClose : book.Live, slot);
+            return;
+        }
+
         if (WatchBand.Applies(condition.Type))
         {
             if (placement.Band is { } band)
@@ -365,6 +479,44 @@ internal sealed class SymbolRuleBook
                 scanned.Add(slot);
                 break;
         }
+    }
+
+    private static void PlaceByLevel(AlertCondition condition, LevelIndexes indexes, RuleSlot slot)
+    {
+        switch (condition.Type)
+        {
+            case ConditionType.Above:
+                Enter(indexes.AtOrAbove, condition.Level, slot);
+                break;
+            case ConditionType.Below:
+                Enter(indexes.AtOrBelow, condition.Level, slot);
+                break;
+            case ConditionType.CrossesAbove or ConditionType.CrossesBelow or ConditionType.Crosses:
+                Enter(indexes.Crossing, condition.Level, slot);
+                break;
+            case ConditionType.EntersChannel or ConditionType.ExitsChannel:
+                Enter(indexes.Crossing, condition.Lower, slot);
+                Enter(indexes.Crossing, condition.Upper, slot);
+                break;
+            case ConditionType.InsideChannel:
+                Enter(indexes.AtOrAbove, condition.Lower, slot);
+                break;
+            case ConditionType.OutsideChannel:
+                Enter(indexes.AtOrBelow, condition.Lower, slot);
+                Enter(indexes.AtOrAbove, condition.Upper, slot);
+                break;
+        }
+    }
+
+    private SeriesBook SeriesBookOf(IndicatorSeries series)
+    {
+        if (!seriesBooks.TryGetValue(series, out var book))
+        {
+            book = new SeriesBook();
+            seriesBooks.Add(series, book);
+        }
+
+        return book;
     }
 
     // A window move holds only once the move reaches its threshold (amount wins over percent, as in the observer).
@@ -469,5 +621,37 @@ internal sealed class SymbolRuleBook
                 deadlines.Enqueue(slot, at);
             }
         }
+    }
+
+    // The rules on one series: thresholds on its live value and on its value at bar close.
+    private sealed class SeriesBook
+    {
+        public HashSet<RuleSlot> Rules { get; } = [];
+        public LevelIndexes Live { get; } = new();
+        public LevelIndexes AtClose { get; } = new();
+    }
+}
+
+/// <summary>Thresholds on one moving value: crossings between two readings, and levels the current reading is past.</summary>
+internal sealed class LevelIndexes
+{
+    public LevelIndex Crossing { get; } = new();
+    public LevelIndex AtOrAbove { get; } = new();
+    public LevelIndex AtOrBelow { get; } = new();
+
+    public void Collect(Indicators.SeriesReading? current, Indicators.SeriesReading? previous, List<RuleSlot> visits, long stamp)
+    {
+        if (current is not { Value: var value })
+        {
+            return;
+        }
+
+        if (previous is { Value: var start } && Crossing.Count > 0)
+        {
+            Crossing.CollectBetween(Math.Min(start, value), Math.Max(start, value), visits, stamp);
+        }
+
+        AtOrAbove.CollectAtOrBelow(value, visits, stamp);
+        AtOrBelow.CollectAtOrAbove(value, visits, stamp);
     }
 }

@@ -66,7 +66,7 @@ internal static class PreviewAlertRuleEndpoint
         var run = Backtest.Run(rule, bars);
         // Written as the live notification would write it: the instrument's precision and currency.
         var firings = run.Firings.Take(1000).Select(firing => new PreviewFiring(firing.Time, firing.Price, firing.ComparedValue,
-            ConditionObserver.Describe(rule, firing.Direction, firing.Price, firing.ComparedValue, PriceStyle.For(instrument.Kind, instrument.Currency, firing.Price)))).ToList();
+            ConditionObserver.Describe(rule, firing.Direction, firing.Price, firing.ComparedValue, PriceStyle.For(instrument.Kind, instrument.Currency, firing.Price), firing.Reading))).ToList();
         return TypedResults.Ok(new PreviewResult(instrument.Symbol, from, to, bars.Count, run.Firings.Count, firings, RuleMapping.StateName(run.FinalState), run.Coverage));
     }
 

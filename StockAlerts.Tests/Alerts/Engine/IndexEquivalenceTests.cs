@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
 
 namespace StockAlerts.Tests.Alerts.Engine;
 
@@ -24,7 +25,19 @@ public sealed class IndexEquivalenceTests
     [TestCase(31337, 300)]
     [TestCase(5, 1500)]
     [TestCase(99, 1500)]
-    public void Evaluate_OnRandomRulesEditsAndTicks_IndexMatchesTheNaiveScan(int seed, int ruleCount)
+    public void Evaluate_OnRandomRulesEditsAndTicks_IndexMatchesTheNaiveScan(int seed, int ruleCount) =>
+        Run(seed, ruleCount, RandomRule);
+
+    // Indicator conditions beside price ones, on short periods and timeframes so that they warm up, cross and close
+    // bars (by price and by the clock) many times in a run.
+    [TestCase(3, 300)]
+    [TestCase(11, 300)]
+    [TestCase(64, 300)]
+    [TestCase(777, 1000)]
+    public void Evaluate_OnRandomIndicatorRules_IndexMatchesTheNaiveScan(int seed, int ruleCount) =>
+        Run(seed, ruleCount, (random, now) => random.Next(3) == 0 ? RandomRule(random, now) : RandomIndicatorRule(random, now));
+
+    private static void Run(int seed, int ruleCount, Func<Random, DateTime, AlertRule> randomRule)
     {
         var random = new Random(seed);
         var index = new RuleIndex();
@@ -33,10 +46,12 @@ public sealed class IndexEquivalenceTests
         var time = new DateTime(2025, 3, 3, 13, 0, 0, DateTimeKind.Utc);
         var lastPrices = Symbols.ToDictionary(symbol => symbol, _ => 100m);
         var totalFirings = 0;
+        var indicatorFirings = 0;
+        var clockIndicatorFirings = 0;
 
         for (var count = 0; count < ruleCount; count++)
         {
-            AddToBoth(index, naive, rules, RandomRule(random, time));
+            AddToBoth(index, naive, rules, randomRule(random, time));
         }
 
         for (var step = 0; step < 4000; step++)
@@ -44,7 +59,7 @@ public sealed class IndexEquivalenceTests
             time = time.AddSeconds(random.Next(10) == 0 ? random.Next(600, 14400) : random.Next(0, 40));
             if (random.Next(25) == 0)
             {
-                Mutate(random, index, naive, rules, time);
+                Mutate(random, index, naive, rules, time, randomRule);
             }
 
             if (random.Next(8) == 0)
@@ -61,6 +76,7 @@ public sealed class IndexEquivalenceTests
                     Is.EqualTo(naiveClockChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version)),
                     $"clock state changes at step {step}");
                 totalFirings += byIndexClock.Count;
+                clockIndicatorFirings += byIndexClock.Count(firing => firing.Rule.Condition.Indicator is { OnBarClose: true });
                 time = time.AddSeconds(1);
             }
 
@@ -85,6 +101,7 @@ public sealed class IndexEquivalenceTests
                 Is.EqualTo(naiveChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version)),
                 $"state changes at step {step}");
             totalFirings += fromIndex.Count;
+            indicatorFirings += fromIndex.Count(firing => firing.Rule.Condition.Indicator is not null);
         }
 
         foreach (var rule in rules)
@@ -93,6 +110,12 @@ public sealed class IndexEquivalenceTests
         }
 
         Assert.That(totalFirings, Is.GreaterThan(100));
+        if (rules.Any(rule => rule.Condition.Indicator is not null))
+        {
+            TestContext.Out.WriteLine($"{indicatorFirings} indicator firings on prices, {clockIndicatorFirings} on bars the clock closed");
+            Assert.That(indicatorFirings, Is.GreaterThan(100));
+            Assert.That(clockIndicatorFirings, Is.GreaterThan(0));
+        }
     }
 
     private static void AddToBoth(RuleIndex index, NaiveScan naive, List<AlertRule> rules, AlertRule rule)
@@ -101,12 +124,12 @@ public sealed class IndexEquivalenceTests
         rules.Add(rule);
     }
 
-    private static void Mutate(Random random, RuleIndex index, NaiveScan naive, List<AlertRule> rules, DateTime time)
+    private static void Mutate(Random random, RuleIndex index, NaiveScan naive, List<AlertRule> rules, DateTime time, Func<Random, DateTime, AlertRule> randomRule)
     {
         var choice = random.Next(4);
         if (choice == 0 || rules.Count == 0)
         {
-            AddToBoth(index, naive, rules, RandomRule(random, time));
+            AddToBoth(index, naive, rules, randomRule(random, time));
             return;
         }
 
@@ -115,7 +138,7 @@ public sealed class IndexEquivalenceTests
         switch (choice)
         {
             case 1:
-                var edited = RandomRule(random, time) with { Id = target.Id };
+                var edited = randomRule(random, time) with { Id = target.Id };
                 Assert.That(index.Update(edited), Is.EqualTo(naive.Update(edited)));
                 rules[position] = edited;
                 break;
@@ -168,6 +191,58 @@ public sealed class IndexEquivalenceTests
             },
             TimeZoneId = TimeZones[random.Next(TimeZones.Length)],
         };
+    }
+
+    private static readonly ConditionType[] Operators =
+    [
+        ConditionType.Above, ConditionType.Below, ConditionType.CrossesAbove, ConditionType.CrossesBelow, ConditionType.Crosses,
+        ConditionType.EntersChannel, ConditionType.ExitsChannel, ConditionType.InsideChannel, ConditionType.OutsideChannel,
+    ];
+
+    internal static AlertRule RandomIndicatorRule(Random random, DateTime now)
+    {
+        var timeframe = (Timeframe)random.Next(3);
+        var type = Operators[random.Next(Operators.Length)];
+        IndicatorCondition condition;
+        if (IndicatorCondition.IsChannel(type))
+        {
+            var bands = new IndicatorSpec(IndicatorKind.Bollinger, timeframe, random.Next(2, 8)) { Deviations = random.Next(1, 5) * 0.5m };
+            condition = new IndicatorCondition(random.Next(2) == 0 ? Operand.Price : PriceLike(random, timeframe), Operand.Of(bands), random.Next(2) == 0);
+        }
+        else
+        {
+            condition = random.Next(4) switch
+            {
+                0 => new IndicatorCondition(Operand.Of(new IndicatorSpec(IndicatorKind.Rsi, timeframe, random.Next(2, 8))), Operand.Number(random.Next(20, 81)), random.Next(2) == 0),
+                1 => new IndicatorCondition(PriceLike(random, timeframe), Operand.Number(RandomLevel(random)), random.Next(2) == 0),
+                2 => new IndicatorCondition(random.Next(2) == 0 ? Operand.Price : PriceLike(random, timeframe), PriceLike(random, timeframe), random.Next(2) == 0),
+                _ => MacdCondition(random, timeframe),
+            };
+        }
+
+        var rule = RandomRule(random, now);
+        return rule with
+        {
+            Condition = condition.ToCondition(type) with { Indicator = condition with { DayZone = TimeZones[random.Next(TimeZones.Length)] } },
+            HysteresisMargin = null,
+        };
+    }
+
+    private static Operand PriceLike(Random random, Timeframe timeframe) => random.Next(5) switch
+    {
+        0 => Operand.Of(new IndicatorSpec(IndicatorKind.Sma, timeframe, random.Next(1, 8))),
+        1 => Operand.Of(new IndicatorSpec(IndicatorKind.Ema, timeframe, random.Next(1, 8))),
+        2 => Operand.Of(new IndicatorSpec(IndicatorKind.Bollinger, timeframe, random.Next(2, 8)) { Deviations = 2 }, (IndicatorOutput)random.Next(1, 4)),
+        3 => Operand.Of(new IndicatorSpec(IndicatorKind.Highest, timeframe, random.Next(1, 8))),
+        _ => Operand.Of(new IndicatorSpec(IndicatorKind.Lowest, timeframe, random.Next(1, 8))),
+    };
+
+    private static IndicatorCondition MacdCondition(Random random, Timeframe timeframe)
+    {
+        var macd = new IndicatorSpec(IndicatorKind.Macd, timeframe, 5) { Fast = random.Next(2, 4), Slow = 5, Signal = random.Next(2, 4) };
+        return random.Next(2) == 0
+            ? new IndicatorCondition(Operand.Of(macd, IndicatorOutput.Macd), Operand.Of(macd, IndicatorOutput.Signal), random.Next(2) == 0)
+            : new IndicatorCondition(Operand.Of(macd, IndicatorOutput.Histogram), Operand.Number(0), random.Next(2) == 0);
     }
 
     private static decimal RandomLevel(Random random) => 80m + (random.Next(0, 81) * 0.5m);

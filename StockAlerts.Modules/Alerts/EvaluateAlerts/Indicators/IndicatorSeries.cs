@@ -1,0 +1,109 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
+
+internal enum SeriesForm
+{
+    /// <summary>The left operand itself, against the rule's number.</summary>
+    Raw,
+
+    /// <summary>Left minus right, against 0: "crosses above" is the difference turning from below 0 to 0 or more.</summary>
+    Difference,
+
+    /// <summary>Where left sits in right's Bollinger bands (0 at the lower band, 1 at the upper), against the channel 0 to 1.</summary>
+    PercentB,
+}
+
+/// <summary>What a rule on indicators is about: one value per reading, shared by every rule with the same operands.</summary>
+internal sealed record SeriesKey(Operand Left, Operand? Right, SeriesForm Form)
+{
+    public static SeriesKey Of(IndicatorCondition condition, ConditionType type) =>
+        condition.Right.Kind == OperandKind.Value ? new SeriesKey(condition.Left, null, SeriesForm.Raw)
+        : IndicatorCondition.IsChannel(type)
+            ? new SeriesKey(condition.Left, condition.Right, SeriesForm.PercentB)
+            : new SeriesKey(condition.Left, condition.Right, SeriesForm.Difference);
+}
+
+/// <summary>The operands' values behind one reading of a series, for the firing's message.</summary>
+internal readonly record struct SeriesReading(decimal Value, decimal Left, decimal? Right, decimal? Upper);
+
+/// <summary>
+/// One series of one symbol, read twice: live (on every price, the forming bar counting as the latest) and at bar
+/// close. Each reading keeps the one before it, which is what a crossing compares with.
+/// </summary>
+internal sealed class IndicatorSeries(SeriesKey key, Timeframe timeframe, IndicatorCalculator? left, IndicatorCalculator? right)
+{
+    public SeriesKey Key { get; } = key;
+    public Timeframe Timeframe { get; } = timeframe;
+
+    public SeriesReading? Live { get; private set; }
+    public SeriesReading? PreviousLive { get; private set; }
+    public SeriesReading? Closed { get; private set; }
+    public SeriesReading? PreviousClosed { get; private set; }
+
+    /// <summary>A bar of the series' timeframe closed at the current reading.</summary>
+    public bool ClosedNow { get; set; }
+
+    public bool Ready => (left?.Ready ?? true) && (right?.Ready ?? true);
+
+    /// <summary>Closed bars still needed before the series has values (0 when ready), for the rule's state.</summary>
+    public int BarsMissing => Math.Max(Math.Max(Missing(left), Missing(right)), 0);
+
+    public int BarsNeeded => Math.Max(left?.BarsNeeded ?? 0, right?.BarsNeeded ?? 0);
+
+    public void ReadLive(decimal price)
+    {
+        PreviousLive = Live;
+        Live = Ready ? Read(price, live: true) : null;
+    }
+
+    public void ReadClose(decimal close)
+    {
+        PreviousClosed = Closed;
+        Closed = Ready ? Read(close, live: false) : null;
+        ClosedNow = true;
+    }
+
+    /// <summary>After a warm-up replaced its indicators, the series starts over from their values.</summary>
+    public void Restart(decimal? lastClose, decimal? price)
+    {
+        PreviousClosed = PreviousLive = null;
+        Closed = Ready && lastClose is { } close ? Read(close, live: false) : null;
+        Live = Ready && price is { } current ? Read(current, live: true) : null;
+    }
+
+    public void Replace(IndicatorCalculator? newLeft, IndicatorCalculator? newRight)
+    {
+        left = newLeft;
+        right = newRight;
+    }
+
+    private SeriesReading Read(decimal price, bool live)
+    {
+        var leftValue = Value(Key.Left, left, price, live);
+        if (Key.Form == SeriesForm.Raw)
+        {
+            return new SeriesReading(leftValue, leftValue, null, null);
+        }
+
+        if (Key.Form == SeriesForm.Difference)
+        {
+            var rightValue = Value(Key.Right!, right, price, live);
+            return new SeriesReading(leftValue - rightValue, leftValue, rightValue, null);
+        }
+
+        var lower = live ? right!.Live(IndicatorOutput.Lower, price) : right!.Closed(IndicatorOutput.Lower);
+        var upper = live ? right.Live(IndicatorOutput.Upper, price) : right.Closed(IndicatorOutput.Upper);
+        // A flat window has no width: the value is inside only when it sits on the band.
+        var position = upper > lower ? (leftValue - lower) / (upper - lower)
+            : leftValue > upper ? 2 : leftValue < lower ? -1 : 0.5m;
+        return new SeriesReading(position, leftValue, lower, upper);
+    }
+
+    private static decimal Value(Operand operand, IndicatorCalculator? calculator, decimal price, bool live) => operand.Kind switch
+    {
+        OperandKind.Price => price,
+        OperandKind.Value => operand.Value ?? 0,
+        _ => live ? calculator!.Live(operand.Output, price) : calculator!.Closed(operand.Output),
+    };
+
+    private static int Missing(IndicatorCalculator? calculator) => calculator is null ? 0 : calculator.BarsNeeded - calculator.Bars;
+}

@@ -1,0 +1,268 @@
+namespace StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
+
+/// <summary>A bar of history handed in to warm indicators (one minute, or any bar inside one of the timeframe's).</summary>
+internal readonly record struct HistoryBar(DateTime Start, decimal High, decimal Low, decimal Close);
+
+/// <summary>
+/// The bars and indicators of one symbol: a forming bar per timeframe in use, each indicator computed once per
+/// (timeframe, kind, parameters) and each series once per distinct operands, whatever the number of rules on them.
+/// A price costs O(1) per timeframe and per series; a bar close O(1) per indicator on that timeframe.
+/// </summary>
+internal sealed class SymbolIndicators(TimeZoneInfo dayZone)
+{
+    private readonly Dictionary<Timeframe, BarTrack> tracks = [];
+    private readonly Dictionary<IndicatorSpec, IndicatorCalculator> calculators = [];
+    private readonly Dictionary<SeriesKey, IndicatorSeries> series = [];
+    private decimal? lastPrice;
+
+    public IEnumerable<IndicatorSeries> AllSeries => series.Values;
+
+    /// <summary>Series that got their first values at the latest price, clock step or warm-up.</summary>
+    public List<IndicatorSeries> ReadyNow { get; } = [];
+
+    /// <summary>Series whose timeframe closed a bar at the latest price or clock step.</summary>
+    public List<IndicatorSeries> ClosedNow { get; } = [];
+
+    public IndicatorSeries Ensure(IndicatorCondition condition, ConditionType type)
+    {
+        var key = SeriesKey.Of(condition, type);
+        if (series.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+        var timeframe = condition.Timeframe;
+        var track = Track(timeframe);
+        var created = new IndicatorSeries(key, timeframe, Calculator(key.Left, track), key.Right is { } right ? Calculator(right, track) : null);
+        created.Restart(track.LastClose, lastPrice);
+        series.Add(key, created);
+        track.Series.Add(created);
+        return created;
+    }
+
+    /// <summary>A fresh price: closes the forming bar of every timeframe it has left, then reads every series live.</summary>
+    public void OnTick(DateTime time, decimal price)
+    {
+        Begin();
+        foreach (var track in tracks.Values)
+        {
+            if (track.End is { } end && time >= end)
+            {
+                CloseBar(track);
+            }
+
+            if (track.End is null)
+            {
+                (track.Start, track.End) = Timeframes.BarOf(track.Timeframe, time, dayZone);
+                track.High = track.Low = track.Close = price;
+            }
+            else
+            {
+                track.High = Math.Max(track.High, price);
+                track.Low = Math.Min(track.Low, price);
+                track.Close = price;
+            }
+        }
+
+        lastPrice = price;
+        foreach (var item in series.Values)
+        {
+            item.ReadLive(price);
+        }
+    }
+
+    /// <summary>The clock passed the end of a forming bar with no price since: the bar closes now, on its last price.</summary>
+    public bool CloseDue(DateTime time)
+    {
+        Begin();
+        foreach (var track in tracks.Values)
+        {
+            if (track.End is { } end && time >= end)
+            {
+                CloseBar(track);
+            }
+        }
+
+        return ClosedNow.Count > 0;
+    }
+
+    /// <summary>How far back history must reach to warm the indicators not ready yet (null: all are ready).</summary>
+    public TimeSpan? HistoryNeeded()
+    {
+        TimeSpan? needed = null;
+        foreach (var (spec, calculator) in calculators)
+        {
+            if (!calculator.Ready)
+            {
+                // Bars are only made where prices came: a day bar counts trading days, so reach back half as far again.
+                var span = Timeframes.Length(spec.Timeframe) * (calculator.BarsNeeded + 1) * (spec.Timeframe == Timeframe.OneDay ? 1.5 : 1.0);
+                needed = needed is { } longest && longest > span ? longest : span;
+            }
+        }
+
+        return needed;
+    }
+
+    /// <summary>
+    /// Replays stored bars (oldest first) into every indicator not ready yet: each is rebuilt from the complete bars
+    /// before its timeframe's forming one, and kept if that saw more bars than it had.
+    /// </summary>
+    public void Warm(IReadOnlyList<HistoryBar> history, DateTime now)
+    {
+        Begin();
+        foreach (var track in tracks.Values)
+        {
+            var cutoff = track.Start ?? Timeframes.BarOf(track.Timeframe, now, dayZone).Start;
+            var bars = Aggregate(track.Timeframe, history, cutoff);
+            if (bars.Count == 0)
+            {
+                continue;
+            }
+
+            var replaced = false;
+            foreach (var spec in track.Specs)
+            {
+                var current = calculators[spec];
+                if (current.Ready)
+                {
+                    continue;
+                }
+
+                var fresh = IndicatorCalculator.For(spec);
+                foreach (var bar in bars)
+                {
+                    fresh.Close(bar.High, bar.Low, bar.Close);
+                }
+
+                if (fresh.Bars > current.Bars)
+                {
+                    calculators[spec] = fresh;
+                    replaced = true;
+                }
+            }
+
+            track.LastClose ??= bars[^1].Close;
+            if (!replaced)
+            {
+                continue;
+            }
+
+            foreach (var item in track.Series)
+            {
+                var wasReady = item.Ready;
+                item.Replace(CalculatorOf(item.Key.Left), item.Key.Right is { } right ? CalculatorOf(right) : null);
+                item.Restart(track.LastClose, lastPrice);
+                NoteReady(item, wasReady);
+            }
+        }
+    }
+
+    private void Begin()
+    {
+        ReadyNow.Clear();
+        foreach (var item in ClosedNow)
+        {
+            item.ClosedNow = false;
+        }
+
+        ClosedNow.Clear();
+    }
+
+    private void CloseBar(BarTrack track)
+    {
+        var wasReady = track.Series.Select(item => item.Ready).ToArray();
+        foreach (var spec in track.Specs)
+        {
+            calculators[spec].Close(track.High, track.Low, track.Close);
+        }
+
+        track.LastClose = track.Close;
+        track.Start = track.End = null;
+        for (var i = 0; i < track.Series.Count; i++)
+        {
+            var item = track.Series[i];
+            item.ReadClose(track.Close);
+            ClosedNow.Add(item);
+            NoteReady(item, wasReady[i]);
+        }
+    }
+
+    private void NoteReady(IndicatorSeries item, bool wasReady)
+    {
+        if (!wasReady && item.Ready)
+        {
+            ReadyNow.Add(item);
+        }
+    }
+
+    private List<HistoryBar> Aggregate(Timeframe timeframe, IReadOnlyList<HistoryBar> history, DateTime cutoff)
+    {
+        var bars = new List<HistoryBar>();
+        DateTime? start = null;
+        foreach (var bar in history)
+        {
+            var (barStart, barEnd) = Timeframes.BarOf(timeframe, bar.Start, dayZone);
+            if (barEnd > cutoff)
+            {
+                break;
+            }
+
+            if (start == barStart)
+            {
+                var last = bars[^1];
+                bars[^1] = new HistoryBar(barStart, Math.Max(last.High, bar.High), Math.Min(last.Low, bar.Low), bar.Close);
+            }
+            else
+            {
+                bars.Add(bar with { Start = barStart });
+                start = barStart;
+            }
+        }
+
+        return bars;
+    }
+
+    private IndicatorCalculator? Calculator(Operand operand, BarTrack track)
+    {
+        if (operand.Indicator is not { } spec)
+        {
+            return null;
+        }
+
+        if (!calculators.TryGetValue(spec, out var calculator))
+        {
+            calculator = IndicatorCalculator.For(spec);
+            calculators.Add(spec, calculator);
+            track.Specs.Add(spec);
+        }
+
+        return calculator;
+    }
+
+    private IndicatorCalculator? CalculatorOf(Operand operand) => operand.Indicator is { } spec ? calculators[spec] : null;
+
+    private BarTrack Track(Timeframe timeframe)
+    {
+        if (!tracks.TryGetValue(timeframe, out var track))
+        {
+            track = new BarTrack(timeframe);
+            tracks.Add(timeframe, track);
+        }
+
+        return track;
+    }
+
+    // The forming bar of one timeframe (Start and End null between a close by the clock and the next price).
+    private sealed class BarTrack(Timeframe timeframe)
+    {
+        public Timeframe Timeframe { get; } = timeframe;
+        public DateTime? Start { get; set; }
+        public DateTime? End { get; set; }
+        public decimal High { get; set; }
+        public decimal Low { get; set; }
+        public decimal Close { get; set; }
+        public decimal? LastClose { get; set; }
+        public List<IndicatorSpec> Specs { get; } = [];
+        public List<IndicatorSeries> Series { get; } = [];
+    }
+}
