@@ -106,16 +106,19 @@ internal static class ConditionObserver
     }
 
     // "RSI(14, 1h) fell below 30 (28.41) at 187.20 USD"; "SMA(50, 1d) rose above SMA(200, 1d) (182.10 vs 181.95) at
-    // 187.20 USD"; "price 187.20 USD left the bands of BB(20, 2, 15m) (185.10 to 187.00)".
+    // 187.20 USD"; "price 187.20 USD left the bands of BB(20, 2, 15m) (185.10 to 187.00)"; ", on the 1h close" when
+    // judged at bar close.
     private static string DescribeIndicator(ConditionType type, IndicatorCondition indicator, CrossDirection? direction, decimal price, decimal compared,
         SeriesReading? reading, PriceStyle style)
     {
         var left = indicator.Left;
-        var leftValue = reading?.Left ?? compared;
-        var subject = left.Kind == OperandKind.Price ? $"price {style.Price(price)}" : $"{left.Text} ({ValueText(left, leftValue, style)})";
-        var at = left.Kind == OperandKind.Price ? "" : $" at {style.Price(price)}";
-        var close = indicator.OnBarClose ? $", on the close of the {Timeframes.Name(indicator.Timeframe)} bar" : "";
-        if (type is ConditionType.EntersChannel or ConditionType.ExitsChannel or ConditionType.InsideChannel or ConditionType.OutsideChannel)
+        var right = indicator.Right;
+        var leftValue = ValueText(left, reading?.Left ?? compared, style);
+        var byPrice = left.Kind == OperandKind.Price;
+        var subject = byPrice ? $"price {style.Price(price)}" : left.Text;
+        var at = byPrice ? "" : $" at {style.Price(price)}";
+        var close = indicator.OnBarClose ? $", on the {Timeframes.Name(indicator.Timeframe)} close" : "";
+        if (IndicatorCondition.IsChannel(type))
         {
             var verb = type switch
             {
@@ -124,8 +127,9 @@ internal static class ConditionObserver
                 ConditionType.InsideChannel => "is inside",
                 _ => "is outside",
             };
-            var bands = reading is { Right: { } lower, Upper: { } upper } ? $" ({style.Number(lower)} to {style.Number(upper)})" : "";
-            return $"{subject} {verb} the bands of {indicator.Right.Indicator!.Text}{bands}{at}{close}";
+            var bands = reading is { Right: { } lower, Upper: { } upper } ? $"{style.Number(lower)} to {style.Number(upper)}" : "";
+            var values = byPrice ? $" ({bands})" : $" ({leftValue}; bands {bands})";
+            return $"{subject} {verb} the bands of {right.Indicator!.Text}{values}{at}{close}";
         }
 
         var relation = type switch
@@ -136,9 +140,9 @@ internal static class ConditionObserver
             ConditionType.Crosses when direction == CrossDirection.Down => "fell below",
             _ => "rose above",
         };
-        var right = indicator.Right;
-        var rightValue = right.Kind == OperandKind.Value || reading?.Right is not { } value ? "" : $" ({ValueText(right, value, style)})";
-        return $"{subject} {relation} {right.Text}{rightValue}{at}{close}";
+        var rightValue = reading?.Right is { } value ? ValueText(right, value, style) : "";
+        var shown = right.Kind == OperandKind.Value ? leftValue : byPrice ? rightValue : $"{leftValue} vs {rightValue}";
+        return $"{subject} {relation} {right.Text} ({shown}){at}{close}";
     }
 
     // Averages, bands and extremes are prices (written as the instrument's); RSI is 0 to 100, MACD a small difference.

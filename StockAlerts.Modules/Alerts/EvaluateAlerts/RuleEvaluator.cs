@@ -228,6 +228,15 @@ internal static class RuleEvaluator
     {
         var rule = slot.Rule;
         var runtime = slot.Runtime;
+        var reading = rule.Condition.Indicator is { } indicator && runtime.Series is { } series
+            ? indicator.OnBarClose ? series.Closed : series.Live
+            : null;
+        // Judged at bar close, a rule fires at the close it judged, not at the price that happened to close the bar.
+        if (rule.Condition.Indicator is { OnBarClose: true } && reading is { } closed)
+        {
+            price = closed.Price;
+        }
+
         var type = rule.Condition.Type;
         runtime.PendingSince = null;
         runtime.FireCount++;
@@ -283,9 +292,7 @@ internal static class RuleEvaluator
             State = runtime.State,
             Reason = runtime.Reason,
             Direction = ConditionTraits.Direction(rule, runtime),
-            Reading = rule.Condition.Indicator is { } indicator && runtime.Series is { } series
-                ? indicator.OnBarClose ? series.Closed : series.Live
-                : null,
+            Reading = reading,
         };
     }
 

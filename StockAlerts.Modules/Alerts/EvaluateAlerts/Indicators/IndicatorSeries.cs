@@ -23,7 +23,8 @@ internal sealed record SeriesKey(Operand Left, Operand? Right, SeriesForm Form)
 }
 
 /// <summary>The operands' values behind one reading of a series, for the firing's message.</summary>
-internal readonly record struct SeriesReading(decimal Value, decimal Left, decimal? Right, decimal? Upper);
+/// <param name="Price">The price it was read at: the latest, or the close of the bar that closed.</param>
+internal readonly record struct SeriesReading(decimal Value, decimal Left, decimal? Right, decimal? Upper, decimal Price);
 
 /// <summary>
 /// One series of one symbol, read twice: live (on every price, the forming bar counting as the latest) and at bar
@@ -81,13 +82,13 @@ internal sealed class IndicatorSeries(SeriesKey key, Timeframe timeframe, Indica
         var leftValue = Value(Key.Left, left, price, live);
         if (Key.Form == SeriesForm.Raw)
         {
-            return new SeriesReading(leftValue, leftValue, null, null);
+            return new SeriesReading(leftValue, leftValue, null, null, price);
         }
 
         if (Key.Form == SeriesForm.Difference)
         {
             var rightValue = Value(Key.Right!, right, price, live);
-            return new SeriesReading(leftValue - rightValue, leftValue, rightValue, null);
+            return new SeriesReading(leftValue - rightValue, leftValue, rightValue, null, price);
         }
 
         var lower = live ? right!.Live(IndicatorOutput.Lower, price) : right!.Closed(IndicatorOutput.Lower);
@@ -95,7 +96,7 @@ internal sealed class IndicatorSeries(SeriesKey key, Timeframe timeframe, Indica
         // A flat window has no width: the value is inside only when it sits on the band.
         var position = upper > lower ? (leftValue - lower) / (upper - lower)
             : leftValue > upper ? 2 : leftValue < lower ? -1 : 0.5m;
-        return new SeriesReading(position, leftValue, lower, upper);
+        return new SeriesReading(position, leftValue, lower, upper, price);
     }
 
     private static decimal Value(Operand operand, IndicatorCalculator? calculator, decimal price, bool live) => operand.Kind switch
