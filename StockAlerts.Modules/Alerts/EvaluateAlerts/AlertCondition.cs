@@ -16,4 +16,7 @@ internal sealed record AlertCondition(ConditionType Type)
     /// the rule's series (<see cref="Indicators.SeriesKey"/>), not on the price.
     /// </summary>
     public Indicators.IndicatorCondition? Indicator { get; init; }
+
+    /// <summary>Set when Type is Compound: the parts and how they combine.</summary>
+    public CompoundCondition? Compound { get; init; }
 }

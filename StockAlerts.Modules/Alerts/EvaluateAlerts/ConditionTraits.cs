@@ -2,6 +2,9 @@ namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 
 internal static class ConditionTraits
 {
+    /// <summary>Conditions that are an event at one price (true only then), not a state that lasts.</summary>
+    public static bool IsEvent(ConditionType type) => IsLevelEdge(type);
+
     public static bool IsLevelEdge(ConditionType type) =>
         type is ConditionType.CrossesAbove or ConditionType.CrossesBelow or ConditionType.Crosses
             or ConditionType.EntersChannel or ConditionType.ExitsChannel;

@@ -17,4 +17,10 @@ internal enum ConditionType
     TrailingDrawdown,
     TrailingRise,
     Step,
+
+    /// <summary>A condition on indicators (stored and shown as such; in the engine its type is the operator).</summary>
+    Indicator,
+
+    /// <summary>All or any of up to five conditions, on one symbol or several.</summary>
+    Compound,
 }

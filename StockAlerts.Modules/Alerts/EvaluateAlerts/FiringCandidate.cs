@@ -32,6 +32,9 @@ internal sealed record FiringCandidate(
     /// <summary>For an indicator condition: its series and operands when it fired, for the message.</summary>
     public Indicators.SeriesReading? Reading { get; init; }
 
+    /// <summary>For a compound: each part's symbol price when it fired, in the order of the parts.</summary>
+    public PartPrices? PartPrices { get; init; }
+
     public decimal Change => Price - ComparedValue;
 
     public decimal ChangePercent => ComparedValue == 0 ? 0 : Change * 100 / ComparedValue;

@@ -17,7 +17,8 @@ internal sealed class NaiveScan : IRuleEngine
         }
 
         var slot = new RuleSlot(rule, runtime ?? new RuleRuntime(), 0);
-        RuleEvaluator.Admit(slot, Market(rule.Symbol), runtime is not null);
+        RuleEvaluator.BindParts(slot, Market);
+        RuleEvaluator.Admit(slot, Market(RuleIndex.HomeOf(rule)), runtime is not null);
         slots.Add(slot);
         byId.Add(rule.Id, slot);
         return true;
@@ -31,7 +32,8 @@ internal sealed class NaiveScan : IRuleEngine
         }
 
         slot.Rule = rule;
-        RuleEvaluator.Edit(slot, Market(rule.Symbol));
+        RuleEvaluator.BindParts(slot, Market);
+        RuleEvaluator.Edit(slot, Market(RuleIndex.HomeOf(rule)));
         return true;
     }
 
@@ -44,7 +46,7 @@ internal sealed class NaiveScan : IRuleEngine
             return false;
         }
 
-        RuleEvaluator.Rearm(slot, Market(slot.Rule.Symbol));
+        RuleEvaluator.Rearm(slot, Market(RuleIndex.HomeOf(slot.Rule)));
         return true;
     }
 
@@ -84,7 +86,7 @@ internal sealed class NaiveScan : IRuleEngine
 
             if (recovering || BecameReady(slot, market))
             {
-                RuleEvaluator.Resume(slot, previous ?? tick.Price, tick.Time, stateChanges);
+                RuleEvaluator.Resume(slot, previous ?? tick.Price, tick.Time, stateChanges, market);
             }
 
             RuleEvaluator.ApplyDeadlines(slot, tick.Time, previous ?? tick.Price, stateChanges);
@@ -99,48 +101,65 @@ internal sealed class NaiveScan : IRuleEngine
         return firings;
     }
 
+    // Market by market, as the index goes book by book: a compound is looked at in the pass of each of its symbols.
     public IReadOnlyList<FiringCandidate> AdvanceClock(DateTime time, ICollection<RuleStateChange>? stateChanges = null)
     {
         var firings = new List<FiringCandidate>();
-        var closing = new HashSet<MarketState>();
-        foreach (var market in markets.Values)
+        foreach (var (symbol, market) in markets)
         {
-            if (market.Indicators?.CloseDue(time) == true)
+            var closed = market.Indicators?.CloseDue(time) == true;
+            foreach (var slot in slots)
             {
-                closing.Add(market);
-            }
-        }
+                if (!IsFor(slot, symbol))
+                {
+                    continue;
+                }
 
-        foreach (var slot in slots)
-        {
-            var market = Market(slot.Rule.Symbol);
-            if (closing.Contains(market) && market.HasFreshPrice && BecameReady(slot, market))
-            {
-                RuleEvaluator.Resume(slot, market.LastFreshPrice!.Value, time, stateChanges);
-            }
+                if (closed && market.HasFreshPrice && BecameReady(slot, market))
+                {
+                    RuleEvaluator.Resume(slot, market.LastFreshPrice!.Value, time, stateChanges, market);
+                }
 
-            RuleEvaluator.ApplyDeadlines(slot, time, market.HasFreshPrice ? market.LastFreshPrice : null, stateChanges);
-            // Rules judged at bar close see a bar the clock closed, on its last price.
-            if (closing.Contains(market) && market.LastFreshPrice is { } last && slot.Rule.Condition.Indicator is { OnBarClose: true }
-                && market.Indicators!.ClosedNow.Contains(slot.Runtime.Series!) && slot.Runtime.State == RuleState.Active
-                && RuleEvaluator.Evaluate(slot, new PriceTick(slot.Rule.Symbol, last, last, time), last, market, stateChanges) is { } closed)
-            {
-                firings.Add(closed);
-            }
+                RuleEvaluator.ApplyDeadlines(slot, time, market.HasFreshPrice ? market.LastFreshPrice : null, stateChanges);
+                // Rules judged at bar close see a bar the clock closed, on its last price.
+                if (closed && market.LastFreshPrice is { } last && JudgedAtCloseOn(slot, market) && slot.Runtime is { State: RuleState.Active, CompoundDue: false }
+                    && RuleEvaluator.Evaluate(slot, new PriceTick(symbol, last, last, time), last, market, stateChanges) is { } atClose)
+                {
+                    firings.Add(atClose);
+                }
 
-            if (RuleEvaluator.ConfirmByTime(slot, time, market, stateChanges) is { } firing)
-            {
-                firings.Add(firing);
+                if (RuleEvaluator.ConfirmByTime(slot, time, market, stateChanges) is { } firing)
+                {
+                    firings.Add(firing);
+                }
             }
         }
 
         return firings;
     }
 
-    private static bool BecameReady(RuleSlot slot, MarketState market) =>
-        slot.Runtime.Series is { } series && market.Indicators?.ReadyNow.Contains(series) == true;
+    private static bool JudgedAtCloseOn(RuleSlot slot, MarketState market)
+    {
+        if (slot.Rule.Condition.Indicator is { OnBarClose: true })
+        {
+            return market.Indicators!.ClosedNow.Contains(slot.Runtime.Series!);
+        }
 
-    private static bool IsFor(RuleSlot slot, PriceTick tick) => string.Equals(slot.Rule.Symbol, tick.Symbol, StringComparison.Ordinal);
+        return slot.Runtime.Parts?.Any(part => ReferenceEquals(part.Market, market) && part.Rule.Condition.Indicator is { OnBarClose: true }
+            && market.Indicators!.ClosedNow.Contains(part.Runtime.Series!)) == true;
+    }
+
+    private static bool BecameReady(RuleSlot slot, MarketState market) =>
+        market.Indicators?.ReadyNow is { Count: > 0 } ready
+        && (slot.Runtime.Series is { } series && ready.Contains(series)
+            || slot.Runtime.Parts?.Any(part => part.Runtime.Series is { } partSeries && ready.Contains(partSeries)) == true);
+
+    private static bool IsFor(RuleSlot slot, PriceTick tick) => IsFor(slot, tick.Symbol);
+
+    private static bool IsFor(RuleSlot slot, string symbol) =>
+        slot.Rule.Condition.Compound is { } compound
+            ? compound.Parts.Any(part => string.Equals(part.Symbol, symbol, StringComparison.Ordinal))
+            : string.Equals(slot.Rule.Symbol, symbol, StringComparison.Ordinal);
 
     private RuleSlot? FindSlot(Guid ruleId) => byId.GetValueOrDefault(ruleId);
 

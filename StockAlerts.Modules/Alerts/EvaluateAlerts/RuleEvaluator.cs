@@ -23,7 +23,7 @@ internal static class RuleEvaluator
         {
             SetState(runtime, RuleState.Paused, RuleStateReasons.Paused);
         }
-        else if ((runtime.State is RuleState.Active or RuleState.Pending or RuleState.NoData) && !market.HasFreshPrice)
+        else if ((runtime.State is RuleState.Active or RuleState.Pending or RuleState.NoData) && !HasData(slot, market))
         {
             runtime.PendingSince = null;
             SetState(runtime, RuleState.NoData, RuleStateReasons.NoFreshPrice);
@@ -37,6 +37,29 @@ internal static class RuleEvaluator
         {
             SetState(runtime, RuleState.Active, null);
         }
+    }
+
+    /// <summary>
+    /// Binds a compound rule's parts to their symbols' markets (with their series); called by the engine before
+    /// Admit and Edit, since only it knows the other symbols' markets.
+    /// </summary>
+    public static void BindParts(RuleSlot slot, Func<string, MarketState> marketOf)
+    {
+        var rule = slot.Rule;
+        if (rule.Condition.Compound is not { } compound)
+        {
+            slot.Runtime.Parts = null;
+            return;
+        }
+
+        slot.Runtime.Parts = compound.Parts.Select(part =>
+        {
+            var market = marketOf(part.Symbol);
+            var partRule = new AlertRule(rule.Id, rule.UserId, part.Symbol, part.Condition);
+            var runtime = new RuleRuntime();
+            AttachSeries(runtime, partRule, market);
+            return new PartBinding(part, partRule, market, runtime);
+        }).ToArray();
     }
 
     public static void Edit(RuleSlot slot, MarketState market)
@@ -53,6 +76,8 @@ internal static class RuleEvaluator
     public static void Rearm(RuleSlot slot, MarketState market)
     {
         slot.Runtime.MaxFiresCountedFrom = slot.Runtime.FireCount;
+        // Armed by its user, a compound acts if its expression is true now, as a new rule would.
+        slot.Runtime.CompoundHeld = false;
         Reset(slot, market);
         slot.Runtime.Version++;
     }
@@ -66,10 +91,17 @@ internal static class RuleEvaluator
         }
     }
 
-    public static void Resume(RuleSlot slot, decimal price, DateTime time, ICollection<RuleStateChange>? changes)
+    /// <summary>Fresh prices again (ticking: the market whose price is arriving, not yet counted as fresh).</summary>
+    public static void Resume(RuleSlot slot, decimal price, DateTime time, ICollection<RuleStateChange>? changes, MarketState? ticking = null)
     {
         if (slot.Runtime.State != RuleState.NoData)
         {
+            return;
+        }
+
+        if (slot.Runtime.Parts is { } parts && parts.Any(part => !part.Market.HasFreshPrice && !ReferenceEquals(part.Market, ticking)))
+        {
+            // A compound waits for every one of its symbols.
             return;
         }
 
@@ -87,6 +119,12 @@ internal static class RuleEvaluator
     public static void ApplyDeadlines(RuleSlot slot, DateTime time, decimal? price, ICollection<RuleStateChange>? changes)
     {
         var runtime = slot.Runtime;
+        if (runtime.Parts is { } parts)
+        {
+            // A compound is kept by every symbol it watches: whichever looks at it, the re-arm price is its first's.
+            price = parts[0].Market.HasFreshPrice ? parts[0].Market.LastFreshPrice : null;
+        }
+
         if (runtime.State is RuleState.Paused or RuleState.Expired)
         {
             return;
@@ -112,13 +150,19 @@ internal static class RuleEvaluator
     {
         var rule = slot.Rule;
         var runtime = slot.Runtime;
+        if (runtime.Parts is { } parts)
+        {
+            market = parts[0].Market;
+        }
+
         if (runtime.State != RuleState.Pending || runtime.PendingSince is not { } since || time - since < TimeSpan.FromSeconds(rule.ConfirmationSeconds)
-            || !market.HasFreshPrice || market.LastFreshPrice is not { } price)
+            || !HasData(slot, market) || market.LastFreshPrice is not { } price)
         {
             return null;
         }
 
         var observation = ConditionObserver.Observe(rule, runtime, price, price, market);
+        Follow(runtime, observation);
         var scheduled = IsScheduled(rule, time);
         if (!observation.Holds || !scheduled || !FrequencyGate.Allows(rule, runtime, time))
         {
@@ -177,6 +221,8 @@ internal static class RuleEvaluator
         var time = tick.Time;
         Track(rule, runtime, price);
         var observation = ConditionObserver.Observe(rule, runtime, price, previous, market);
+        Follow(runtime, observation);
+
         // A crossing either way remembers which way it went once it counts: that is what a confirmation waits on
         // and what the message says. A crossing back while confirming starts the wait again, the other way.
         var crossing = rule.Condition.Type == ConditionType.Crosses && observation.Event ? observation.Crossing : null;
@@ -204,7 +250,7 @@ internal static class RuleEvaluator
             var since = runtime.PendingSince ??= time;
             return time - since < TimeSpan.FromSeconds(rule.ConfirmationSeconds)
                 ? null
-                : Fire(slot, price, observation.ComparedValue, time);
+                : Fire(slot, price, observation.ComparedValue, time, market);
         }
 
         if (!observation.Event || !IsScheduled(rule, time) || !FrequencyGate.Allows(rule, runtime, time))
@@ -221,10 +267,10 @@ internal static class RuleEvaluator
             return null;
         }
 
-        return Fire(slot, price, observation.ComparedValue, time);
+        return Fire(slot, price, observation.ComparedValue, time, market);
     }
 
-    private static FiringCandidate Fire(RuleSlot slot, decimal price, decimal compared, DateTime time)
+    private static FiringCandidate Fire(RuleSlot slot, decimal price, decimal compared, DateTime time, MarketState? firingMarket = null)
     {
         var rule = slot.Rule;
         var runtime = slot.Runtime;
@@ -235,6 +281,14 @@ internal static class RuleEvaluator
         if (rule.Condition.Indicator is { OnBarClose: true } && reading is { } closed)
         {
             price = closed.Price;
+        }
+
+        // A compound fires at its first symbol's price; the message gives each part's.
+        PartPrices? partPrices = null;
+        if (runtime.Parts is { } parts)
+        {
+            partPrices = new PartPrices(parts.Select(part => ReferenceEquals(part.Market, firingMarket) ? price : part.Market.LastFreshPrice ?? 0).ToArray());
+            price = partPrices.Values[0];
         }
 
         var type = rule.Condition.Type;
@@ -293,7 +347,19 @@ internal static class RuleEvaluator
             Reason = runtime.Reason,
             Direction = ConditionTraits.Direction(rule, runtime),
             Reading = reading,
+            PartPrices = partPrices,
         };
+    }
+
+    // Every look at a compound's expression is what the next one compares with (the index looks only when a part may
+    // have changed, so no look may go unrecorded).
+    private static void Follow(RuleRuntime runtime, Observation observation)
+    {
+        if (runtime.Parts is not null)
+        {
+            runtime.CompoundHeld = observation.HeldAfter;
+            runtime.CompoundDue = false;
+        }
     }
 
     private static bool IsScheduled(AlertRule rule, DateTime time) => rule.Schedule?.Contains(time) ?? true;
@@ -320,6 +386,8 @@ internal static class RuleEvaluator
         var runtime = slot.Runtime;
         var seed = market.LastFreshPrice ?? rule.Condition.ReferencePrice;
         Arm(runtime, seed);
+        runtime.CompoundDue = rule.Condition.Compound is not null;
+        runtime.CompoundHeld = false;
         Seed(slot, seed);
         runtime.RecentFirings.Clear();
         if (rule.Paused)
@@ -330,7 +398,7 @@ internal static class RuleEvaluator
         {
             SetState(runtime, RuleState.Expired, RuleStateReasons.MaxFires);
         }
-        else if (!market.HasFreshPrice)
+        else if (!HasData(slot, market))
         {
             SetState(runtime, RuleState.NoData, RuleStateReasons.NoFreshPrice);
         }
@@ -345,11 +413,18 @@ internal static class RuleEvaluator
     }
 
     /// <summary>An indicator condition whose indicators have not seen enough closed bars yet.</summary>
-    public static bool IsWarmingUp(RuleSlot slot) => slot.Runtime.Series is { Ready: false };
+    public static bool IsWarmingUp(RuleSlot slot) =>
+        slot.Runtime.Series is { Ready: false } || slot.Runtime.Parts?.Any(part => part.Runtime.Series is { Ready: false }) == true;
 
-    private static void AttachSeries(RuleSlot slot, MarketState market) =>
-        slot.Runtime.Series = slot.Rule.Condition.Indicator is { } indicator
-            ? market.IndicatorsFor(indicator.DayZone).Ensure(indicator, slot.Rule.Condition.Type)
+    /// <summary>A fresh price for the rule's symbol, or for every symbol of a compound.</summary>
+    private static bool HasData(RuleSlot slot, MarketState market) =>
+        slot.Runtime.Parts is { } parts ? parts.All(part => part.Market.HasFreshPrice) : market.HasFreshPrice;
+
+    private static void AttachSeries(RuleSlot slot, MarketState market) => AttachSeries(slot.Runtime, slot.Rule, market);
+
+    private static void AttachSeries(RuleRuntime runtime, AlertRule rule, MarketState market) =>
+        runtime.Series = rule.Condition.Indicator is { } indicator
+            ? market.IndicatorsFor(indicator.DayZone).Ensure(indicator, rule.Condition.Type)
             : null;
 
     private static void Rearm(RuleSlot slot, decimal price, string reason, DateTime time, ICollection<RuleStateChange>? changes)
@@ -401,6 +476,12 @@ internal static class RuleEvaluator
         if (runtime.State == state && runtime.Reason == reason)
         {
             return;
+        }
+
+        // A compound coming back (fresh data, re-armed) was not followed meanwhile: it is looked at on the next price.
+        if (state == RuleState.Active && runtime.Parts is not null && runtime.State is not (RuleState.Active or RuleState.Pending))
+        {
+            runtime.CompoundDue = true;
         }
 
         SetState(runtime, state, reason);

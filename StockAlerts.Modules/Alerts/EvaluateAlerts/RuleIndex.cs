@@ -19,11 +19,11 @@ internal sealed class RuleIndex : IRuleEngine
             return false;
         }
 
-        var book = Book(rule.Symbol);
         var slot = new RuleSlot(rule, runtime ?? new RuleRuntime(), ++sequence);
-        RuleEvaluator.Admit(slot, book.Market, runtime is not null);
+        RuleEvaluator.BindParts(slot, MarketOf);
+        RuleEvaluator.Admit(slot, Book(HomeOf(rule)).Market, runtime is not null);
         slots.Add(rule.Id, slot);
-        book.Attach(slot);
+        Attach(slot);
         return true;
     }
 
@@ -34,11 +34,11 @@ internal sealed class RuleIndex : IRuleEngine
             return false;
         }
 
-        Book(slot.Rule.Symbol).Detach(slot);
+        Detach(slot);
         slot.Rule = rule;
-        var book = Book(rule.Symbol);
-        RuleEvaluator.Edit(slot, book.Market);
-        book.Attach(slot);
+        RuleEvaluator.BindParts(slot, MarketOf);
+        RuleEvaluator.Edit(slot, Book(HomeOf(rule)).Market);
+        Attach(slot);
         return true;
     }
 
@@ -49,7 +49,7 @@ internal sealed class RuleIndex : IRuleEngine
             return false;
         }
 
-        Book(slot.Rule.Symbol).Detach(slot);
+        Detach(slot);
         return true;
     }
 
@@ -60,12 +60,47 @@ internal sealed class RuleIndex : IRuleEngine
             return false;
         }
 
-        var book = Book(slot.Rule.Symbol);
-        book.Detach(slot);
-        RuleEvaluator.Rearm(slot, book.Market);
-        book.Attach(slot);
+        Detach(slot);
+        RuleEvaluator.Rearm(slot, Book(HomeOf(slot.Rule)).Market);
+        Attach(slot);
         return true;
     }
+
+    /// <summary>The book that places a rule: its symbol's, or for a compound its first part's (each part's book holds it too).</summary>
+    internal static string HomeOf(AlertRule rule) => rule.Condition.Compound is { } compound ? compound.Parts[0].Symbol : rule.Symbol;
+
+    private void Attach(RuleSlot slot)
+    {
+        if (slot.Rule.Condition.Compound is not { } compound)
+        {
+            Book(slot.Rule.Symbol).Attach(slot);
+            return;
+        }
+
+        foreach (var symbol in compound.Symbols)
+        {
+            Book(symbol).AddMember(slot);
+        }
+
+        Book(HomeOf(slot.Rule)).PlaceMember(slot);
+    }
+
+    private void Detach(RuleSlot slot)
+    {
+        if (slot.Rule.Condition.Compound is not { } compound)
+        {
+            Book(slot.Rule.Symbol).Detach(slot);
+            return;
+        }
+
+        Book(HomeOf(slot.Rule)).UnplaceMember(slot);
+        foreach (var symbol in compound.Symbols)
+        {
+            Book(symbol).RemoveMember(slot);
+        }
+    }
+
+    private MarketState MarketOf(string symbol) => Book(symbol).Market;
 
     /// <summary>Stored bars (oldest first) for the symbol's indicators that are still warming up.</summary>
     public void Warm(string symbol, IReadOnlyList<Indicators.HistoryBar> history, DateTime time, ICollection<RuleStateChange>? stateChanges = null) =>
@@ -118,7 +153,7 @@ internal sealed class RuleIndex : IRuleEngine
         List<FiringCandidate>? firings = null;
         foreach (var book in books.Values)
         {
-            if (book.Rules.Count > 0 && book.AdvanceClock(time, stateChanges) is { Count: > 0 } due)
+            if ((book.Rules.Count > 0 || book.Market.Indicators is not null) && book.AdvanceClock(time, stateChanges) is { Count: > 0 } due)
             {
                 (firings ??= []).AddRange(due);
             }
@@ -131,7 +166,7 @@ internal sealed class RuleIndex : IRuleEngine
     {
         if (!books.TryGetValue(symbol, out var book))
         {
-            book = new SymbolRuleBook();
+            book = new SymbolRuleBook(symbol, Book);
             books.Add(symbol, book);
         }
 

@@ -28,4 +28,17 @@ internal sealed class RuleRuntime
 
     /// <summary>The series an indicator condition reads, attached at admission (not stored: it is rebuilt from bars).</summary>
     public Indicators.IndicatorSeries? Series { get; set; }
+
+    /// <summary>A compound rule's parts, bound to their symbols' markets at admission (not stored).</summary>
+    public PartBinding[]? Parts { get; set; }
+
+    /// <summary>
+    /// A compound rule's expression as the last evaluation left it, events over (a crossing part counts as false
+    /// after its price): the rule acts when the expression is true and this was false. Null after a restart: then
+    /// it is worked out from the prices before the one being evaluated.
+    /// </summary>
+    public bool? CompoundHeld { get; set; }
+
+    /// <summary>A compound rule made, edited or re-armed: looked at on the next price of any of its symbols.</summary>
+    public bool CompoundDue { get; set; }
 }

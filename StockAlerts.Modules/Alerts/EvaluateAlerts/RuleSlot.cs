@@ -12,4 +12,4 @@ internal sealed class RuleSlot(AlertRule rule, RuleRuntime runtime, long sequenc
 }
 
 // What decided where a rule sits in its book; when it changes the rule is moved.
-internal readonly record struct RulePlacement(RuleState State, bool Armed, DateTime? LastFiredAt, WatchBand? Band, DateTime? ParkedUntil);
+internal readonly record struct RulePlacement(RuleState State, bool Armed, DateTime? LastFiredAt, WatchBand? Band, DateTime? ParkedUntil, bool Due);

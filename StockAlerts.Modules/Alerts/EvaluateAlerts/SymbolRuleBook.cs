@@ -9,7 +9,9 @@ namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 // rules wait in the re-arm sets or the deadline queue. Only pending rules and rules without a reference yet
 // are visited on every tick. Indicator conditions sit the same way on their series' values (live, or at bar close):
 // a price visits only those whose series moved past their threshold, or whose bar closed past it.
-internal sealed class SymbolRuleBook
+// A compound rule is a member of the book of each of its symbols (their prices, staleness and deadlines reach it) and
+// sits in each one's indexes at its parts' thresholds: a price visits it when a part's truth may have changed.
+internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook> bookOf)
 {
     private readonly LevelIndex crossingLevels = new();
     private readonly LevelIndex visitWhenPriceAtOrAbove = new();
@@ -26,6 +28,9 @@ internal sealed class SymbolRuleBook
     private readonly PriorityQueue<RuleSlot, DateTime> deadlines = new();
     private readonly List<RuleSlot> visits = [];
     private readonly Dictionary<IndicatorSeries, SeriesBook> seriesBooks = [];
+    // Visit stamps are unique across books: a compound is a member of several, and a stamp one book gave it must
+    // not read as "visited" in another.
+    private static long stampSource;
     private long stamp;
 
     // The newest tick time seen: rules whose frequency blocks them until later are parked until then.
@@ -43,8 +48,23 @@ internal sealed class SymbolRuleBook
 
     public void Attach(RuleSlot slot)
     {
+        AddMember(slot);
+        Place(slot);
+    }
+
+    public void Detach(RuleSlot slot)
+    {
+        Unplace(slot);
+        RemoveMember(slot);
+        slot.Placement = null;
+        slot.QueuedDeadline = null;
+    }
+
+    /// <summary>The rule's prices, staleness, series and deadlines are this book's (for a compound: one of its books).</summary>
+    public void AddMember(RuleSlot slot)
+    {
         Rules.Add(slot);
-        if (slot.Runtime.Series is { } series)
+        foreach (var series in SeriesHere(slot))
         {
             SeriesBookOf(series).Rules.Add(slot);
         }
@@ -53,22 +73,45 @@ internal sealed class SymbolRuleBook
         {
             marketReferenced.Add(slot);
         }
-
-        Place(slot);
     }
 
-    public void Detach(RuleSlot slot)
+    public void RemoveMember(RuleSlot slot)
     {
-        Unplace(slot);
         Rules.Remove(slot);
         marketReferenced.Remove(slot);
-        if (slot.Runtime.Series is { } series && seriesBooks.TryGetValue(series, out var book))
+        foreach (var series in SeriesHere(slot))
         {
-            book.Rules.Remove(slot);
+            if (seriesBooks.TryGetValue(series, out var book))
+            {
+                book.Rules.Remove(slot);
+            }
         }
+    }
 
+    /// <summary>Places a rule whose memberships are set (a compound, once for all its books).</summary>
+    public void PlaceMember(RuleSlot slot) => Place(slot);
+
+    public void UnplaceMember(RuleSlot slot)
+    {
+        Unplace(slot);
         slot.Placement = null;
         slot.QueuedDeadline = null;
+    }
+
+    private IEnumerable<IndicatorSeries> SeriesHere(RuleSlot slot)
+    {
+        if (slot.Runtime.Series is { } series)
+        {
+            yield return series;
+        }
+
+        foreach (var part in slot.Runtime.Parts ?? [])
+        {
+            if (part.Runtime.Series is { } partSeries && ReferenceEquals(part.Market, Market))
+            {
+                yield return partSeries;
+            }
+        }
     }
 
     /// <summary>
@@ -102,7 +145,7 @@ internal sealed class SymbolRuleBook
         Market.Complete(tick);
         foreach (var slot in Rules)
         {
-            RuleEvaluator.Resume(slot, tick.Price, tick.Time, changes);
+            RuleEvaluator.Resume(slot, tick.Price, tick.Time, changes, Market);
             Refresh(slot);
         }
 
@@ -149,7 +192,7 @@ internal sealed class SymbolRuleBook
         {
             foreach (var slot in Rules)
             {
-                RuleEvaluator.Resume(slot, previous ?? price, tick.Time, changes);
+                RuleEvaluator.Resume(slot, previous ?? price, tick.Time, changes, Market);
                 Refresh(slot);
             }
         }
@@ -193,7 +236,7 @@ internal sealed class SymbolRuleBook
         if (closed && Market.LastFreshPrice is { } price)
         {
             // A bar closed by the clock: rules judged at bar close see it now, on the bar's last price.
-            var tick = new PriceTick("", price, price, time);
+            var tick = new PriceTick(symbol, price, price, time);
             var candidates = CollectClosed();
             Visited += candidates.Count;
             foreach (var slot in candidates)
@@ -253,7 +296,7 @@ internal sealed class SymbolRuleBook
             {
                 foreach (var slot in book.Rules.ToList())
                 {
-                    RuleEvaluator.Resume(slot, price, time, changes);
+                    RuleEvaluator.Resume(slot, price, time, changes, Market);
                     Refresh(slot);
                 }
             }
@@ -283,7 +326,7 @@ internal sealed class SymbolRuleBook
     private void ApplyPriceBands(decimal price, DateTime time, ICollection<RuleStateChange>? changes)
     {
         visits.Clear();
-        stamp++;
+        stamp = Interlocked.Increment(ref stampSource);
         rearmWhenPriceAtOrBelow.CollectAtOrAbove(price, visits, stamp);
         rearmWhenPriceAtOrAbove.CollectAtOrBelow(price, visits, stamp);
         foreach (var slot in visits)
@@ -296,7 +339,7 @@ internal sealed class SymbolRuleBook
     private List<RuleSlot> CollectCandidates(decimal price, decimal? previous)
     {
         visits.Clear();
-        stamp++;
+        stamp = Interlocked.Increment(ref stampSource);
         foreach (var slot in pending)
         {
             Visit(slot);
@@ -341,7 +384,7 @@ internal sealed class SymbolRuleBook
     private List<RuleSlot> CollectClosed()
     {
         visits.Clear();
-        stamp++;
+        stamp = Interlocked.Increment(ref stampSource);
         CollectClosedInto();
         return visits;
     }
@@ -413,9 +456,14 @@ internal sealed class SymbolRuleBook
             return;
         }
 
-        if (runtime.State == RuleState.Pending)
+        if (runtime.State == RuleState.Pending || runtime.CompoundDue)
         {
-            pending.Add(slot);
+            // A compound is looked at on every price of any of its symbols while it confirms or is new.
+            foreach (var book in BooksOf(slot))
+            {
+                book.pending.Add(slot);
+            }
+
             return;
         }
 
@@ -425,6 +473,12 @@ internal sealed class SymbolRuleBook
         }
 
         var condition = rule.Condition;
+        if (runtime.Parts is { } parts)
+        {
+            PlaceCompound(slot, parts);
+            return;
+        }
+
         if (condition.Indicator is { } indicator && runtime.Series is { } series)
         {
             var book = SeriesBookOf(series);
@@ -480,6 +534,25 @@ internal sealed class SymbolRuleBook
                 break;
         }
     }
+
+    // A part's truth changes only where its value passes a threshold: crossing indexes in the part's own book.
+    private void PlaceCompound(RuleSlot slot, PartBinding[] parts)
+    {
+        foreach (var part in parts)
+        {
+            var book = bookOf(part.Rule.Symbol);
+            var condition = part.Rule.Condition;
+            var crossing = condition.Indicator is { } indicator && part.Runtime.Series is { } series
+                ? (indicator.OnBarClose ? book.SeriesBookOf(series).AtClose : book.SeriesBookOf(series).Live).Crossing
+                : book.crossingLevels;
+            Enter(crossing, condition.Level, slot);
+            Enter(crossing, condition.Lower, slot);
+            Enter(crossing, condition.Upper, slot);
+        }
+    }
+
+    private IEnumerable<SymbolRuleBook> BooksOf(RuleSlot slot) =>
+        slot.Runtime.Parts is { } parts ? parts.Select(part => bookOf(part.Rule.Symbol)).Distinct() : [this];
 
     private static void PlaceByLevel(AlertCondition condition, LevelIndexes indexes, RuleSlot slot)
     {
@@ -541,7 +614,7 @@ internal sealed class SymbolRuleBook
         var rule = slot.Rule;
         var runtime = slot.Runtime;
         var band = WatchBand.Applies(rule.Condition.Type) ? WatchBand.For(rule, runtime, Market) : null;
-        return new RulePlacement(runtime.State, runtime.Armed, runtime.LastFiredAt, band, ParkedUntil(slot));
+        return new RulePlacement(runtime.State, runtime.Armed, runtime.LastFiredAt, band, ParkedUntil(slot), runtime.CompoundDue);
     }
 
     // While its frequency cannot let it fire, a rule whose visits could do nothing but fire (a level or channel
@@ -578,8 +651,11 @@ internal sealed class SymbolRuleBook
         }
 
         slot.Entries.Clear();
-        scanned.Remove(slot);
-        pending.Remove(slot);
+        foreach (var book in BooksOf(slot))
+        {
+            book.scanned.Remove(slot);
+            book.pending.Remove(slot);
+        }
     }
 
     private void Schedule(RuleSlot slot)
@@ -598,8 +674,12 @@ internal sealed class SymbolRuleBook
         slot.QueuedDeadline = deadline;
         if (deadline is { } at)
         {
-            deadlines.Enqueue(slot, at);
-            CompactDeadlines();
+            // A compound's deadline is due in each of its books: whichever sees the time first applies it.
+            foreach (var book in BooksOf(slot))
+            {
+                book.deadlines.Enqueue(slot, at);
+                book.CompactDeadlines();
+            }
         }
     }
 

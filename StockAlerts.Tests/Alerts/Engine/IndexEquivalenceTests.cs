@@ -10,7 +10,8 @@ public sealed class IndexEquivalenceTests
 {
     private static readonly string[] Symbols = ["AAPL", "MSFT", "EURUSD"];
     private static readonly string[] TimeZones = ["UTC", "America/New_York", "Asia/Tokyo"];
-    private static readonly ConditionType[] Types = Enum.GetValues<ConditionType>();
+    // The kinds a price alone answers (indicator and compound conditions have their own generators below).
+    private static readonly ConditionType[] Types = Enum.GetValues<ConditionType>().Except([ConditionType.Indicator, ConditionType.Compound]).ToArray();
 
     private static readonly HashSet<DayOfWeek> Weekdays =
         [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
@@ -37,6 +38,21 @@ public sealed class IndexEquivalenceTests
     public void Evaluate_OnRandomIndicatorRules_IndexMatchesTheNaiveScan(int seed, int ruleCount) =>
         Run(seed, ruleCount, (random, now) => random.Next(3) == 0 ? RandomRule(random, now) : RandomIndicatorRule(random, now));
 
+    // Compound rules (AND/OR of price and indicator parts, on one or several symbols) beside the other kinds.
+    [TestCase(4, 300)]
+    [TestCase(23, 300)]
+    [TestCase(100, 300)]
+    [TestCase(4242, 1000)]
+    [TestCase(8, 600)]
+    [TestCase(2718, 600)]
+    public void Evaluate_OnRandomCompoundRules_IndexMatchesTheNaiveScan(int seed, int ruleCount) =>
+        Run(seed, ruleCount, (random, now) => random.Next(3) switch
+        {
+            0 => RandomRule(random, now),
+            1 => RandomIndicatorRule(random, now),
+            _ => RandomCompoundRule(random, now),
+        });
+
     private static void Run(int seed, int ruleCount, Func<Random, DateTime, AlertRule> randomRule)
     {
         var random = new Random(seed);
@@ -48,6 +64,7 @@ public sealed class IndexEquivalenceTests
         var totalFirings = 0;
         var indicatorFirings = 0;
         var clockIndicatorFirings = 0;
+        var compoundFirings = 0;
 
         for (var count = 0; count < ruleCount; count++)
         {
@@ -74,7 +91,7 @@ public sealed class IndexEquivalenceTests
                 Assert.That(
                     indexClockChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version),
                     Is.EqualTo(naiveClockChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version)),
-                    $"clock state changes at step {step}");
+                    $"clock state changes at step {step}: {string.Join("; ", naiveClockChanges.Concat(indexClockChanges).Select(change => Dump(rules, change.RuleId, index, naive, time)))}");
                 totalFirings += byIndexClock.Count;
                 clockIndicatorFirings += byIndexClock.Count(firing => firing.Rule.Condition.Indicator is { OnBarClose: true });
                 time = time.AddSeconds(1);
@@ -99,9 +116,10 @@ public sealed class IndexEquivalenceTests
             Assert.That(
                 indexChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version),
                 Is.EqualTo(naiveChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version)),
-                $"state changes at step {step}");
+                $"state changes at step {step} ({tick}): {string.Join("; ", naiveChanges.Concat(indexChanges).Select(change => Dump(rules, change.RuleId, index, naive, time)))}");
             totalFirings += fromIndex.Count;
             indicatorFirings += fromIndex.Count(firing => firing.Rule.Condition.Indicator is not null);
+            compoundFirings += fromIndex.Count(firing => firing.Rule.Condition.Compound is not null);
         }
 
         foreach (var rule in rules)
@@ -110,6 +128,12 @@ public sealed class IndexEquivalenceTests
         }
 
         Assert.That(totalFirings, Is.GreaterThan(100));
+        if (rules.Any(rule => rule.Condition.Compound is not null))
+        {
+            TestContext.Out.WriteLine($"{compoundFirings} compound firings");
+            Assert.That(compoundFirings, Is.GreaterThan(100));
+        }
+
         if (rules.Any(rule => rule.Condition.Indicator is not null))
         {
             TestContext.Out.WriteLine($"{indicatorFirings} indicator firings on prices, {clockIndicatorFirings} on bars the clock closed");
@@ -228,6 +252,41 @@ public sealed class IndexEquivalenceTests
         };
     }
 
+    private static readonly ConditionType[] PartTypes =
+    [
+        ConditionType.Above, ConditionType.Below, ConditionType.CrossesAbove, ConditionType.CrossesBelow, ConditionType.Crosses,
+        ConditionType.EntersChannel, ConditionType.ExitsChannel, ConditionType.InsideChannel, ConditionType.OutsideChannel,
+    ];
+
+    internal static AlertRule RandomCompoundRule(Random random, DateTime now)
+    {
+        var parts = new List<CompoundPart>();
+        for (var count = random.Next(2, CompoundCondition.MaxParts + 1); parts.Count < count;)
+        {
+            var symbol = Symbols[random.Next(Symbols.Length)];
+            if (random.Next(3) == 0)
+            {
+                parts.Add(new CompoundPart(symbol, RandomIndicatorRule(random, now).Condition));
+                continue;
+            }
+
+            var type = PartTypes[random.Next(PartTypes.Length)];
+            var level = RandomLevel(random);
+            parts.Add(new CompoundPart(symbol, IndicatorCondition.IsChannel(type)
+                ? new AlertCondition(type) { Lower = level, Upper = level + random.Next(1, 30) * 0.5m }
+                : new AlertCondition(type) { Level = level }));
+        }
+
+        var rule = RandomRule(random, now);
+        var compound = new CompoundCondition(random.Next(2) == 0 ? CompoundMatch.All : CompoundMatch.Any, parts);
+        return rule with
+        {
+            Symbol = parts[random.Next(parts.Count)].Symbol,
+            Condition = new AlertCondition(ConditionType.Compound) { Compound = compound },
+            HysteresisMargin = null,
+        };
+    }
+
     private static Operand PriceLike(Random random, Timeframe timeframe) => random.Next(5) switch
     {
         0 => Operand.Of(new IndicatorSpec(IndicatorKind.Sma, timeframe, random.Next(1, 8))),
@@ -251,6 +310,21 @@ public sealed class IndexEquivalenceTests
     {
         var move = random.Next(12) == 0 ? random.Next(-40, 41) * 0.5m : random.Next(-6, 7) * 0.5m;
         return Math.Clamp(last + move, 60m, 140m);
+    }
+
+    // What a failed comparison needs to be understood: the rule, and each engine's runtime and series.
+    private static string Dump(List<AlertRule> rules, Guid id, RuleIndex index, NaiveScan naive, DateTime time)
+    {
+        var rule = rules.First(candidate => candidate.Id == id);
+        var parts = rule.Condition.Compound?.Parts.Select(part => $"{part.Symbol} {part.Condition.Type} {part.Condition.Level} {part.Condition.Lower}-{part.Condition.Upper} {part.Condition.Indicator}");
+        return $"{id} {rule.Condition.Compound?.Match} [{string.Join(" | ", parts ?? [])}] conf {rule.ConfirmationSeconds} {rule.Frequency} at {time:O}: "
+            + $"index {Engine(index.FindRuntime(id))}; naive {Engine(naive.FindRuntime(id))}";
+
+        static string Engine(RuleRuntime? runtime) =>
+            $"{Snapshot(runtime)} due {runtime?.CompoundDue} held {runtime?.CompoundHeld} "
+            + string.Join(" / ", (runtime?.Parts ?? []).Select(part => part.Runtime.Series is { } one
+                ? $"live {one.PreviousLive?.Value}->{one.Live?.Value} close {one.PreviousClosed?.Value}->{one.Closed?.Value} closedNow {one.ClosedNow} ready {one.Ready}"
+                : $"price {part.Market.LastFreshPrice}"));
     }
 
     private static string Snapshot(RuleRuntime? runtime) =>

@@ -20,6 +20,9 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone)
     /// <summary>Series that got their first values at the latest price, clock step or warm-up.</summary>
     public List<IndicatorSeries> ReadyNow { get; } = [];
 
+    /// <summary>The latest change was a price (not a bar closed by the clock): live readings moved with it.</summary>
+    public bool Ticked { get; private set; }
+
     /// <summary>Series whose timeframe closed a bar at the latest price or clock step.</summary>
     public List<IndicatorSeries> ClosedNow { get; } = [];
 
@@ -65,6 +68,7 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone)
         }
 
         lastPrice = price;
+        Ticked = true;
         foreach (var item in series.Values)
         {
             item.ReadLive(price);
@@ -159,6 +163,7 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone)
 
     private void Begin()
     {
+        Ticked = false;
         ReadyNow.Clear();
         foreach (var item in ClosedNow)
         {
