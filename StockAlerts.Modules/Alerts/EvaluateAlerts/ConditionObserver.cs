@@ -117,12 +117,21 @@ internal static class ConditionObserver
     }
 
     /// <summary>What happened, in words, with prices written in the instrument's style.</summary>
-    public static string Describe(AlertRule rule, CrossDirection? direction, decimal price, decimal compared, PriceStyle style, SeriesReading? reading = null)
+    public static string Describe(AlertRule rule, CrossDirection? direction, decimal price, decimal compared, PriceStyle style, SeriesReading? reading = null,
+        PartPrices? partPrices = null, IReadOnlyList<PriceStyle>? partStyles = null)
     {
         var condition = rule.Condition;
         if (condition.Indicator is { } indicator)
         {
             return DescribeIndicator(condition.Type, indicator, direction, price, compared, reading, style);
+        }
+
+        if (condition.Compound is { } compound)
+        {
+            // "EURUSD 1.04900 USD is at or below 1.05 and USDJPY 150.200 JPY is at or above 150"
+            var parts = compound.Parts.Select((part, i) =>
+                DescribePart(part, partPrices?.Values[i] ?? (i == 0 ? price : 0), partStyles?[i] ?? (i == 0 ? style : PriceStyle.Raw)));
+            return string.Join(compound.Match == CompoundMatch.All ? " and " : " or ", parts);
         }
 
         var priceText = style.Price(price);
@@ -190,6 +199,38 @@ internal static class ConditionObserver
         var shown = right.Kind == OperandKind.Value ? leftValue : byPrice ? rightValue : $"{leftValue} vs {rightValue}";
         return $"{subject} {relation} {right.Text} ({shown}){at}{close}";
     }
+
+    private static string DescribePart(CompoundPart part, decimal price, PriceStyle style)
+    {
+        var condition = part.Condition;
+        var type = condition.Type;
+        if (condition.Indicator is { } indicator)
+        {
+            var verb = IndicatorCondition.IsChannel(type)
+                ? $"{Relation(type, null)} the bands of {indicator.Right.Indicator!.Text}"
+                : $"{Relation(type, null)} {indicator.Right.Text}";
+            return $"{part.Symbol} {indicator.Left.Text} {verb}{(indicator.OnBarClose ? $" (on the {Timeframes.Name(indicator.Timeframe)} close)" : "")}, at {style.Price(price)}";
+        }
+
+        var target = IndicatorCondition.IsChannel(type)
+            ? $"the channel {style.Number(condition.Lower ?? 0)} to {style.Number(condition.Upper ?? 0)}"
+            : style.Number(condition.Level ?? 0);
+        var direction = type == ConditionType.Crosses ? (price >= condition.Level ? CrossDirection.Up : CrossDirection.Down) : (CrossDirection?)null;
+        return $"{part.Symbol} {style.Price(price)} {Relation(type, direction)} {target}";
+    }
+
+    private static string Relation(ConditionType type, CrossDirection? direction) => type switch
+    {
+        ConditionType.Above => "is at or above",
+        ConditionType.Below => "is at or below",
+        ConditionType.CrossesBelow => "crossed below",
+        ConditionType.Crosses when direction == CrossDirection.Down => "crossed below",
+        ConditionType.CrossesAbove or ConditionType.Crosses => "crossed above",
+        ConditionType.EntersChannel => "entered",
+        ConditionType.ExitsChannel => "left",
+        ConditionType.InsideChannel => "is inside",
+        _ => "is outside",
+    };
 
     // Averages, bands and extremes are prices (written as the instrument's); RSI is 0 to 100, MACD a small difference.
     private static string ValueText(Operand operand, decimal value, PriceStyle style) => operand.Indicator?.Kind switch

@@ -40,5 +40,5 @@ internal sealed record FiringCandidate(
     public decimal ChangePercent => ComparedValue == 0 ? 0 : Change * 100 / ComparedValue;
 
     /// <summary>What happened, in words, with prices as they are (the recorder writes them in the instrument's style).</summary>
-    public string Description => ConditionObserver.Describe(Rule, Direction, Price, ComparedValue, PriceStyle.Raw, Reading);
+    public string Description => ConditionObserver.Describe(Rule, Direction, Price, ComparedValue, PriceStyle.Raw, Reading, PartPrices);
 }
