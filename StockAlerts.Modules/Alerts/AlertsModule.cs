@@ -26,6 +26,7 @@ public static class AlertsModule
         services.AddValidatedOptions<AlertsOptions, AlertsOptionsValidator>(AlertsOptions.Section);
         services.AddSingleton<AlertsMetrics>();
         services.AddSingleton<AlertEngine>();
+        services.AddSingleton<IndicatorWarmer>();
         services.AddSingleton<RuleChangeBus>();
         services.AddSingleton<RuleSync>();
         services.AddHostedService(provider => provider.GetRequiredService<RuleSync>());

@@ -26,16 +26,16 @@ public sealed class CrossesMigrationTests(StorageKind storage)
             await using (var before = Create(connectionString))
             {
                 await before.GetService<IMigrator>().MigrateAsync("MaxFiresCountedFrom");
+                // The rows as that schema had them (today's model has columns the old table lacks).
                 foreach (var name in new[] { "was-up", "was-down", "no-direction" })
                 {
-                    before.Rules.Add(new AlertRuleRecord
-                    {
-                        Id = Guid.NewGuid(), UserId = "u1", Symbol = "AAPL", Name = name, ConditionType = "Crosses", Level = 200,
-                        FrequencyType = "EveryTime", Channels = "live", State = "active", HysteresisMargin = 2,
-                        CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
-                    });
+                    await before.Database.ExecuteSqlRawAsync(
+                        "INSERT INTO alerts_rules (Id, UserId, Symbol, Name, ConditionType, Level, FrequencyType, CooldownSeconds, ConfirmationSeconds, TimeZone, Channels, "
+                        + "Paused, State, Version, FireCount, ArmedAtFireCount, MaxFiresCountedFrom, Armed, HysteresisMargin, CreatedAt, UpdatedAt) "
+                        + "VALUES ({0}, 'u1', 'AAPL', {1}, 'Crosses', 200, 'EveryTime', 0, 0, 'UTC', 'live', {2}, 'active', 0, 0, 0, 0, {3}, 2, {4}, {4})",
+                        Guid.NewGuid(), name, false, true, DateTime.UtcNow);
                 }
-                await before.SaveChangesAsync();
+
                 await before.Database.ExecuteSqlRawAsync("UPDATE alerts_rules SET Direction = 'Up' WHERE Name = 'was-up'");
                 await before.Database.ExecuteSqlRawAsync("UPDATE alerts_rules SET Direction = 'Down' WHERE Name = 'was-down'");
             }

@@ -138,14 +138,23 @@ public sealed class OpenApiRulesTests
         var mapping = condition["discriminator"]!["mapping"]!.AsObject();
 
         Assert.That(condition["discriminator"]!["propertyName"]!.GetValue<string>(), Is.EqualTo("type"));
-        Assert.That(condition["oneOf"]!.AsArray(), Has.Count.EqualTo(15));
+        Assert.That(condition["oneOf"]!.AsArray(), Has.Count.EqualTo(17));
         Assert.That(mapping.Select(entry => entry.Key), Is.EquivalentTo(new[]
         {
             "above", "below", "crossesAbove", "crossesBelow", "crosses", "entersChannel", "exitsChannel", "insideChannel", "outsideChannel",
-            "movesUp", "movesDown", "percentChange", "trailingDrawdown", "trailingRise", "step",
+            "movesUp", "movesDown", "percentChange", "trailingDrawdown", "trailingRise", "step", "indicator", "compound",
         }));
         Assert.That(document["components"]!["schemas"]!["EntersChannelCondition"]!["required"]!.AsArray().Select(item => item!.GetValue<string>()),
             Is.EquivalentTo(new[] { "type", "lower", "upper" }));
+        // An indicator condition's sides are operands, one schema per kind; a compound's parts take a symbol and no compound.
+        var schemas = document["components"]!["schemas"]!;
+        Assert.That(schemas["IndicatorCondition"]!["properties"]!["left"]!["$ref"]!.GetValue<string>(), Is.EqualTo("#/components/schemas/OperandRequest"));
+        Assert.That(schemas["OperandRequest"]!["discriminator"]!["mapping"]!.AsObject().Select(entry => entry.Key),
+            Is.EquivalentTo(new[] { "price", "value", "sma", "ema", "rsi", "bollinger", "macd", "highest", "lowest" }));
+        Assert.That(schemas["RsiOperand"]!["required"]!.AsArray().Select(item => item!.GetValue<string>()), Is.EquivalentTo(new[] { "type", "timeframe" }));
+        Assert.That(schemas["CompoundCondition"]!["properties"]!["conditions"]!["maxItems"]!.GetValue<int>(), Is.EqualTo(5));
+        Assert.That(schemas["ConditionPart"]!["discriminator"]!["mapping"]!.AsObject().Select(entry => entry.Key), Does.Not.Contain("compound").And.Contain("indicator"));
+        Assert.That(schemas["AbovePart"]!["properties"]!["symbol"], Is.Not.Null);
     }
 
     /// <summary>Responses with their $refs to components.responses followed.</summary>

@@ -32,6 +32,10 @@ public sealed record ExportedRule(
     int FireCount,
     DateTime? LastFiredAt,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt)
+{
+    /// <summary>An indicator or compound condition: its operands or parts, as the API shows them (JSON).</summary>
+    public string? ConditionDetail { get; init; }
+}
 
 public sealed record ExportedFiring(Guid Id, Guid RuleId, int Sequence, string Symbol, decimal Price, string Message, DateTime FiredAt);

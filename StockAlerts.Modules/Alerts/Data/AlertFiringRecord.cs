@@ -17,6 +17,9 @@ internal sealed class AlertFiringRecord
 
     public decimal ComparedValue { get; set; }
 
+    /// <summary>A compound of five indicator conditions says a lot: room for it.</summary>
+    public const int DescriptionLength = 600;
+
     public required string Description { get; set; }
 
     public required string Message { get; set; }

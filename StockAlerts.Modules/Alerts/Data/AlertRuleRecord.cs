@@ -27,6 +27,9 @@ internal sealed class AlertRuleRecord
 
     public string? Reference { get; set; }
 
+    /// <summary>An indicator or compound condition as JSON (<see cref="StoredConditions"/>); null for the other types.</summary>
+    public string? ConditionJson { get; set; }
+
     /// <summary>The price the percentage refers to (creation price, or the close/open seen at creation), shown to the user.</summary>
     public decimal? ReferencePrice { get; set; }
 

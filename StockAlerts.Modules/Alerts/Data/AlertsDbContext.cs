@@ -24,6 +24,7 @@ internal abstract class AlertsDbContext(DbContextOptions options) : DbContext(op
             rule.Property(entity => entity.Name).HasMaxLength(100);
             rule.Property(entity => entity.ConditionType).HasMaxLength(30);
             rule.Property(entity => entity.Reference).HasMaxLength(20);
+            rule.Property(entity => entity.ConditionJson).HasMaxLength(StoredConditions.MaxLength);
             rule.Property(entity => entity.FrequencyType).HasMaxLength(20);
             rule.Property(entity => entity.ScheduleDays).HasMaxLength(40);
             rule.Property(entity => entity.TimeZone).HasMaxLength(64);
@@ -42,7 +43,7 @@ internal abstract class AlertsDbContext(DbContextOptions options) : DbContext(op
             firing.HasIndex(entity => new { entity.PublishedAt, entity.FiredAt });
             firing.Property(entity => entity.UserId).HasMaxLength(128);
             firing.Property(entity => entity.Symbol).HasMaxLength(20);
-            firing.Property(entity => entity.Description).HasMaxLength(300);
+            firing.Property(entity => entity.Description).HasMaxLength(AlertFiringRecord.DescriptionLength);
             firing.Property(entity => entity.Message).HasMaxLength(1000);
         });
     }

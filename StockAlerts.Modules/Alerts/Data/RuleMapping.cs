@@ -5,17 +5,7 @@ namespace StockAlerts.Modules.Alerts.Data;
 /// <summary>Between the stored rule and the engine's rule and runtime.</summary>
 internal static class RuleMapping
 {
-    public static AlertRule ToEngine(AlertRuleRecord record, DateTime now) => new(record.Id, record.UserId, record.Symbol, new AlertCondition(Enum.Parse<ConditionType>(record.ConditionType, ignoreCase: true))
-    {
-        Level = record.Level,
-        Lower = record.Lower,
-        Upper = record.Upper,
-        Amount = record.Amount,
-        Percent = record.Percent,
-        WindowMinutes = record.WindowMinutes,
-        Reference = record.Reference is null ? null : Enum.Parse<ReferenceKind>(record.Reference, ignoreCase: true),
-        ReferencePrice = record.ReferencePrice,
-    })
+    public static AlertRule ToEngine(AlertRuleRecord record, DateTime now) => new(record.Id, record.UserId, record.Symbol, ConditionOf(record))
     {
         Frequency = new AlertFrequency(Enum.Parse<FrequencyType>(record.FrequencyType, ignoreCase: true), record.CooldownSeconds, record.MaxFires),
         HysteresisMargin = record.HysteresisMargin,
@@ -29,6 +19,20 @@ internal static class RuleMapping
         TimeZoneId = record.TimeZone,
         Name = record.Name,
         MessageTemplate = record.MessageTemplate,
+    };
+
+    private static AlertCondition ConditionOf(AlertRuleRecord record) => record.ConditionJson is { } json
+        ? StoredConditions.ToEngine(json, record.Symbol)
+        : new AlertCondition(Enum.Parse<ConditionType>(record.ConditionType, ignoreCase: true))
+    {
+        Level = record.Level,
+        Lower = record.Lower,
+        Upper = record.Upper,
+        Amount = record.Amount,
+        Percent = record.Percent,
+        WindowMinutes = record.WindowMinutes,
+        Reference = record.Reference is null ? null : Enum.Parse<ReferenceKind>(record.Reference, ignoreCase: true),
+        ReferencePrice = record.ReferencePrice,
     };
 
     public static RuleRuntime ToRuntime(AlertRuleRecord record) => new()

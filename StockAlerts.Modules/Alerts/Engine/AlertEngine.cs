@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
 using StockAlerts.Modules.Prices.Contracts;
 
 namespace StockAlerts.Modules.Alerts.Engine;
@@ -12,7 +13,7 @@ namespace StockAlerts.Modules.Alerts.Engine;
 internal sealed class AlertEngine
 {
     private readonly RuleIndex index = new();
-    private readonly Dictionary<Guid, string> symbols = [];
+    private readonly Dictionary<Guid, string[]> symbols = [];
     private readonly Dictionary<string, int> rulesPerSymbol = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -45,8 +46,13 @@ internal sealed class AlertEngine
             {
                 RemoveLocked(rule.Id);
                 index.Add(rule, runtime);
-                symbols[rule.Id] = rule.Symbol;
-                rulesPerSymbol[rule.Symbol] = rulesPerSymbol.GetValueOrDefault(rule.Symbol) + 1;
+                // A compound's every symbol is in use: their prices must be fetched.
+                var watched = rule.Condition.Compound is { } compound ? compound.Symbols.Append(rule.Symbol).Distinct().ToArray() : [rule.Symbol];
+                symbols[rule.Id] = watched;
+                foreach (var symbol in watched)
+                {
+                    rulesPerSymbol[symbol] = rulesPerSymbol.GetValueOrDefault(symbol) + 1;
+                }
             }
         }
     }
@@ -89,6 +95,24 @@ internal sealed class AlertEngine
         }
     }
 
+    /// <summary>How far back stored bars must reach to warm the symbol's indicators (null: none waits).</summary>
+    public TimeSpan? HistoryNeeded(string symbol)
+    {
+        lock (gate)
+        {
+            return index.HistoryNeeded(symbol);
+        }
+    }
+
+    /// <summary>Stored bars for the symbol's indicators still warming up; rules whose indicators now have values turn active.</summary>
+    public void Warm(string symbol, IReadOnlyList<HistoryBar> history, DateTime now, List<RuleStateChange> stateChanges)
+    {
+        lock (gate)
+        {
+            index.Warm(symbol, history, now, stateChanges);
+        }
+    }
+
     public RuleRuntime? RuntimeOf(Guid ruleId)
     {
         lock (gate)
@@ -121,20 +145,23 @@ internal sealed class AlertEngine
             var visitedBefore = index.Visited;
             // Symbols without rules are followed too (a tick costs little there), so a rule added later, here or on
             // another instance, starts from the symbol's current price and not from one seen hours ago.
+            var ticks = new List<PriceTick>(changes.Count);
             foreach (var change in changes)
             {
                 if (change.AfterGap)
                 {
                     // The feed was stale before this price (an instance that missed the stale check learns it here):
                     // rules resume from noData, and the price is compared with the last fresh one before the gap.
-                    MarkStaleLocked(change.Symbol, change.PreviousPrice ?? change.Price, change.ReceivedAt, stateChanges);
+                    ticks.Add(new PriceTick(change.Symbol, change.PreviousPrice ?? change.Price, null, change.ReceivedAt, IsStale: true));
                 }
-                firings.AddRange(index.Evaluate(new PriceTick(change.Symbol, change.Price, change.PreviousPrice, change.ReceivedAt)
+                ticks.Add(new PriceTick(change.Symbol, change.Price, change.PreviousPrice, change.ReceivedAt)
                 {
                     PreviousClose = change.PreviousClose,
                     DayOpen = change.DayOpen,
-                }, stateChanges));
+                });
             }
+            // One batch: a compound over several of these symbols is judged on all of their new prices together.
+            firings.AddRange(index.EvaluateBatch(ticks, stateChanges));
             return new BatchEvaluation(firings, index.Visited - visitedBefore);
         }
     }
@@ -165,13 +192,16 @@ internal sealed class AlertEngine
 
     private void RemoveLocked(Guid ruleId)
     {
-        if (!index.Remove(ruleId) || !symbols.Remove(ruleId, out var symbol))
+        if (!index.Remove(ruleId) || !symbols.Remove(ruleId, out var watched))
         {
             return;
         }
-        if (--rulesPerSymbol[symbol] == 0)
+        foreach (var symbol in watched)
         {
-            rulesPerSymbol.Remove(symbol);
+            if (--rulesPerSymbol[symbol] == 0)
+            {
+                rulesPerSymbol.Remove(symbol);
+            }
         }
     }
 }

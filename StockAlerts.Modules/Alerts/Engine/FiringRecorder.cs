@@ -207,7 +207,17 @@ internal sealed partial class FiringRecorder(
     {
         var rule = candidate.Rule;
         var style = await styles.ForAsync(candidate.Symbol, candidate.Price, cancellationToken);
-        var description = ConditionObserver.Describe(rule, candidate.Direction, candidate.Price, candidate.ComparedValue, style, candidate.Reading);
+        // A compound names each part's symbol, written in that instrument's style.
+        List<PriceStyle>? partStyles = null;
+        if (rule.Condition.Compound is { } compound && candidate.PartPrices is { } partPrices)
+        {
+            partStyles = [];
+            for (var i = 0; i < compound.Parts.Count; i++)
+            {
+                partStyles.Add(await styles.ForAsync(compound.Parts[i].Symbol, partPrices.Values[i], cancellationToken));
+            }
+        }
+        var description = ConditionObserver.Describe(rule, candidate.Direction, candidate.Price, candidate.ComparedValue, style, candidate.Reading, candidate.PartPrices, partStyles);
         var message = AlertMessageTemplate.Render(rule, candidate, description, style);
         return new AlertFiringRecord
         {
@@ -218,7 +228,7 @@ internal sealed partial class FiringRecorder(
             Symbol = candidate.Symbol,
             Price = candidate.Price,
             ComparedValue = candidate.ComparedValue,
-            Description = Truncate(description, 300),
+            Description = Truncate(description, AlertFiringRecord.DescriptionLength),
             Message = Truncate(message, 1000),
             FiredAt = candidate.Time,
         };

@@ -19,6 +19,7 @@ namespace StockAlerts.Modules.Alerts.Engine;
 internal sealed partial class RuleSync(
     IServiceScopeFactory scopes,
     AlertEngine engine,
+    IndicatorWarmer warmer,
     RuleChangeBus bus,
     IOptions<AlertsOptions> options,
     TimeProvider time,
@@ -78,6 +79,21 @@ internal sealed partial class RuleSync(
         await PrimeSymbolsAsync(cancellationToken);
         engine.MarkReady();
         LogBuilt(indexed, (time.GetUtcNow() - started).TotalSeconds);
+        // Indicators warm from stored history after the index serves: prices meanwhile are evaluated as usual, and a
+        // rule waiting for its indicators shows noData (warmingUp) until then.
+        _ = Task.Run(() => WarmIndicatorsAsync(cancellationToken), CancellationToken.None);
+    }
+
+    private async Task WarmIndicatorsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await warmer.WarmAsync(engine.SymbolsInUse(), cancellationToken, report: true);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogWarmFailed(exception.GetType().Name);
+        }
     }
 
     // Restored rules would sit in noData until their symbol's next poll; start each symbol from its stored quote.
@@ -155,6 +171,7 @@ internal sealed partial class RuleSync(
         {
             await using var scope = scopes.CreateAsyncScope();
             await engine.ReloadAsync(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), ruleIds, time.GetUtcNow().UtcDateTime, CancellationToken.None);
+            await warmer.WarmAsync(engine.SymbolsInUse(), CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -190,6 +207,7 @@ internal sealed partial class RuleSync(
             failedReloads.TryRemove(id, out _);
         }
         lastReconciled = startedAt;
+        await warmer.WarmAsync(engine.SymbolsInUse(), cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: building the rule index from {Total:N0} stored rule(s)...")]
@@ -206,6 +224,9 @@ internal sealed partial class RuleSync(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reading stored prices failed after {Count:N0} symbol(s); the others wait for their next price")]
     private partial void LogPrimeFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: warming indicators from stored history failed ({Error}); they warm from live prices, and the next reconcile tries again")]
+    private partial void LogWarmFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: reconciling the rule index failed ({Error}); trying again at the next interval")]
     private partial void LogReconcileFailed(string error);

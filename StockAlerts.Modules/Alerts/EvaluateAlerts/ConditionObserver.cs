@@ -9,23 +9,23 @@ internal static class ConditionObserver
         var condition = rule.Condition;
         if (condition.Indicator is { } indicator)
         {
-            return ObserveSeries(rule, runtime, indicator, moved: true, market);
+            return ObserveSeries(rule, runtime, indicator, market);
         }
 
         if (condition.Compound is { } compound)
         {
-            return ObserveCompound(runtime, compound, price, previous, market);
+            return ObserveCompound(runtime, compound);
         }
 
         return ObserveValue(rule, runtime, price, previous, market);
     }
 
     /// <summary>
-    /// A compound: each part on its own symbol's latest price, the ticking symbol's at (previous, price). Only a part on
-    /// the symbol that moved can be an event now. Holds: the parts' states (a crossing part: beyond its level);
-    /// Event: the expression, events counted, true now while it was not after the last evaluation.
+    /// A compound, once its batch of prices is in: each part on its symbol's latest price. Only a part whose symbol
+    /// moved in this batch (or whose bar closed in this step) can be an event. Holds: the parts' states (a crossing
+    /// part: beyond its level); Event: the expression, events counted, true now while it was not after the last look.
     /// </summary>
-    private static Observation ObserveCompound(RuleRuntime runtime, CompoundCondition compound, decimal price, decimal? previous, MarketState? ticking)
+    private static Observation ObserveCompound(RuleRuntime runtime, CompoundCondition compound)
     {
         if (runtime.Parts is not { } parts)
         {
@@ -33,36 +33,42 @@ internal static class ConditionObserver
         }
 
         var all = compound.Match == CompoundMatch.All;
-        bool holds = all, now = all, after = all;
+        bool holds = all, now = all, after = all, before = all;
         foreach (var part in parts)
         {
-            var moved = ReferenceEquals(part.Market, ticking);
-            if ((moved ? price : part.Market.LastFreshPrice) is not { } current)
+            var market = part.Market;
+            if (market.LastFreshPrice is not { } current)
             {
                 return default;
             }
 
+            var start = market.Moved ? market.MoveStart : current;
             var observation = part.Rule.Condition.Indicator is { } indicator
-                ? ObserveSeries(part.Rule, part.Runtime, indicator, moved, part.Market)
-                : ObserveValue(part.Rule, part.Runtime, current, moved ? previous : current, part.Market);
+                ? ObserveSeries(part.Rule, part.Runtime, indicator, market)
+                : ObserveValue(part.Rule, part.Runtime, current, start, market);
             var isEvent = ConditionTraits.IsEvent(part.Rule.Condition.Type);
-            var partNow = isEvent ? moved && observation.Event : observation.Holds;
+            var partNow = isEvent ? observation.Event : observation.Holds;
             var partAfter = !isEvent && observation.Holds;
             holds = all ? holds && observation.Holds : holds || observation.Holds;
             now = all ? now && partNow : now || partNow;
             after = all ? after && partAfter : after || partAfter;
+            if (runtime.CompoundHeld is null)
+            {
+                // Unknown after a restart: the expression's state at the prices before this batch.
+                var partBefore = !isEvent && part.Rule.Condition.Indicator is null && start is { } earlier
+                    ? ObserveValue(part.Rule, part.Runtime, earlier, earlier, market).Holds
+                    : partAfter;
+                before = all ? before && partBefore : before || partBefore;
+            }
         }
 
-        // Unknown after a restart: the expression as it stood before this price.
-        var held = runtime.CompoundHeld ?? (previous is { } before && before != price
-            ? ObserveCompound(runtime, compound, before, before, ticking).HeldAfter
-            : after);
-        return new Observation(holds, now && !held, parts[0].Market.LastFreshPrice ?? price) { HeldAfter = after };
+        var held = runtime.CompoundHeld ?? before;
+        return new Observation(holds, now && !held, parts[0].Market.LastFreshPrice ?? 0) { HeldAfter = after };
     }
 
     // An indicator condition is the same comparison on its series instead of the price. At bar close it is judged
     // only when a bar of its timeframe closes (it holds, in between, as the last close left it).
-    private static Observation ObserveSeries(AlertRule rule, RuleRuntime runtime, IndicatorCondition indicator, bool moved, MarketState? market)
+    private static Observation ObserveSeries(AlertRule rule, RuleRuntime runtime, IndicatorCondition indicator, MarketState? market)
     {
         if (runtime.Series is not { } series)
         {
@@ -78,8 +84,8 @@ internal static class ConditionObserver
         var observation = ObserveValue(rule, runtime, reading.Value, before?.Value, market: null);
         return observation with
         {
-            // Live, an event belongs to the price that moved the series (not to a bar the clock closed since).
-            Event = observation.Event && moved && (indicator.OnBarClose ? series.ClosedNow : market?.Indicators?.Ticked != false),
+            // An event belongs to the step that made it: the price that moved the series live, the bar that closed.
+            Event = observation.Event && (indicator.OnBarClose ? series.ClosedNow : market?.Indicators?.Ticked != false),
             ComparedValue = reading.Left,
         };
     }

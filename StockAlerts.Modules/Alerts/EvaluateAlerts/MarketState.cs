@@ -15,10 +15,16 @@ internal sealed class MarketState
 
     public bool HasFreshPrice => LastFreshPrice is not null && !IsStale;
 
+    /// <summary>A price came in the current batch; MoveStart is the price before the batch's first one.</summary>
+    public bool Moved { get; private set; }
+
+    public decimal? MoveStart { get; private set; }
+
     /// <summary>Bars and indicators, made when the first indicator condition on the symbol arrives.</summary>
     public SymbolIndicators? Indicators { get; private set; }
 
-    public SymbolIndicators IndicatorsFor(string dayZone) => Indicators ??= new SymbolIndicators(TimeZoneCache.Find(dayZone));
+    // Started from the last fresh price, so that the first live reading after has one to compare with.
+    public SymbolIndicators IndicatorsFor(string dayZone) => Indicators ??= new SymbolIndicators(TimeZoneCache.Find(dayZone), HasFreshPrice ? (LastFreshTime!.Value, LastFreshPrice!.Value) : null);
 
     // One window as long as the longest any rule asked for; shorter windows are read from it. A new window starts
     // with the last fresh price, so a move from the price a rule was created at counts.
@@ -75,8 +81,21 @@ internal sealed class MarketState
         DayOpen = tick.DayOpen ?? DayOpen;
         window?.Add(tick.Time, tick.Price);
         Indicators?.OnTick(tick.Time, tick.Price);
+        if (!Moved)
+        {
+            Moved = true;
+            MoveStart = previous;
+        }
 
         return true;
+    }
+
+    /// <summary>The batch (or clock step) is over: what moved in it is no longer news to the next one.</summary>
+    public void EndStep()
+    {
+        Moved = false;
+        MoveStart = null;
+        Indicators?.EndStep();
     }
 
     public void Complete(PriceTick tick)

@@ -52,7 +52,38 @@ internal sealed class NaiveScan : IRuleEngine
 
     public RuleRuntime? FindRuntime(Guid ruleId) => FindSlot(ruleId)?.Runtime;
 
-    public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null)
+    public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null) => EvaluateBatch([tick], stateChanges);
+
+    /// <summary>Each price in turn; then every compound on a symbol that had one, once, on the whole batch.</summary>
+    public IReadOnlyList<FiringCandidate> EvaluateBatch(IReadOnlyList<PriceTick> ticks, ICollection<RuleStateChange>? stateChanges = null)
+    {
+        var firings = new List<FiringCandidate>();
+        var deferred = new HashSet<RuleSlot>();
+        foreach (var tick in ticks)
+        {
+            firings.AddRange(EvaluateOne(tick, deferred, stateChanges));
+        }
+
+        var time = ticks.Max(tick => tick.Time);
+        foreach (var slot in slots.Where(deferred.Contains).ToList())
+        {
+            var home = Market(RuleIndex.HomeOf(slot.Rule));
+            if (home.LastFreshPrice is { } price
+                && RuleEvaluator.Evaluate(slot, new PriceTick(RuleIndex.HomeOf(slot.Rule), price, price, time), price, home, stateChanges) is { } firing)
+            {
+                firings.Add(firing);
+            }
+        }
+
+        foreach (var tick in ticks)
+        {
+            Market(tick.Symbol).EndStep();
+        }
+
+        return firings;
+    }
+
+    private List<FiringCandidate> EvaluateOne(PriceTick tick, HashSet<RuleSlot> deferred, ICollection<RuleStateChange>? stateChanges)
     {
         var market = Market(tick.Symbol);
         if (tick.IsStale)
@@ -76,6 +107,7 @@ internal sealed class NaiveScan : IRuleEngine
             return [];
         }
 
+
         var firings = new List<FiringCandidate>();
         foreach (var slot in slots)
         {
@@ -91,7 +123,11 @@ internal sealed class NaiveScan : IRuleEngine
 
             RuleEvaluator.ApplyDeadlines(slot, tick.Time, previous ?? tick.Price, stateChanges);
             RuleEvaluator.ApplyPriceBand(slot, tick.Price, tick.Time, stateChanges);
-            if (RuleEvaluator.Evaluate(slot, tick, previous, market, stateChanges) is { } firing)
+            if (slot.Runtime.Parts is not null)
+            {
+                deferred.Add(slot);
+            }
+            else if (RuleEvaluator.Evaluate(slot, tick, previous, market, stateChanges) is { } firing)
             {
                 firings.Add(firing);
             }
@@ -133,6 +169,8 @@ internal sealed class NaiveScan : IRuleEngine
                     firings.Add(firing);
                 }
             }
+
+            market.EndStep();
         }
 
         return firings;

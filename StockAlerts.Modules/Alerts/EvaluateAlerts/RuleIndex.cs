@@ -3,6 +3,7 @@ namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 internal sealed class RuleIndex : IRuleEngine
 {
     private readonly Dictionary<Guid, RuleSlot> slots = new();
+    private readonly HashSet<RuleSlot> deferred = [];
     private readonly Dictionary<string, SymbolRuleBook> books = new(StringComparer.Ordinal);
     private long sequence;
 
@@ -111,7 +112,14 @@ internal sealed class RuleIndex : IRuleEngine
 
     public int QueuedDeadlines(string symbol) => books.TryGetValue(symbol, out var book) ? book.QueuedDeadlines : 0;
 
-    public bool Prime(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null) => Book(tick.Symbol).Prime(tick, stateChanges);
+    public bool Prime(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null)
+    {
+        var book = Book(tick.Symbol);
+        var primed = book.Prime(tick, stateChanges);
+        // A start, not a move: nothing may count it as the batch's news.
+        book.Market.EndStep();
+        return primed;
+    }
 
     public RuleRuntime? FindRuntime(Guid ruleId) => slots.GetValueOrDefault(ruleId)?.Runtime;
 
@@ -139,12 +147,45 @@ internal sealed class RuleIndex : IRuleEngine
     // State is committed here, before the caller saves the firing, and never rolled back: losing the race means
     // another evaluator saved this same firing (same rule and sequence), and a failed save is repaired by the
     // periodic reconcile, which reloads the rule with Remove and Add(rule, storedRuntime).
-    public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null)
+    public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null) => EvaluateBatch([tick], stateChanges);
+
+    /// <summary>
+    /// Prices that arrived together (one poll), in order: each symbol's rules on its price, then each compound they
+    /// touched once, on all of them.
+    /// </summary>
+    public IReadOnlyList<FiringCandidate> EvaluateBatch(IReadOnlyList<PriceTick> ticks, ICollection<RuleStateChange>? stateChanges = null)
     {
-        var book = Book(tick.Symbol);
-        var before = book.Visited;
-        var firings = book.Evaluate(tick, stateChanges);
-        Visited += book.Visited - before;
+        var firings = new List<FiringCandidate>();
+        var touched = new List<SymbolRuleBook>(ticks.Count);
+        DateTime? time = null;
+        foreach (var tick in ticks)
+        {
+            var book = Book(tick.Symbol);
+            var before = book.Visited;
+            firings.AddRange(book.Evaluate(tick, stateChanges));
+            Visited += book.Visited - before;
+            touched.Add(book);
+            time = time is { } latest && latest > tick.Time ? latest : tick.Time;
+        }
+
+        if (deferred.Count > 0)
+        {
+            foreach (var slot in deferred.OrderBy(slot => slot.Sequence).ToList())
+            {
+                if (slots.ContainsKey(slot.Rule.Id) && Book(HomeOf(slot.Rule)).EvaluateDeferred(slot, time!.Value, stateChanges) is { } firing)
+                {
+                    firings.Add(firing);
+                }
+            }
+
+            deferred.Clear();
+        }
+
+        foreach (var book in touched)
+        {
+            book.Market.EndStep();
+        }
+
         return firings;
     }
 
@@ -157,6 +198,8 @@ internal sealed class RuleIndex : IRuleEngine
             {
                 (firings ??= []).AddRange(due);
             }
+
+            book.Market.EndStep();
         }
 
         return firings ?? (IReadOnlyList<FiringCandidate>)[];
@@ -166,7 +209,7 @@ internal sealed class RuleIndex : IRuleEngine
     {
         if (!books.TryGetValue(symbol, out var book))
         {
-            book = new SymbolRuleBook(symbol, Book);
+            book = new SymbolRuleBook(symbol, Book, deferred);
             books.Add(symbol, book);
         }
 

@@ -11,7 +11,9 @@ namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 // a price visits only those whose series moved past their threshold, or whose bar closed past it.
 // A compound rule is a member of the book of each of its symbols (their prices, staleness and deadlines reach it) and
 // sits in each one's indexes at its parts' thresholds: a price visits it when a part's truth may have changed.
-internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook> bookOf)
+// Compounds are not judged on each price: a price batch moves several symbols at once, and an expression over them
+// is judged once the whole batch is in (deferred), never on a mix of new and old prices that never existed together.
+internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook> bookOf, ISet<RuleSlot> deferred)
 {
     private readonly LevelIndex crossingLevels = new();
     private readonly LevelIndex visitWhenPriceAtOrAbove = new();
@@ -205,6 +207,12 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         Visited += candidates.Count;
         foreach (var slot in candidates)
         {
+            if (slot.Runtime.Parts is not null)
+            {
+                deferred.Add(slot);
+                continue;
+            }
+
             if (RuleEvaluator.Evaluate(slot, tick, previous, Market, changes) is { } firing)
             {
                 (firings ??= []).Add(firing);
@@ -266,6 +274,19 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         }
 
         return firings ?? (IReadOnlyList<FiringCandidate>)[];
+    }
+
+    /// <summary>A compound whose batch of prices is in, judged on its home symbol's latest price.</summary>
+    public FiringCandidate? EvaluateDeferred(RuleSlot slot, DateTime time, ICollection<RuleStateChange>? changes)
+    {
+        if (Market.LastFreshPrice is not { } price)
+        {
+            return null;
+        }
+
+        var firing = RuleEvaluator.Evaluate(slot, new PriceTick(symbol, price, price, time), price, Market, changes);
+        Refresh(slot);
+        return firing;
     }
 
     /// <summary>Stored bars for indicators still warming up; rules whose series now has values become active.</summary>
@@ -726,9 +747,17 @@ internal sealed class LevelIndexes
             return;
         }
 
-        if (previous is { Value: var start } && Crossing.Count > 0)
+        if (Crossing.Count > 0)
         {
-            Crossing.CollectBetween(Math.Min(start, value), Math.Max(start, value), visits, stamp);
+            if (previous is { Value: var start })
+            {
+                Crossing.CollectBetween(Math.Min(start, value), Math.Max(start, value), visits, stamp);
+            }
+            else
+            {
+                // A first reading (the series just got values): any threshold may now lie on either side of it.
+                Crossing.CollectAtOrAbove(decimal.MinValue, visits, stamp);
+            }
         }
 
         AtOrAbove.CollectAtOrBelow(value, visits, stamp);

@@ -22,7 +22,10 @@ internal sealed record AlertRuleRequest(
     WebhookRequest? Webhook,
     string? MessageTemplate);
 
-/// <summary>Described in the OpenAPI document as one schema per type (<see cref="ConditionSchemas"/>).</summary>
+/// <summary>
+/// Described in the OpenAPI document as one schema per type (<see cref="ConditionSchemas"/>). Left, Operator, Right and
+/// Evaluate belong to an indicator condition; Match and Conditions to a compound one; Symbol to a compound's part.
+/// </summary>
 internal sealed record ConditionRequest(
     [property: Required, Values(typeof(ConditionType))] string? Type,
     decimal? Level,
@@ -31,7 +34,36 @@ internal sealed record ConditionRequest(
     decimal? Amount,
     decimal? Percent,
     int? WindowMinutes,
-    [property: Values(typeof(ReferenceKind))] string? Reference);
+    [property: Values(typeof(ReferenceKind))] string? Reference)
+{
+    public OperandRequest? Left { get; init; }
+
+    public string? Operator { get; init; }
+
+    public OperandRequest? Right { get; init; }
+
+    [OneOf("live", "barClose")]
+    public string? Evaluate { get; init; }
+
+    [OneOf("all", "any")]
+    public string? Match { get; init; }
+
+    public ConditionRequest[]? Conditions { get; init; }
+
+    public string? Symbol { get; init; }
+}
+
+/// <summary>One side of an indicator condition: the price, a number, or an indicator's line (see <see cref="OperandShapes"/>).</summary>
+internal sealed record OperandRequest(
+    [property: Required] string? Type,
+    decimal? Value,
+    int? Period,
+    string? Timeframe,
+    decimal? Deviations,
+    int? Fast,
+    int? Slow,
+    int? Signal,
+    string? Output);
 
 internal sealed record FrequencyRequest([property: Values(typeof(FrequencyType))] string? Type, int? CooldownSeconds, int? MaxFires);
 

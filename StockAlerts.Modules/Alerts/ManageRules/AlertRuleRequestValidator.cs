@@ -26,46 +26,13 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
             .When(request => !string.IsNullOrWhiteSpace(request.Symbol) && request.Symbol.Length <= 20, ApplyConditionTo.CurrentValidator)
             .WithMessage(request => $"Unknown symbol '{request.Symbol}'. GET /api/instruments lists the symbols you can watch.");
         RuleFor(request => request.Name).MaximumLength(100);
-        RuleFor(request => request.Condition).NotNull().WithMessage("Give a condition, e.g. {\"type\":\"crossesAbove\",\"level\":200}.");
-        When(request => request.Condition is not null, () =>
-        {
-            RuleFor(request => request.Condition!.Type).NotEmpty().Must(ApiNames.IsName<ConditionType>).OverridePropertyName("condition.type")
-                .WithMessage($"condition.type must be one of {ApiNames.List<ConditionType>()}.");
-            When(request => Takes(request, ConditionShapes.Level), () =>
-                RuleFor(request => request.Condition!.Level).NotNull().GreaterThan(0).LessThan(MaxPrice).OverridePropertyName("condition.level"));
-            When(request => Takes(request, ConditionShapes.Lower), () =>
-            {
-                RuleFor(request => request.Condition!.Lower).NotNull().GreaterThan(0).LessThan(MaxPrice).OverridePropertyName("condition.lower");
-                RuleFor(request => request.Condition!.Upper).NotNull().GreaterThan(0).LessThan(MaxPrice).OverridePropertyName("condition.upper");
-                RuleFor(request => request.Condition!).Must(condition => condition.Lower is null || condition.Upper is null || condition.Lower < condition.Upper)
-                    .OverridePropertyName("condition.lower").WithMessage("condition.lower must be below condition.upper.");
-            });
-            When(request => TypeOf(request) is { } type && ConditionShapes.TakesAmountOrPercent(type), () =>
-            {
-                RuleFor(request => request.Condition!).Must(condition => condition.Amount is > 0 and < MaxPrice ^ condition.Percent is > 0 and <= 10_000)
-                    .OverridePropertyName("condition.amount").WithMessage("Give exactly one of condition.amount or condition.percent, above 0.");
-                RuleFor(request => request.Condition!.Percent).LessThan(100).When(request => TypeOf(request) == ConditionType.TrailingDrawdown)
-                    .OverridePropertyName("condition.percent").WithMessage("A drawdown of 100% or more can never happen.");
-            });
-            When(request => Takes(request, ConditionShapes.WindowMinutes), () =>
-                RuleFor(request => request.Condition!.WindowMinutes).NotNull().InclusiveBetween(1, options.CurrentValue.MaxWindowMinutes)
-                    .OverridePropertyName("condition.windowMinutes"));
-            When(request => TypeOf(request) == ConditionType.PercentChange, () =>
-            {
-                RuleFor(request => request.Condition!.Percent).NotNull().NotEqual(0).InclusiveBetween(-99.99m, 10_000m)
-                    .OverridePropertyName("condition.percent").WithMessage("condition.percent is a signed change, e.g. 5 or -3; below -100% can never happen.");
-                RuleFor(request => request.Condition!.Reference).NotEmpty().Must(ApiNames.IsName<ReferenceKind>)
-                    .OverridePropertyName("condition.reference").WithMessage($"condition.reference must be one of {ApiNames.List<ReferenceKind>()}.");
-            });
-            // Each type takes exactly its own fields: a level on a trailing rule is a mistake to point out, not to ignore.
-            foreach (var field in ConditionShapes.AllFields)
-            {
-                RuleFor(request => request.Condition!).Must(condition => ValueOf(condition, field) is null)
-                    .When(request => TypeOf(request) is { } type && !ConditionShapes.Takes(type, field))
-                    .OverridePropertyName($"condition.{field}")
-                    .WithMessage(request => $"condition.{field} is not used by a {request.Condition!.Type} condition; leave it out.");
-            }
-        });
+        RuleFor(request => request.Condition).NotNull().WithMessage("Give a condition, e.g. {\"type\":\"crossesAbove\",\"level\":200}.")
+            .SetValidator(new ConditionRequestValidator(mediator, options, isPart: false)!);
+        RuleFor(request => request.Condition!.Conditions)
+            .Must((request, parts) => parts!.Any(part => part?.Symbol is null || string.Equals(part.Symbol, request.Symbol, StringComparison.OrdinalIgnoreCase)))
+            .When(request => TypeOf(request) == ConditionType.Compound && request.Condition!.Conditions is { Length: > 0 } && request.Symbol is not null)
+            .OverridePropertyName("condition.conditions")
+            .WithMessage(request => $"At least one condition must be on the rule's symbol ({request.Symbol}); leave its symbol out. The others may name another symbol.");
         When(request => request.Frequency is not null, () =>
         {
             RuleFor(request => request.Frequency!.Type).Must(type => type is null || ApiNames.IsName<FrequencyType>(type))
@@ -77,6 +44,8 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
         {
             RuleFor(request => request.Rearm!.Margin).GreaterThanOrEqualTo(0).LessThan(MaxPrice).OverridePropertyName("rearm.margin");
             RuleFor(request => request.Rearm!.AfterSeconds).InclusiveBetween(1, 365 * 86_400).OverridePropertyName("rearm.afterSeconds");
+            RuleFor(request => request.Rearm!.Margin).Null().When(request => TypeOf(request) is ConditionType.Indicator or ConditionType.Compound).OverridePropertyName("rearm.margin")
+                .WithMessage("rearm.margin is a price distance for price conditions; an indicator or compound rule re-arms by time (rearm.afterSeconds) or with its frequency.");
             RuleFor(request => request.Rearm!.Margin).Null().When(request => TypeOf(request) == ConditionType.Crosses).OverridePropertyName("rearm.margin")
                 .WithMessage("rearm.margin is for a crossing one way; a crossing either way alerts again when the price crosses back. Use crossesAbove or crossesBelow with a margin, or frequency.cooldownSeconds for a price that hovers at the level.");
         });
@@ -117,20 +86,6 @@ internal sealed class AlertRuleRequestValidator : AbstractValidator<AlertRuleReq
 
     private static ConditionType? TypeOf(AlertRuleRequest request) =>
         ApiNames.TryParse<ConditionType>(request.Condition?.Type, out var type) ? type : null;
-
-    private static bool Takes(AlertRuleRequest request, string field) => TypeOf(request) is { } type && ConditionShapes.Takes(type, field);
-
-    private static object? ValueOf(ConditionRequest condition, string field) => field switch
-    {
-        ConditionShapes.Level => condition.Level,
-        ConditionShapes.Lower => condition.Lower,
-        ConditionShapes.Upper => condition.Upper,
-        ConditionShapes.Amount => condition.Amount,
-        ConditionShapes.Percent => condition.Percent,
-        ConditionShapes.WindowMinutes => condition.WindowMinutes,
-        ConditionShapes.Reference => condition.Reference,
-        _ => null,
-    };
 
     private static bool BeATime(string? text) => TimeOnly.TryParseExact(text, "HH:mm", out _);
 

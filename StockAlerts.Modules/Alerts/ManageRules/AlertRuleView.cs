@@ -33,8 +33,10 @@ internal sealed record AlertRuleView(
         rule.Id,
         rule.Symbol,
         rule.Name,
-        new ConditionView(RuleMapping.JsonName(rule.ConditionType), rule.Level.Normalize(), rule.Lower.Normalize(), rule.Upper.Normalize(), rule.Amount.Normalize(), rule.Percent.Normalize(), rule.WindowMinutes,
-            rule.Reference is null ? null : RuleMapping.JsonName(rule.Reference), rule.ReferencePrice.Normalize()),
+        rule.ConditionJson is { } json
+            ? ConditionView.From(StoredConditions.Read(json).Condition)
+            : new ConditionView(RuleMapping.JsonName(rule.ConditionType), rule.Level.Normalize(), rule.Lower.Normalize(), rule.Upper.Normalize(), rule.Amount.Normalize(), rule.Percent.Normalize(), rule.WindowMinutes,
+                rule.Reference is null ? null : RuleMapping.JsonName(rule.Reference), rule.ReferencePrice.Normalize()),
         new FrequencyView(RuleMapping.JsonName(rule.FrequencyType), rule.CooldownSeconds, rule.MaxFires),
         rule.HysteresisMargin is null && rule.RearmAfterSeconds is null ? null : new RearmView(rule.HysteresisMargin.Normalize(), rule.RearmAfterSeconds),
         rule.ConfirmationSeconds,
@@ -55,7 +57,10 @@ internal sealed record AlertRuleView(
         rule.UpdatedAt);
 }
 
-/// <summary>ReferencePrice is what a percentage refers to.</summary>
+/// <summary>
+/// ReferencePrice is what a percentage refers to. An indicator condition shows its operands with every parameter
+/// (defaults included); a compound its parts, each with its symbol.
+/// </summary>
 internal sealed record ConditionView(
     [property: Values(typeof(ConditionType))] string Type,
     decimal? Level,
@@ -65,7 +70,36 @@ internal sealed record ConditionView(
     decimal? Percent,
     int? WindowMinutes,
     [property: Values(typeof(ReferenceKind))] string? Reference,
-    decimal? ReferencePrice);
+    decimal? ReferencePrice)
+{
+    public OperandRequest? Left { get; init; }
+
+    public string? Operator { get; init; }
+
+    public OperandRequest? Right { get; init; }
+
+    [OneOf("live", "barClose")]
+    public string? Evaluate { get; init; }
+
+    [OneOf("all", "any")]
+    public string? Match { get; init; }
+
+    public IReadOnlyList<ConditionView>? Conditions { get; init; }
+
+    public string? Symbol { get; init; }
+
+    public static ConditionView From(ConditionRequest stored) =>
+        new(stored.Type!, stored.Level.Normalize(), stored.Lower.Normalize(), stored.Upper.Normalize(), null, null, null, null, null)
+        {
+            Left = stored.Left,
+            Operator = stored.Operator,
+            Right = stored.Right,
+            Evaluate = stored.Evaluate,
+            Match = stored.Match,
+            Conditions = stored.Conditions?.Select(From).ToList(),
+            Symbol = stored.Symbol,
+        };
+}
 
 internal sealed record FrequencyView([property: Values(typeof(FrequencyType))] string Type, int CooldownSeconds, int? MaxFires);
 

@@ -12,7 +12,7 @@ using StockAlerts.Modules.Prices.Contracts;
 namespace StockAlerts.Modules.Alerts.ManageRules;
 
 /// <summary>Turns a validated request into a stored rule and puts it in the index at once (and tells other instances).</summary>
-internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, RuleChangeBus bus, IMediator mediator, IOptionsMonitor<AlertsOptions> options, TimeProvider time)
+internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, IndicatorWarmer warmer, RuleChangeBus bus, IMediator mediator, IOptionsMonitor<AlertsOptions> options, TimeProvider time)
 {
     private static readonly string[] Finished = ["expired"];
 
@@ -30,7 +30,8 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
         var duplicate = await database.Rules.AnyAsync(rule => rule.UserId == userId && rule.Id != candidate.Id && !Finished.Contains(rule.State)
             && rule.Symbol == candidate.Symbol && rule.ConditionType == candidate.ConditionType && rule.Level == candidate.Level
             && rule.Lower == candidate.Lower && rule.Upper == candidate.Upper && rule.Amount == candidate.Amount && rule.Percent == candidate.Percent
-            && rule.WindowMinutes == candidate.WindowMinutes && rule.Reference == candidate.Reference && rule.FrequencyType == candidate.FrequencyType, cancellationToken);
+            && rule.WindowMinutes == candidate.WindowMinutes && rule.Reference == candidate.Reference && rule.FrequencyType == candidate.FrequencyType
+            && rule.ConditionJson == candidate.ConditionJson, cancellationToken);
         return duplicate
             ? TypedResults.Problem($"You already have the same {candidate.ConditionType} rule on {candidate.Symbol}.", statusCode: StatusCodes.Status409Conflict, title: "Duplicate rule")
             : null;
@@ -44,20 +45,25 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
     public async Task<ProblemHttpResult?> ApplyAsync(AlertRuleRecord rule, AlertRuleRequest request, CancellationToken cancellationToken)
     {
         var latest = await mediator.Send(new GetLatestPrice(request.Symbol!), cancellationToken);
+        // The validator has checked that the symbols exist.
+        var instruments = await InstrumentsAsync(mediator, request, cancellationToken);
         // A symbol nobody watched yet has no price in the index; start it from the stored one, or the new rule
-        // would wait for the next poll (an hour on some plans) in noData.
+        // would wait for the next poll (an hour on some plans) in noData. A compound's other symbols too.
         var primed = new List<RuleStateChange>();
         engine.Prime(latest, primed);
+        foreach (var other in instruments.Keys.Where(symbol => !symbol.Equals(request.Symbol, StringComparison.OrdinalIgnoreCase)))
+        {
+            engine.Prime(await mediator.Send(new GetLatestPrice(other), cancellationToken), primed);
+        }
         await StoredRuleStates.SaveAsync(database, primed, cancellationToken);
-        // The validator has checked that the symbol exists.
-        var instrument = (await mediator.Send(new GetInstrument(request.Symbol!), cancellationToken))!;
+        var instrument = instruments[request.Symbol!];
         if (FeedCannotServe(instrument, request) is { } problem)
         {
             return problem;
         }
         rule.Symbol = instrument.Symbol;
         rule.Name = request.Name?.Trim();
-        ApplyDefinition(rule, request, latest?.Price, latest?.PreviousClose, latest?.DayOpen);
+        ApplyDefinition(rule, request, latest?.Price, latest?.PreviousClose, latest?.DayOpen, instruments);
         // Without channels, the user's default channels from their notification preferences (a webhook needs its URL).
         var channels = request.Channels ?? (await mediator.Send(new GetDefaultChannels(rule.UserId), cancellationToken))
             .Where(channel => channel != "webhook" || request.Webhook?.Url is not null).ToArray();
@@ -83,11 +89,34 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
             }) { Status = StatusCodes.Status400BadRequest, Title = "One or more validation errors occurred." })
             : null;
 
-    public static void ApplyDefinition(AlertRuleRecord rule, AlertRuleRequest request, decimal? price, decimal? previousClose, decimal? dayOpen)
+    /// <summary>The instruments a request names (its symbol, and each part's of a compound), by symbol in any case.</summary>
+    public static async Task<IReadOnlyDictionary<string, InstrumentInfo>> InstrumentsAsync(IMediator mediator, AlertRuleRequest request, CancellationToken cancellationToken)
+    {
+        var symbols = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { request.Symbol! };
+        symbols.UnionWith(request.Condition?.Conditions?.Select(part => part?.Symbol).OfType<string>() ?? []);
+        var instruments = new Dictionary<string, InstrumentInfo>(StringComparer.OrdinalIgnoreCase);
+        foreach (var symbol in symbols)
+        {
+            instruments[symbol] = (await mediator.Send(new GetInstrument(symbol), cancellationToken))!;
+        }
+        return instruments;
+    }
+
+    public static void ApplyDefinition(AlertRuleRecord rule, AlertRuleRequest request, decimal? price, decimal? previousClose, decimal? dayOpen,
+        IReadOnlyDictionary<string, InstrumentInfo> instruments)
     {
         var condition = request.Condition!;
         var type = AlertRuleRequestValidator.ConditionOf(request);
         rule.ConditionType = type.ToString();
+        rule.ConditionJson = null;
+        if (StoredConditions.IsStored(type))
+        {
+            // Kept as JSON with every default written out and each part's symbol named, as the API shows it back.
+            var normalized = StoredConditions.Normalize(condition, rule.Symbol, symbol => instruments[symbol].Symbol);
+            var zones = instruments.Values.ToDictionary(instrument => instrument.Symbol, instrument => StoredConditions.DayZoneOf(instrument.Kind));
+            rule.ConditionJson = StoredConditions.Write(normalized, zones);
+            condition = new ConditionRequest(condition.Type, null, null, null, null, null, null, null);
+        }
         rule.Level = condition.Level;
         rule.Lower = condition.Lower;
         rule.Upper = condition.Upper;
@@ -146,6 +175,11 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, R
             await database.SaveChangesAsync(cancellationToken);
         }
         engine.Upsert(rule, rule.UpdatedAt);
+        // A new indicator starts from stored history at once, so the rule shows active rather than warming up.
+        if (rule.ConditionJson is not null)
+        {
+            await warmer.WarmAsync(RuleMapping.ToEngine(rule, rule.UpdatedAt).Condition.Compound?.Symbols.Append(rule.Symbol) ?? [rule.Symbol], cancellationToken);
+        }
         if (engine.RuntimeOf(rule.Id) is { } runtime && RuleMapping.StateName(runtime.State) != rule.State)
         {
             rule.State = RuleMapping.StateName(runtime.State);

@@ -1,4 +1,5 @@
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
 using StockAlerts.Modules.Prices.Contracts;
 
 namespace StockAlerts.Modules.Alerts.PreviewRule;
@@ -24,53 +25,101 @@ internal sealed record BacktestRun(IReadOnlyList<FiringCandidate> Firings, RuleS
 /// </summary>
 internal static class Backtest
 {
-    public static BacktestRun Run(AlertRule rule, IReadOnlyList<PriceBarInfo> bars)
+    public static BacktestRun Run(AlertRule rule, IReadOnlyList<PriceBarInfo> bars) =>
+        Run(rule, new Dictionary<string, IReadOnlyList<PriceBarInfo>> { [rule.Symbol] = bars });
+
+    /// <summary>
+    /// The rule over the bars of each symbol it watches (one, or a compound's several, walked together in time order),
+    /// its indicators warmed from the bars before the period (warmUp) as the live engine warms them at startup.
+    /// </summary>
+    public static BacktestRun Run(AlertRule rule, IReadOnlyDictionary<string, IReadOnlyList<PriceBarInfo>> barsBySymbol,
+        IReadOnlyDictionary<string, IReadOnlyList<HistoryBar>>? warmUp = null)
     {
         var index = new RuleIndex();
         var firings = new List<FiringCandidate>();
         var onCrossing = ConditionTraits.IsLevelEdge(rule.Condition.Type);
         int exact = 0, recorded = 0, walked = 0, notSeen = 0, uncounted = 0;
-        decimal? previous = null;
-        DateTime? lastTime = null;
-        foreach (var bar in bars)
+        var steps = new List<(DateTime Time, string Symbol, int Bar, decimal Price, PriceBarInfo Info, bool Exact)>();
+        foreach (var (symbol, bars) in barsBySymbol)
         {
-            var path = Path(bar);
-            var carriesEveryTick = bar.Ticks > 0 && bar.Ticks <= 3 && path.Count == bar.Ticks;
-            exact += carriesEveryTick ? 1 : 0;
-            recorded += bar.Ticks;
-            uncounted += bar.Ticks == 0 ? 1 : 0;
-            notSeen += Math.Max(0, bar.Ticks - path.Count);
-            foreach (var (time, price) in path)
+            for (var i = 0; i < bars.Count; i++)
             {
-                var tick = new PriceTick(rule.Symbol, price, previous, time) { PreviousClose = bar.PreviousClose, DayOpen = bar.DayOpen };
-                if (previous is null)
-                {
-                    // The rule is made on the first price, as a user makes it on the price they see.
-                    index.Prime(tick);
-                    index.Add(rule);
-                }
-                else
-                {
-                    firings.AddRange(MoveClock(index, rule.Id, lastTime!.Value, time));
-                    var fired = index.Evaluate(tick);
-                    firings.AddRange(fired);
-                    if (fired.Count > 0 && onCrossing && !carriesEveryTick)
-                    {
-                        // The rest of this bar's path is a guess: it counts as unseen, like the ticks the bar hides.
-                        walked++;
-                        previous = price;
-                        lastTime = time;
-                        break;
-                    }
-                }
-                walked++;
-                previous = price;
-                lastTime = time;
+                var bar = bars[i];
+                var path = Path(bar);
+                var carriesEveryTick = bar.Ticks > 0 && bar.Ticks <= 3 && path.Count == bar.Ticks;
+                exact += carriesEveryTick ? 1 : 0;
+                recorded += bar.Ticks;
+                uncounted += bar.Ticks == 0 ? 1 : 0;
+                notSeen += Math.Max(0, bar.Ticks - path.Count);
+                steps.AddRange(path.Select(point => (point.Time, symbol, i, point.Price, bar, carriesEveryTick)));
             }
         }
 
+        // In time order; one symbol's prices keep their own order.
+        steps = steps.Select((step, order) => (step, order)).OrderBy(item => item.step.Time).ThenBy(item => item.order).Select(item => item.step).ToList();
+        var previous = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        (string Symbol, int Bar)? guessedRest = null;
+        var added = false;
+        DateTime? lastTime = null;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var (time, symbol, barIndex, price, bar, carriesEveryTick) = steps[i];
+            if (guessedRest == (symbol, barIndex))
+            {
+                // The rest of this bar's path is a guess: it counts as unseen, like the ticks the bar hides.
+                continue;
+            }
+
+            var tick = new PriceTick(symbol, price, previous.TryGetValue(symbol, out var last) ? last : null, time) { PreviousClose = bar.PreviousClose, DayOpen = bar.DayOpen };
+            if (!added)
+            {
+                // The rule is made once every symbol it watches has a price, as a user makes it on the prices they see.
+                index.Prime(tick);
+                previous[symbol] = price;
+                if (barsBySymbol.Keys.All(previous.ContainsKey))
+                {
+                    index.Add(rule);
+                    foreach (var (warmed, history) in warmUp ?? new Dictionary<string, IReadOnlyList<HistoryBar>>())
+                    {
+                        index.Warm(warmed, history, time);
+                    }
+
+                    added = true;
+                }
+            }
+            else
+            {
+                firings.AddRange(MoveClock(index, rule.Id, lastTime!.Value, time));
+                // The symbols' prices of one moment arrive together, as one poll's do live.
+                var batch = new List<PriceTick> { tick };
+                while (i + 1 < steps.Count && steps[i + 1].Time == time && steps[i + 1].Symbol != symbol && batch.All(other => other.Symbol != steps[i + 1].Symbol))
+                {
+                    i++;
+                    var next = steps[i];
+                    batch.Add(new PriceTick(next.Symbol, next.Price, previous.TryGetValue(next.Symbol, out var before) ? before : null, time)
+                    {
+                        PreviousClose = next.Info.PreviousClose, DayOpen = next.Info.DayOpen,
+                    });
+                    previous[next.Symbol] = next.Price;
+                    walked++;
+                }
+
+                var fired = index.EvaluateBatch(batch);
+                firings.AddRange(fired);
+                if (fired.Count > 0 && onCrossing && !carriesEveryTick)
+                {
+                    guessedRest = (symbol, barIndex);
+                }
+            }
+
+            walked++;
+            previous[symbol] = price;
+            lastTime = time;
+        }
+
         var state = index.FindRuntime(rule.Id)?.State ?? RuleState.NoData;
-        return new BacktestRun(firings, state, new BacktestCoverage(bars.Count, exact, recorded, walked, notSeen, uncounted));
+        var count = barsBySymbol.Values.Sum(bars => bars.Count);
+        return new BacktestRun(firings, state, new BacktestCoverage(count, exact, recorded, walked, notSeen, uncounted));
     }
 
     /// <summary>

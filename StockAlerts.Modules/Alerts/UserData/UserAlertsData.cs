@@ -35,6 +35,9 @@ internal sealed class UserAlertsData(AlertsDbContext database, AlertEngine engin
             rule.Id, rule.Symbol, rule.Name, ApiNames.Name(rule.ConditionType), rule.Level, rule.Lower, rule.Upper, rule.Amount, rule.Percent, rule.WindowMinutes,
             rule.Reference is null ? null : ApiNames.Name(rule.Reference), rule.ReferencePrice, ApiNames.Name(rule.FrequencyType), rule.CooldownSeconds, rule.MaxFires,
             rule.ExpiresAt, rule.TimeZone, rule.Channels.Split(',', StringSplitOptions.RemoveEmptyEntries), rule.WebhookUrl, rule.MessageTemplate, rule.State,
-            rule.FireCount, rule.LastFiredAt, rule.CreatedAt, rule.UpdatedAt)).ToList(), firings);
+            rule.FireCount, rule.LastFiredAt, rule.CreatedAt, rule.UpdatedAt)
+        {
+            ConditionDetail = rule.ConditionJson is { } json ? StoredConditions.Describe(json) : null,
+        }).ToList(), firings);
     }
 }

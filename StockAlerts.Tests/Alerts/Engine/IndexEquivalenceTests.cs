@@ -97,26 +97,32 @@ public sealed class IndexEquivalenceTests
                 time = time.AddSeconds(1);
             }
 
-            var symbol = Symbols[random.Next(Symbols.Length)];
-            var price = NextPrice(random, lastPrices[symbol]);
-            var tickTime = random.Next(100) == 0 ? time.AddSeconds(-random.Next(1, 300)) : time;
-            var tick = new PriceTick(symbol, price, lastPrices[symbol], tickTime, IsStale: random.Next(20) == 0)
+            // Sometimes a poll's batch: several prices at once, which compounds see together.
+            var batch = new List<PriceTick>();
+            for (var count = random.Next(4) == 0 ? random.Next(2, 4) : 1; batch.Count < count;)
             {
-                PreviousClose = random.Next(15) == 0 ? RandomLevel(random) : null,
-                DayOpen = random.Next(15) == 0 ? RandomLevel(random) : null,
-            };
-            lastPrices[symbol] = price;
+                var symbol = Symbols[random.Next(Symbols.Length)];
+                var price = NextPrice(random, lastPrices[symbol]);
+                var tickTime = random.Next(100) == 0 ? time.AddSeconds(-random.Next(1, 300)) : time;
+                batch.Add(new PriceTick(symbol, price, lastPrices[symbol], tickTime, IsStale: random.Next(20) == 0)
+                {
+                    PreviousClose = random.Next(15) == 0 ? RandomLevel(random) : null,
+                    DayOpen = random.Next(15) == 0 ? RandomLevel(random) : null,
+                });
+                lastPrices[symbol] = price;
+            }
 
             var indexChanges = new List<RuleStateChange>();
             var naiveChanges = new List<RuleStateChange>();
-            var fromIndex = index.Evaluate(tick, indexChanges);
-            var fromNaive = naive.Evaluate(tick, naiveChanges);
+            var fromIndex = index.EvaluateBatch(batch, indexChanges);
+            var fromNaive = naive.EvaluateBatch(batch, naiveChanges);
 
-            Assert.That(fromIndex.OrderBy(firing => firing.RuleId), Is.EqualTo(fromNaive.OrderBy(firing => firing.RuleId)), $"firings at step {step}");
+            Assert.That(fromIndex.OrderBy(firing => firing.RuleId), Is.EqualTo(fromNaive.OrderBy(firing => firing.RuleId)),
+                $"firings at step {step} ({string.Join(", ", batch)}): {string.Join("; ", fromNaive.Concat(fromIndex).Select(firing => Dump(rules, firing.RuleId, index, naive, time)))}");
             Assert.That(
                 indexChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version),
                 Is.EqualTo(naiveChanges.OrderBy(change => change.RuleId).ThenBy(change => change.Version)),
-                $"state changes at step {step} ({tick}): {string.Join("; ", naiveChanges.Concat(indexChanges).Select(change => Dump(rules, change.RuleId, index, naive, time)))}");
+                $"state changes at step {step} ({string.Join(", ", batch)}): {string.Join("; ", naiveChanges.Concat(indexChanges).Select(change => Dump(rules, change.RuleId, index, naive, time)))}");
             totalFirings += fromIndex.Count;
             indicatorFirings += fromIndex.Count(firing => firing.Rule.Condition.Indicator is not null);
             compoundFirings += fromIndex.Count(firing => firing.Rule.Condition.Compound is not null);

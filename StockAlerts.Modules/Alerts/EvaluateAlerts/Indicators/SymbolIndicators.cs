@@ -8,12 +8,14 @@ internal readonly record struct HistoryBar(DateTime Start, decimal High, decimal
 /// (timeframe, kind, parameters) and each series once per distinct operands, whatever the number of rules on them.
 /// A price costs O(1) per timeframe and per series; a bar close O(1) per indicator on that timeframe.
 /// </summary>
-internal sealed class SymbolIndicators(TimeZoneInfo dayZone)
+/// <remarks>Made with the symbol's last price, that price starts the forming bar of each timeframe that comes.</remarks>
+internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, decimal Price)? last = null)
 {
+    private decimal? lastPrice = last?.Price;
+
     private readonly Dictionary<Timeframe, BarTrack> tracks = [];
     private readonly Dictionary<IndicatorSpec, IndicatorCalculator> calculators = [];
     private readonly Dictionary<SeriesKey, IndicatorSeries> series = [];
-    private decimal? lastPrice;
 
     public IEnumerable<IndicatorSeries> AllSeries => series.Values;
 
@@ -68,6 +70,7 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone)
         }
 
         lastPrice = price;
+        last = (time, price);
         Ticked = true;
         foreach (var item in series.Values)
         {
@@ -90,6 +93,9 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone)
         return ClosedNow.Count > 0;
     }
 
+    /// <summary>The price batch or clock step is over: its closes and live moves are no longer events.</summary>
+    public void EndStep() => Begin();
+
     /// <summary>How far back history must reach to warm the indicators not ready yet (null: all are ready).</summary>
     public TimeSpan? HistoryNeeded()
     {
@@ -98,13 +104,41 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone)
         {
             if (!calculator.Ready)
             {
-                // Bars are only made where prices came: a day bar counts trading days, so reach back half as far again.
-                var span = Timeframes.Length(spec.Timeframe) * (calculator.BarsNeeded + 1) * (spec.Timeframe == Timeframe.OneDay ? 1.5 : 1.0);
+                var span = HistorySpan(spec);
                 needed = needed is { } longest && longest > span ? longest : span;
             }
         }
 
         return needed;
+    }
+
+    /// <summary>How far back stored bars must reach for the indicator to have values at once.</summary>
+    public static TimeSpan HistorySpan(IndicatorSpec spec)
+    {
+        // Bars are only made where prices came: a day bar counts trading days (and a weekend passes in any week), so
+        // reach back half as far again; a shorter bar one more day, for a weekend.
+        var bars = IndicatorCalculator.For(spec).BarsNeeded + 1;
+        return spec.Timeframe == Timeframe.OneDay
+            ? Timeframes.Length(spec.Timeframe) * bars * 1.5
+            : Timeframes.Length(spec.Timeframe) * bars + TimeSpan.FromDays(3);
+    }
+
+    /// <summary>The indicators a condition uses, with the symbol each is on (a compound's parts name theirs).</summary>
+    public static IEnumerable<(string Symbol, IndicatorSpec Spec)> SpecsOf(AlertRule rule)
+    {
+        var conditions = rule.Condition.Compound is { } compound
+            ? compound.Parts.Select(part => (part.Symbol, part.Condition))
+            : [(rule.Symbol, rule.Condition)];
+        foreach (var (symbol, condition) in conditions)
+        {
+            if (condition.Indicator is { } indicator)
+            {
+                foreach (var spec in new[] { indicator.Left.Indicator, indicator.Right.Indicator }.OfType<IndicatorSpec>())
+                {
+                    yield return (symbol, spec);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -214,8 +248,8 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone)
 
             if (start == barStart)
             {
-                var last = bars[^1];
-                bars[^1] = new HistoryBar(barStart, Math.Max(last.High, bar.High), Math.Min(last.Low, bar.Low), bar.Close);
+                var forming = bars[^1];
+                bars[^1] = new HistoryBar(barStart, Math.Max(forming.High, bar.High), Math.Min(forming.Low, bar.Low), bar.Close);
             }
             else
             {
@@ -251,6 +285,12 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone)
         if (!tracks.TryGetValue(timeframe, out var track))
         {
             track = new BarTrack(timeframe);
+            if (last is { } price)
+            {
+                (track.Start, track.End) = Timeframes.BarOf(timeframe, price.Time, dayZone);
+                track.High = track.Low = track.Close = price.Price;
+            }
+
             tracks.Add(timeframe, track);
         }
 

@@ -34,8 +34,8 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.MySql
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("varchar(300)");
+                        .HasMaxLength(600)
+                        .HasColumnType("varchar(600)");
 
                     b.Property<DateTime>("FiredAt")
                         .HasColumnType("datetime(6)");
@@ -100,6 +100,10 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.MySql
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("varchar(40)");
+
+                    b.Property<string>("ConditionJson")
+                        .HasMaxLength(4000)
+                        .HasColumnType("varchar(4000)");
 
                     b.Property<string>("ConditionType")
                         .IsRequired()

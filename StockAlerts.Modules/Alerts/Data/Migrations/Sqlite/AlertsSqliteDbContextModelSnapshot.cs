@@ -29,7 +29,7 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.Sqlite
 
                     b.Property<string>("Description")
                         .IsRequired()
-                        .HasMaxLength(300)
+                        .HasMaxLength(600)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("FiredAt")
@@ -94,6 +94,10 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.Sqlite
                     b.Property<string>("Channels")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConditionJson")
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ConditionType")
