@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.Engine;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
+using StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
 using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Bench;
@@ -25,13 +26,27 @@ internal static class AlertsBench
         var tickCount = options.Int("ticks", 200_000);
         var naiveTicks = options.Int("naive-ticks", 300);
         var databaseRules = options.Int("db-rules", ruleCount);
+        // --indicators 20 --compound 10: that share of the rules (in %) on indicators and compound expressions.
+        var indicatorShare = options.Int("indicators", 0);
+        var compoundShare = options.Int("compound", 0);
+        if (indicatorShare + compoundShare > 0)
+        {
+            // Stored rules of these kinds carry JSON the bench's record writer does not make: the in-memory run only.
+            databaseRules = 0;
+        }
+
         var random = new Random(42);
         var symbols = Enumerable.Range(0, symbolCount).Select(index => $"S{index:D5}").ToArray();
         var prices = symbols.ToDictionary(symbol => symbol, _ => (decimal)Math.Round(20 + random.NextDouble() * 480, 2));
         Console.WriteLine($"alerts bench: {ruleCount:N0} rules over {symbolCount:N0} symbols, {tickCount:N0} ticks (naive scan: {naiveTicks:N0} ticks)");
 
         var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var rules = Enumerable.Range(0, ruleCount).Select(index => MakeRule(random, symbols[index % symbolCount], prices)).ToList();
+        var rules = Enumerable.Range(0, ruleCount).Select(index => random.Next(100) switch
+        {
+            var roll when roll < indicatorShare => MakeIndicatorRule(random, symbols[index % symbolCount], prices),
+            var roll when roll < indicatorShare + compoundShare => MakeCompoundRule(random, symbols, index % symbolCount, prices),
+            _ => MakeRule(random, symbols[index % symbolCount], prices),
+        }).ToList();
         var started = Stopwatch.GetTimestamp();
         var index = new RuleIndex();
         foreach (var rule in rules)
@@ -60,6 +75,17 @@ internal static class AlertsBench
             {
                 naive.Evaluate(warmup);
             }
+        }
+
+        if (indicatorShare + compoundShare > 0)
+        {
+            // Indicators start warm, as the service's do from stored history: 3 days of one-minute bars per symbol.
+            var warmStarted = Stopwatch.GetTimestamp();
+            foreach (var symbol in symbols)
+            {
+                index.Warm(symbol, History(random, prices[symbol], Start.AddHours(-1)), Start.AddHours(-1));
+            }
+            Console.WriteLine($"indicators warmed from 3 days of one-minute bars per symbol in {Stopwatch.GetElapsedTime(warmStarted).TotalSeconds:0.0} s");
         }
 
         var latencies = new List<double>(tickCount);
@@ -130,7 +156,8 @@ internal static class AlertsBench
         await using var reading = open();
         var engine = new AlertEngine();
         var services = new ServiceCollection().BuildServiceProvider();
-        var sync = new RuleSync(services.GetRequiredService<IServiceScopeFactory>(), engine, new RuleChangeBus(services, NullLogger<RuleChangeBus>.Instance),
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        var sync = new RuleSync(scopes, engine, new IndicatorWarmer(scopes, engine, TimeProvider.System, NullLogger<IndicatorWarmer>.Instance), new RuleChangeBus(services, NullLogger<RuleChangeBus>.Instance),
             Microsoft.Extensions.Options.Options.Create(new StockAlerts.Modules.Alerts.AlertsOptions()), TimeProvider.System, NullLogger<RuleSync>.Instance);
         var started = Stopwatch.GetTimestamp();
         await sync.BuildIndexAsync(reading, CancellationToken.None);
@@ -175,6 +202,71 @@ internal static class AlertsBench
             ticks.Add(new PriceTick(symbol, next, previous, time) { PreviousClose = prices[symbol], DayOpen = prices[symbol] });
         }
         return ticks;
+    }
+
+    // Minutes up to the hour before the run, a random walk ending at the symbol's price.
+    private static List<StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators.HistoryBar> History(Random random, decimal price, DateTime end)
+    {
+        const int Minutes = 3 * 24 * 60;
+        var bars = new List<StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators.HistoryBar>(Minutes);
+        var close = price;
+        for (var minute = Minutes; minute > 0; minute--)
+        {
+            var high = close * (1 + (decimal)(random.NextDouble() * 0.001));
+            var low = close * (1 - (decimal)(random.NextDouble() * 0.001));
+            bars.Add(new(end.AddMinutes(-minute), Math.Round(high, 2), Math.Round(low, 2), close));
+            close = Math.Max(0.01m, Math.Round(close * (1 + (decimal)((random.NextDouble() - 0.5) * 0.002)), 2));
+        }
+        return bars;
+    }
+
+    // What people set on charts: standard parameters (so that many rules share one computed series).
+    private static AlertRule MakeIndicatorRule(Random random, string symbol, Dictionary<string, decimal> prices)
+    {
+        var frequency = random.Next(100) < 70 ? AlertFrequency.Once : AlertFrequency.EveryTime(300);
+        return new AlertRule(Guid.NewGuid(), $"user-{random.Next(200_000)}", symbol, IndicatorCondition(random, prices[symbol])) { Frequency = frequency };
+    }
+
+    private static AlertCondition IndicatorCondition(Random random, decimal price)
+    {
+        Timeframe[] timeframes = [Timeframe.FiveMinutes, Timeframe.FifteenMinutes, Timeframe.OneHour];
+        var timeframe = timeframes[random.Next(timeframes.Length)];
+        var onClose = random.Next(2) == 0;
+        return random.Next(5) switch
+        {
+            0 => new IndicatorCondition(Operand.Of(new IndicatorSpec(IndicatorKind.Rsi, timeframe, 14)), Operand.Number(random.Next(2) == 0 ? 30 : 70), onClose)
+                .ToCondition(random.Next(2) == 0 ? ConditionType.CrossesBelow : ConditionType.CrossesAbove),
+            1 => new IndicatorCondition(Operand.Of(new IndicatorSpec(IndicatorKind.Sma, timeframe, 20)), Operand.Of(new IndicatorSpec(IndicatorKind.Sma, timeframe, 50)), onClose)
+                .ToCondition(random.Next(2) == 0 ? ConditionType.CrossesAbove : ConditionType.CrossesBelow),
+            2 => new IndicatorCondition(Operand.Price, Operand.Of(new IndicatorSpec(IndicatorKind.Bollinger, timeframe, 20) { Deviations = 2 }), onClose)
+                .ToCondition(random.Next(2) == 0 ? ConditionType.ExitsChannel : ConditionType.EntersChannel),
+            3 => new IndicatorCondition(Operand.Of(new IndicatorSpec(IndicatorKind.Macd, timeframe, 26) { Fast = 12, Slow = 26, Signal = 9 }, IndicatorOutput.Macd),
+                    Operand.Of(new IndicatorSpec(IndicatorKind.Macd, timeframe, 26) { Fast = 12, Slow = 26, Signal = 9 }, IndicatorOutput.Signal), onClose)
+                .ToCondition(ConditionType.CrossesAbove),
+            _ => new IndicatorCondition(Operand.Price, Operand.Of(new IndicatorSpec(IndicatorKind.Highest, timeframe, 20)), onClose).ToCondition(ConditionType.CrossesAbove),
+        };
+    }
+
+    // Two or three parts: price levels on the rule's symbol and on another, sometimes an indicator part.
+    private static AlertRule MakeCompoundRule(Random random, string[] symbols, int at, Dictionary<string, decimal> prices)
+    {
+        var parts = new List<CompoundPart>();
+        for (var count = random.Next(2, 4); parts.Count < count;)
+        {
+            var symbol = parts.Count == 0 ? symbols[at] : symbols[random.Next(symbols.Length)];
+            var price = prices[symbol];
+            var sign = random.Next(2) == 0 ? 1 : -1;
+            var level = Math.Round(price * (1 + sign * (decimal)(0.002 + random.NextDouble() * 0.05)), 2);
+            parts.Add(new CompoundPart(symbol, random.Next(4) == 0
+                ? IndicatorCondition(random, price)
+                : new AlertCondition(random.Next(2) == 0 ? (sign > 0 ? ConditionType.Above : ConditionType.Below) : (sign > 0 ? ConditionType.CrossesAbove : ConditionType.CrossesBelow)) { Level = level }));
+        }
+
+        var compound = new CompoundCondition(random.Next(3) == 0 ? CompoundMatch.Any : CompoundMatch.All, parts);
+        return new AlertRule(Guid.NewGuid(), $"user-{random.Next(200_000)}", symbols[at], new AlertCondition(ConditionType.Compound) { Compound = compound })
+        {
+            Frequency = random.Next(100) < 70 ? AlertFrequency.Once : AlertFrequency.EveryTime(300),
+        };
     }
 
     public static AlertRule MakeRule(Random random, string symbol, Dictionary<string, decimal> prices)

@@ -86,7 +86,7 @@ internal static class ConditionObserver
         {
             // An event belongs to the step that made it: the price that moved the series live, the bar that closed.
             Event = observation.Event && (indicator.OnBarClose ? series.ClosedNow : market?.Indicators?.Ticked != false),
-            ComparedValue = reading.Left,
+            ComparedValue = (decimal)reading.Left,
         };
     }
 
@@ -174,7 +174,7 @@ internal static class ConditionObserver
     {
         var left = indicator.Left;
         var right = indicator.Right;
-        var leftValue = ValueText(left, reading?.Left ?? compared, style);
+        var leftValue = ValueText(left, reading is { } read ? (decimal)read.Left : compared, style);
         var byPrice = left.Kind == OperandKind.Price;
         var subject = byPrice ? $"price {style.Price(price)}" : left.Text;
         var at = byPrice ? "" : $" at {style.Price(price)}";
@@ -188,7 +188,7 @@ internal static class ConditionObserver
                 ConditionType.InsideChannel => "is inside",
                 _ => "is outside",
             };
-            var bands = reading is { Right: { } lower, Upper: { } upper } ? $"{style.Number(lower)} to {style.Number(upper)}" : "";
+            var bands = reading is { Right: { } lower, Upper: { } upper } ? $"{style.Number((decimal)lower)} to {style.Number((decimal)upper)}" : "";
             var values = byPrice ? $" ({bands})" : $" ({leftValue}; bands {bands})";
             return $"{subject} {verb} the bands of {right.Indicator!.Text}{values}{at}{close}";
         }
@@ -201,7 +201,7 @@ internal static class ConditionObserver
             ConditionType.Crosses when direction == CrossDirection.Down => "fell below",
             _ => "rose above",
         };
-        var rightValue = reading?.Right is { } value ? ValueText(right, value, style) : "";
+        var rightValue = reading?.Right is { } value ? ValueText(right, (decimal)value, style) : "";
         var shown = right.Kind == OperandKind.Value ? leftValue : byPrice ? rightValue : $"{leftValue} vs {rightValue}";
         return $"{subject} {relation} {right.Text} ({shown}){at}{close}";
     }

@@ -4,6 +4,7 @@ internal sealed class RuleIndex : IRuleEngine
 {
     private readonly Dictionary<Guid, RuleSlot> slots = new();
     private readonly HashSet<RuleSlot> deferred = [];
+    private readonly List<SymbolRuleBook> touched = [];
     private readonly Dictionary<string, SymbolRuleBook> books = new(StringComparer.Ordinal);
     private long sequence;
 
@@ -155,14 +156,19 @@ internal sealed class RuleIndex : IRuleEngine
     /// </summary>
     public IReadOnlyList<FiringCandidate> EvaluateBatch(IReadOnlyList<PriceTick> ticks, ICollection<RuleStateChange>? stateChanges = null)
     {
-        var firings = new List<FiringCandidate>();
-        var touched = new List<SymbolRuleBook>(ticks.Count);
+        List<FiringCandidate>? firings = null;
+        var touched = this.touched;
+        touched.Clear();
         DateTime? time = null;
         foreach (var tick in ticks)
         {
             var book = Book(tick.Symbol);
             var before = book.Visited;
-            firings.AddRange(book.Evaluate(tick, stateChanges));
+            if (book.Evaluate(tick, stateChanges) is { Count: > 0 } found)
+            {
+                (firings ??= []).AddRange(found);
+            }
+
             Visited += book.Visited - before;
             touched.Add(book);
             time = time is { } latest && latest > tick.Time ? latest : tick.Time;
@@ -174,7 +180,7 @@ internal sealed class RuleIndex : IRuleEngine
             {
                 if (slots.ContainsKey(slot.Rule.Id) && Book(HomeOf(slot.Rule)).EvaluateDeferred(slot, time!.Value, stateChanges) is { } firing)
                 {
-                    firings.Add(firing);
+                    (firings ??= []).Add(firing);
                 }
             }
 
@@ -186,7 +192,7 @@ internal sealed class RuleIndex : IRuleEngine
             book.Market.EndStep();
         }
 
-        return firings;
+        return firings ?? (IReadOnlyList<FiringCandidate>)[];
     }
 
     public IReadOnlyList<FiringCandidate> AdvanceClock(DateTime time, ICollection<RuleStateChange>? stateChanges = null)

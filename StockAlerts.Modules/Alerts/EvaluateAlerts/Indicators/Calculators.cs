@@ -19,21 +19,23 @@ internal abstract class IndicatorCalculator
     public void Close(decimal high, decimal low, decimal close)
     {
         Bars++;
-        OnClose(high, low, close);
+        OnClose((double)high, (double)low, (double)close);
     }
 
-    protected abstract void OnClose(decimal high, decimal low, decimal close);
+    // In doubles: an indicator is read on every price of every symbol that has one, and double arithmetic cost
+    // several times as much (the reference tests hold them to 1e-6 of the exact values).
+    protected abstract void OnClose(double high, double low, double close);
 
-    public abstract decimal Closed(IndicatorOutput output);
+    public abstract double Closed(IndicatorOutput output);
 
-    public abstract decimal Live(IndicatorOutput output, decimal price);
+    public abstract double Live(IndicatorOutput output, double price);
 
     public static IndicatorCalculator For(IndicatorSpec spec) => spec.Kind switch
     {
         IndicatorKind.Sma => new SmaCalculator(spec.Period),
         IndicatorKind.Ema => new EmaCalculator(spec.Period),
         IndicatorKind.Rsi => new RsiCalculator(spec.Period),
-        IndicatorKind.Bollinger => new BollingerCalculator(spec.Period, spec.Deviations),
+        IndicatorKind.Bollinger => new BollingerCalculator(spec.Period, (double)spec.Deviations),
         IndicatorKind.Macd => new MacdCalculator(spec.Fast, spec.Slow, spec.Signal),
         IndicatorKind.Highest => new ExtremeCalculator(spec.Period, highest: true),
         IndicatorKind.Lowest => new ExtremeCalculator(spec.Period, highest: false),
@@ -44,17 +46,17 @@ internal abstract class IndicatorCalculator
 /// <summary>The last N closes with their sum (and sum of squares): a moving window in O(1) per bar.</summary>
 internal sealed class CloseWindow(int length)
 {
-    private readonly decimal[] values = new decimal[length];
+    private readonly double[] values = new double[length];
     private int next;
 
     public int Count { get; private set; }
-    public decimal Sum { get; private set; }
-    public decimal SumOfSquares { get; private set; }
+    public double Sum { get; private set; }
+    public double SumOfSquares { get; private set; }
 
     /// <summary>The value the next close pushes out (0 while the window is not full).</summary>
-    public decimal Oldest => Count < values.Length ? 0 : values[next];
+    public double Oldest => Count < values.Length ? 0 : values[next];
 
-    public void Add(decimal value)
+    public void Add(double value)
     {
         var dropped = Oldest;
         Sum += value - dropped;
@@ -71,24 +73,24 @@ internal sealed class SmaCalculator(int period) : IndicatorCalculator
 
     public override int BarsNeeded => period;
 
-    protected override void OnClose(decimal high, decimal low, decimal close) => window.Add(close);
+    protected override void OnClose(double high, double low, double close) => window.Add(close);
 
-    public override decimal Closed(IndicatorOutput output) => window.Sum / period;
+    public override double Closed(IndicatorOutput output) => window.Sum / period;
 
-    public override decimal Live(IndicatorOutput output, decimal price) => (window.Sum - window.Oldest + price) / period;
+    public override double Live(IndicatorOutput output, double price) => (window.Sum - window.Oldest + price) / period;
 }
 
 /// <summary>An exponential average seeded with the simple average of its first <c>period</c> values.</summary>
 internal sealed class ExponentialAverage(int period)
 {
-    private readonly decimal alpha = 2m / (period + 1);
-    private decimal seedSum;
+    private readonly double alpha = 2.0 / (period + 1);
+    private double seedSum;
 
     public int Count { get; private set; }
     public bool Ready => Count >= period;
-    public decimal Value { get; private set; }
+    public double Value { get; private set; }
 
-    public void Add(decimal value)
+    public void Add(double value)
     {
         Count++;
         if (Count < period)
@@ -105,7 +107,7 @@ internal sealed class ExponentialAverage(int period)
         }
     }
 
-    public decimal With(decimal value) => Value + alpha * (value - Value);
+    public double With(double value) => Value + alpha * (value - Value);
 }
 
 internal sealed class EmaCalculator(int period) : IndicatorCalculator
@@ -114,25 +116,25 @@ internal sealed class EmaCalculator(int period) : IndicatorCalculator
 
     public override int BarsNeeded => period;
 
-    protected override void OnClose(decimal high, decimal low, decimal close) => average.Add(close);
+    protected override void OnClose(double high, double low, double close) => average.Add(close);
 
-    public override decimal Closed(IndicatorOutput output) => average.Value;
+    public override double Closed(IndicatorOutput output) => average.Value;
 
-    public override decimal Live(IndicatorOutput output, decimal price) => average.With(price);
+    public override double Live(IndicatorOutput output, double price) => average.With(price);
 }
 
 internal sealed class RsiCalculator(int period) : IndicatorCalculator
 {
-    private decimal? previousClose;
-    private decimal gainSum;
-    private decimal lossSum;
+    private double? previousClose;
+    private double gainSum;
+    private double lossSum;
     private int changes;
-    private decimal averageGain;
-    private decimal averageLoss;
+    private double averageGain;
+    private double averageLoss;
 
     public override int BarsNeeded => period + 1;
 
-    protected override void OnClose(decimal high, decimal low, decimal close)
+    protected override void OnClose(double high, double low, double close)
     {
         if (previousClose is { } previous)
         {
@@ -159,37 +161,37 @@ internal sealed class RsiCalculator(int period) : IndicatorCalculator
         previousClose = close;
     }
 
-    public override decimal Closed(IndicatorOutput output) => Rsi(averageGain, averageLoss);
+    public override double Closed(IndicatorOutput output) => Rsi(averageGain, averageLoss);
 
-    public override decimal Live(IndicatorOutput output, decimal price)
+    public override double Live(IndicatorOutput output, double price)
     {
         var (gain, loss) = Smooth(averageGain, averageLoss, price - (previousClose ?? price));
         return Rsi(gain, loss);
     }
 
-    private (decimal Gain, decimal Loss) Smooth(decimal gain, decimal loss, decimal change) =>
+    private (double Gain, double Loss) Smooth(double gain, double loss, double change) =>
         ((gain * (period - 1) + Math.Max(change, 0)) / period, (loss * (period - 1) + Math.Max(-change, 0)) / period);
 
-    public static decimal Rsi(decimal gain, decimal loss) => loss == 0 ? 100 : gain == 0 ? 0 : 100 - 100 / (1 + gain / loss);
+    public static double Rsi(double gain, double loss) => loss == 0 ? 100 : gain == 0 ? 0 : 100 - 100 / (1 + gain / loss);
 }
 
-internal sealed class BollingerCalculator(int period, decimal deviations) : IndicatorCalculator
+internal sealed class BollingerCalculator(int period, double deviations) : IndicatorCalculator
 {
     private readonly CloseWindow window = new(period);
 
     public override int BarsNeeded => period;
 
-    protected override void OnClose(decimal high, decimal low, decimal close) => window.Add(close);
+    protected override void OnClose(double high, double low, double close) => window.Add(close);
 
-    public override decimal Closed(IndicatorOutput output) => Band(output, window.Sum, window.SumOfSquares);
+    public override double Closed(IndicatorOutput output) => Band(output, window.Sum, window.SumOfSquares);
 
-    public override decimal Live(IndicatorOutput output, decimal price)
+    public override double Live(IndicatorOutput output, double price)
     {
         var oldest = window.Oldest;
         return Band(output, window.Sum - oldest + price, window.SumOfSquares - oldest * oldest + price * price);
     }
 
-    private decimal Band(IndicatorOutput output, decimal sum, decimal sumOfSquares)
+    private double Band(IndicatorOutput output, double sum, double sumOfSquares)
     {
         var middle = sum / period;
         if (output is IndicatorOutput.Middle or IndicatorOutput.Value)
@@ -199,7 +201,7 @@ internal sealed class BollingerCalculator(int period, decimal deviations) : Indi
 
         // Population variance; rounding can leave a tiny negative for a flat window.
         var variance = Math.Max(0, (sumOfSquares - sum * middle) / period);
-        var width = deviations * (decimal)Math.Sqrt((double)variance);
+        var width = deviations * Math.Sqrt(variance);
         return output == IndicatorOutput.Upper ? middle + width : middle - width;
     }
 }
@@ -212,7 +214,7 @@ internal sealed class MacdCalculator(int fast, int slow, int signal) : Indicator
 
     public override int BarsNeeded => slow + signal - 1;
 
-    protected override void OnClose(decimal high, decimal low, decimal close)
+    protected override void OnClose(double high, double low, double close)
     {
         fastAverage.Add(close);
         slowAverage.Add(close);
@@ -222,15 +224,15 @@ internal sealed class MacdCalculator(int fast, int slow, int signal) : Indicator
         }
     }
 
-    public override decimal Closed(IndicatorOutput output) => Pick(output, fastAverage.Value - slowAverage.Value, signalAverage.Value);
+    public override double Closed(IndicatorOutput output) => Pick(output, fastAverage.Value - slowAverage.Value, signalAverage.Value);
 
-    public override decimal Live(IndicatorOutput output, decimal price)
+    public override double Live(IndicatorOutput output, double price)
     {
         var line = fastAverage.With(price) - slowAverage.With(price);
         return Pick(output, line, signalAverage.With(line));
     }
 
-    private static decimal Pick(IndicatorOutput output, decimal line, decimal signalLine) => output switch
+    private static double Pick(IndicatorOutput output, double line, double signalLine) => output switch
     {
         IndicatorOutput.Signal => signalLine,
         IndicatorOutput.Histogram => line - signalLine,
@@ -246,11 +248,11 @@ internal sealed class ExtremeCalculator(int period, bool highest) : IndicatorCal
 {
     private readonly MonotonicWindow latest = new(period, highest);
     private readonly MonotonicWindow beforeLatest = new(period, highest);
-    private decimal? pending;
+    private double? pending;
 
     public override int BarsNeeded => period + 1;
 
-    protected override void OnClose(decimal high, decimal low, decimal close)
+    protected override void OnClose(double high, double low, double close)
     {
         var extreme = highest ? high : low;
         if (pending is { } previous)
@@ -262,18 +264,18 @@ internal sealed class ExtremeCalculator(int period, bool highest) : IndicatorCal
         pending = extreme;
     }
 
-    public override decimal Closed(IndicatorOutput output) => beforeLatest.Extreme;
+    public override double Closed(IndicatorOutput output) => beforeLatest.Extreme;
 
-    public override decimal Live(IndicatorOutput output, decimal price) => latest.Extreme;
+    public override double Live(IndicatorOutput output, double price) => latest.Extreme;
 }
 
 internal sealed class MonotonicWindow(int length, bool highest)
 {
-    private readonly LinkedList<(int Index, decimal Value)> queue = new();
+    private readonly LinkedList<(int Index, double Value)> queue = new();
 
-    public decimal Extreme => queue.First?.Value.Value ?? 0;
+    public double Extreme => queue.First?.Value.Value ?? 0;
 
-    public void Add(int index, decimal value)
+    public void Add(int index, double value)
     {
         while (queue.Last is { } last && (highest ? last.Value.Value <= value : last.Value.Value >= value))
         {

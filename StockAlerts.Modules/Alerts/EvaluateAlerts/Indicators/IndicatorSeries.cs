@@ -12,19 +12,23 @@ internal enum SeriesForm
     PercentB,
 }
 
-/// <summary>What a rule on indicators is about: one value per reading, shared by every rule with the same operands.</summary>
-internal sealed record SeriesKey(Operand Left, Operand? Right, SeriesForm Form)
+/// <summary>
+/// What a rule on indicators is about: one value per reading, shared by every rule with the same operands and the same
+/// moment of judging (AtClose: read at bar closes only; else on every price, never at closes).
+/// </summary>
+internal sealed record SeriesKey(Operand Left, Operand? Right, SeriesForm Form, bool AtClose)
 {
     public static SeriesKey Of(IndicatorCondition condition, ConditionType type) =>
-        condition.Right.Kind == OperandKind.Value ? new SeriesKey(condition.Left, null, SeriesForm.Raw)
+        condition.Right.Kind == OperandKind.Value ? new SeriesKey(condition.Left, null, SeriesForm.Raw, condition.OnBarClose)
         : IndicatorCondition.IsChannel(type)
-            ? new SeriesKey(condition.Left, condition.Right, SeriesForm.PercentB)
-            : new SeriesKey(condition.Left, condition.Right, SeriesForm.Difference);
+            ? new SeriesKey(condition.Left, condition.Right, SeriesForm.PercentB, condition.OnBarClose)
+            : new SeriesKey(condition.Left, condition.Right, SeriesForm.Difference, condition.OnBarClose);
 }
 
 /// <summary>The operands' values behind one reading of a series, for the firing's message.</summary>
+/// <param name="Value">What the thresholds compare with (a decimal, as they are).</param>
 /// <param name="Price">The price it was read at: the latest, or the close of the bar that closed.</param>
-internal readonly record struct SeriesReading(decimal Value, decimal Left, decimal? Right, decimal? Upper, decimal Price);
+internal readonly record struct SeriesReading(decimal Value, double Left, double? Right, double? Upper, decimal Price);
 
 /// <summary>
 /// One series of one symbol, read twice: live (on every price, the forming bar counting as the latest) and at bar
@@ -58,8 +62,12 @@ internal sealed class IndicatorSeries(SeriesKey key, Timeframe timeframe, Indica
 
     public void ReadClose(decimal close)
     {
-        PreviousClosed = Closed;
-        Closed = Ready ? Read(close, live: false) : null;
+        if (Key.AtClose)
+        {
+            PreviousClosed = Closed;
+            Closed = Ready ? Read(close, live: false) : null;
+        }
+
         ClosedNow = true;
     }
 
@@ -67,8 +75,8 @@ internal sealed class IndicatorSeries(SeriesKey key, Timeframe timeframe, Indica
     public void Restart(decimal? lastClose, decimal? price)
     {
         PreviousClosed = PreviousLive = null;
-        Closed = Ready && lastClose is { } close ? Read(close, live: false) : null;
-        Live = Ready && price is { } current ? Read(current, live: true) : null;
+        Closed = Key.AtClose && Ready && lastClose is { } close ? Read(close, live: false) : null;
+        Live = !Key.AtClose && Ready && price is { } current ? Read(current, live: true) : null;
     }
 
     public void Replace(IndicatorCalculator? newLeft, IndicatorCalculator? newRight)
@@ -79,32 +87,36 @@ internal sealed class IndicatorSeries(SeriesKey key, Timeframe timeframe, Indica
 
     private SeriesReading Read(decimal price, bool live)
     {
-        var leftValue = Value(Key.Left, left, price, live);
+        var at = (double)price;
+        var leftValue = Value(Key.Left, left, at, live);
         if (Key.Form == SeriesForm.Raw)
         {
-            return new SeriesReading(leftValue, leftValue, null, null, price);
+            return new SeriesReading(ToDecimal(leftValue), leftValue, null, null, price);
         }
 
         if (Key.Form == SeriesForm.Difference)
         {
-            var rightValue = Value(Key.Right!, right, price, live);
-            return new SeriesReading(leftValue - rightValue, leftValue, rightValue, null, price);
+            var rightValue = Value(Key.Right!, right, at, live);
+            return new SeriesReading(ToDecimal(leftValue - rightValue), leftValue, rightValue, null, price);
         }
 
-        var lower = live ? right!.Live(IndicatorOutput.Lower, price) : right!.Closed(IndicatorOutput.Lower);
-        var upper = live ? right.Live(IndicatorOutput.Upper, price) : right.Closed(IndicatorOutput.Upper);
+        var lower = live ? right!.Live(IndicatorOutput.Lower, at) : right!.Closed(IndicatorOutput.Lower);
+        var upper = live ? right.Live(IndicatorOutput.Upper, at) : right.Closed(IndicatorOutput.Upper);
         // A flat window has no width: the value is inside only when it sits on the band.
         var position = upper > lower ? (leftValue - lower) / (upper - lower)
-            : leftValue > upper ? 2 : leftValue < lower ? -1 : 0.5m;
-        return new SeriesReading(position, leftValue, lower, upper, price);
+            : leftValue > upper ? 2 : leftValue < lower ? -1 : 0.5;
+        return new SeriesReading(ToDecimal(position), leftValue, lower, upper, price);
     }
 
-    private static decimal Value(Operand operand, IndicatorCalculator? calculator, decimal price, bool live) => operand.Kind switch
+    private static double Value(Operand operand, IndicatorCalculator? calculator, double price, bool live) => operand.Kind switch
     {
         OperandKind.Price => price,
-        OperandKind.Value => operand.Value ?? 0,
+        OperandKind.Value => (double)(operand.Value ?? 0),
         _ => live ? calculator!.Live(operand.Output, price) : calculator!.Closed(operand.Output),
     };
+
+    // Rounded to 12 places: a value that sits on a threshold (a difference of two equal averages) reads as exactly it.
+    private static decimal ToDecimal(double value) => Math.Round((decimal)value, 12);
 
     private static int Missing(IndicatorCalculator? calculator) => calculator is null ? 0 : calculator.BarsNeeded - calculator.Bars;
 }

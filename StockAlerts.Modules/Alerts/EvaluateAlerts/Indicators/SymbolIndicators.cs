@@ -16,6 +16,7 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
     private readonly Dictionary<Timeframe, BarTrack> tracks = [];
     private readonly Dictionary<IndicatorSpec, IndicatorCalculator> calculators = [];
     private readonly Dictionary<SeriesKey, IndicatorSeries> series = [];
+    private readonly List<IndicatorSeries> liveSeries = [];
 
     public IEnumerable<IndicatorSeries> AllSeries => series.Values;
 
@@ -42,6 +43,10 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
         created.Restart(track.LastClose, lastPrice);
         series.Add(key, created);
         track.Series.Add(created);
+        if (!key.AtClose)
+        {
+            liveSeries.Add(created);
+        }
         return created;
     }
 
@@ -72,7 +77,8 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
         lastPrice = price;
         last = (time, price);
         Ticked = true;
-        foreach (var item in series.Values)
+        // Only series judged live are read on a price; the others wait for their bar to close.
+        foreach (var item in liveSeries)
         {
             item.ReadLive(price);
         }

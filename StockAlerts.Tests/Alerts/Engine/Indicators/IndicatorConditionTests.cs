@@ -111,7 +111,7 @@ public sealed class IndicatorConditionTests(EngineKind kind) : EngineTestBase(ki
         decimal[] closes = [20, 19, 17, 14, 10, 5, 3, 2.5m, 4, 7, 11, 12, 11, 8, 4, 3, 5, 9];
         var reference = IndicatorCalculator.For(macd);
         var expected = new List<decimal>();
-        decimal? before = null;
+        double? before = null;
         foreach (var close in closes)
         {
             reference.Close(close, close, close);

@@ -52,12 +52,12 @@ public sealed class IndicatorReferenceTests
             {
                 if (Reference.Closed(spec, output, bars) is { } expected)
                 {
-                    AssertClose(calculator.Closed(output), expected, $"{output} after bar {bars.Count}");
+                    AssertClose((decimal)calculator.Closed(output), expected, $"{output} after bar {bars.Count}");
                     var withForming = bars.Append((live, live, live)).ToList();
                     var expectedLive = spec.Kind is IndicatorKind.Highest or IndicatorKind.Lowest
                         ? Reference.Extreme(spec, bars, bars.Count)
                         : Reference.Closed(spec, output, withForming)!.Value;
-                    AssertClose(calculator.Live(output, live), expectedLive, $"live {output} after bar {bars.Count}");
+                    AssertClose((decimal)calculator.Live(output, (double)live), expectedLive, $"live {output} after bar {bars.Count}");
                     compared++;
                 }
             }

@@ -69,8 +69,49 @@ export function describeCondition(condition, currency) {
     case 'trailingDrawdown': return `Falls ${amountOrPercent(condition, currency)} from its peak`;
     case 'trailingRise': return `Rises ${amountOrPercent(condition, currency)} from its low`;
     case 'step': return `Moves by each ${amountOrPercent(condition, currency)} step`;
+    case 'indicator': return describeIndicator(condition, currency);
+    case 'compound': {
+      // "EURUSD: is below 1.05 and USDJPY: is above 150" (an indicator's name keeps its capitals).
+      const parts = (condition.conditions ?? []).map((part) => {
+        const text = describeCondition(part, currency);
+        return `${part.symbol}: ${part.type === 'indicator' ? text : text.replace(/^./, (first) => first.toLowerCase())}`;
+      });
+      return parts.join(condition.match === 'any' ? ' or ' : ' and ');
+    }
     default: return condition.type ?? 'Unknown condition';
   }
+}
+
+const OPERATORS = {
+  above: 'is above', below: 'is below', crossesAbove: 'crosses above', crossesBelow: 'crosses below', crosses: 'crosses',
+  entersChannel: 'enters', exitsChannel: 'leaves', insideChannel: 'is inside', outsideChannel: 'is outside',
+};
+
+/** "RSI(14, 1h)", "the upper band of BB(20, 2, 15m)", "price", "30". */
+export function describeOperand(operand, currency) {
+  const tf = operand.timeframe;
+  switch (operand.type) {
+    case 'price': return 'price';
+    case 'value': return number(operand.value, 6);
+    case 'bollinger': {
+      const bands = `BB(${operand.period}, ${number(operand.deviations, 2)}, ${tf})`;
+      return operand.output ? `the ${operand.output} band of ${bands}` : `the bands of ${bands}`;
+    }
+    case 'macd': {
+      const macd = `MACD(${operand.fast}, ${operand.slow}, ${operand.signal}, ${tf})`;
+      return operand.output === 'signal' ? `the signal line of ${macd}` : operand.output === 'histogram' ? `the histogram of ${macd}` : `the MACD line of ${macd}`;
+    }
+    case 'highest': return `the highest high of ${operand.period} bars (${tf})`;
+    case 'lowest': return `the lowest low of ${operand.period} bars (${tf})`;
+    default: return `${String(operand.type).toUpperCase()}(${operand.period}, ${tf})`;
+  }
+}
+
+/** "RSI(14, 1h) crosses below 30, at bar close". */
+function describeIndicator(condition, currency) {
+  const left = describeOperand(condition.left ?? {}, currency);
+  const text = `${left.charAt(0).toUpperCase()}${left.slice(1)} ${OPERATORS[condition.operator] ?? condition.operator} ${describeOperand(condition.right ?? {}, currency)}`;
+  return condition.evaluate === 'live' ? text : `${text}, at bar close`;
 }
 
 export function describeFrequency(frequency) {

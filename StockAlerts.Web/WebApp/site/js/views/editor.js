@@ -7,7 +7,7 @@ import { browserTimeZone, dateTime, price, timeZones } from '../format.js';
 import { chartCredit, createPriceChart, levelsOfRule } from '../chart.js';
 import { watchPrices } from '../hubs.js';
 import { instrument, knownInstrument } from '../instruments.js';
-import { CONDITION_TYPES, conditionInfo, REFERENCES } from '../rules.js';
+import { CONDITION_TYPES, conditionInfo, describeCondition, REFERENCES } from '../rules.js';
 import { loadHistory, RANGES } from './symbol.js';
 
 const DAYS = [['mon', 'Mon'], ['tue', 'Tue'], ['wed', 'Wed'], ['thu', 'Thu'], ['fri', 'Fri'], ['sat', 'Sat'], ['sun', 'Sun']];
@@ -29,7 +29,13 @@ export default async function render(main, { params, query, signal, navigate }) 
   const symbolOptions = h('datalist', { id: 'symbol-options' });
   const nowPrice = h('span', { 'data-testid': 'editor-current-price' });
   const name = input({ maxlength: '100' });
-  const type = select(CONDITION_TYPES.map((group) => ({ label: group.group, options: group.types.map((info) => ({ value: info.type, label: info.label })) })));
+  // Indicator and compound conditions are made through the API for now: editing such a rule here keeps its condition
+  // as it is (shown in words) and changes everything else.
+  const kept = ['indicator', 'compound'].includes(rule?.condition?.type) ? rule.condition : null;
+  const typeGroups = CONDITION_TYPES.map((group) => ({ label: group.group, options: group.types.map((info) => ({ value: info.type, label: info.label })) }));
+  const type = select(kept
+    ? [{ label: 'This alert', options: [{ value: kept.type, label: `${describeCondition(kept, knownInstrument(rule.symbol)?.currency)} (kept as it is)` }] }, ...typeGroups]
+    : typeGroups);
   const level = numberInput();
   const lower = numberInput();
   const upper = numberInput();
@@ -223,7 +229,7 @@ export default async function render(main, { params, query, signal, navigate }) 
 
   // ---- The request body: only what the chosen type and options use ----
   function buildRule() {
-    const condition = { type: type.value };
+    const condition = kept && type.value === kept.type ? withoutNulls(kept) : { type: type.value };
     const current = needs();
     if (current === 'level') condition.level = numberValue(level);
     if (current === 'channel') Object.assign(condition, { lower: numberValue(lower), upper: numberValue(upper) });
@@ -401,4 +407,11 @@ function coverageText(coverage) {
   const hidden = coverage.ticksNotSeen > 0 ? `${coverage.ticksNotSeen} of ${coverage.ticksRecorded} recorded prices fell between a bar's open, high, low and close and could not be replayed` : '';
   const uncounted = coverage.barsWithoutTickCount > 0 ? `${coverage.barsWithoutTickCount} older bars do not say how many prices they hold` : '';
   return `${[hidden, uncounted].filter(Boolean).join('; ') || 'Bars were replayed as open, high, low, close'}; live alerts see every price and may fire more often.`;
+}
+
+// The condition as the API showed it, sent back as a request: no empty fields, no values the server works out itself.
+function withoutNulls(value) {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key, item]) => item !== null && key !== 'referencePrice').map(([key, item]) => [key, withoutNulls(item)]));
 }
