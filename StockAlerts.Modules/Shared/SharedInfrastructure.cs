@@ -17,7 +17,8 @@ public static class SharedInfrastructure
         services.AddSingleton<Jobs.JobRunner>();
         services.AddSingleton(TimeProvider.System);
         services.AddTelemetry();
-        services.AddValidatorsFromAssembly(typeof(SharedInfrastructure).Assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
+        services.AddValidatorsFromAssembly(typeof(SharedInfrastructure).Assembly, ServiceLifetime.Scoped,
+            result => !typeof(Validation.INestedValidator).IsAssignableFrom(result.ValidatorType), includeInternalTypes: true);
         services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
 
         var redis = configuration.GetConnectionString("Redis");

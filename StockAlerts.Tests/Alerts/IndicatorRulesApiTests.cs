@@ -75,7 +75,7 @@ public sealed class IndicatorRulesApiTests(StorageKind storage)
         await PollAsync(1.0999m);
         Assert.That(await StateAsync(user, id), Is.EqualTo("active"));
         await PollAsync(1.1005m);
-        await WaitForAsync(async () => await StateAsync(user, id) == "triggered", "a price above the highest high of the three bars before fires");
+        await Eventually.TrueAsync(async () => await StateAsync(user, id) == "triggered", "a price above the highest high of the three bars before fires");
         var firing = (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items")[0];
         Assert.That(firing.GetProperty("description").GetString(), Is.EqualTo("price 1.10050 USD rose above highest high(3, 1m) (1.10000)"));
     }
@@ -131,7 +131,7 @@ public sealed class IndicatorRulesApiTests(StorageKind storage)
         await PollAsync(1.04m, jpy: 155m);
         Assert.That(await StateAsync(user, id), Is.EqualTo("active"));
         await PollAsync(1.04m, jpy: 170m);
-        await WaitForAsync(async () => await StateAsync(user, id) == "triggered", "both parts hold");
+        await Eventually.TrueAsync(async () => await StateAsync(user, id) == "triggered", "both parts hold");
         var firing = (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items")[0];
         Assert.That(firing.GetProperty("description").GetString(), Is.EqualTo("EURUSD 1.04000 USD is at or below 1.05000 and USDJPY 170.000 JPY is at or above 160.000"));
     }
@@ -259,13 +259,4 @@ public sealed class IndicatorRulesApiTests(StorageKind storage)
 
     private static async Task<string?> StateAsync(HttpClient user, string id) =>
         (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}")).GetProperty("state").GetString();
-
-    private static async Task WaitForAsync(Func<Task<bool>> done, string what)
-    {
-        for (var attempt = 0; attempt < 100 && !await done(); attempt++)
-        {
-            await Task.Delay(100);
-        }
-        Assert.That(await done(), Is.True, $"waited 10 s for: {what}");
-    }
 }

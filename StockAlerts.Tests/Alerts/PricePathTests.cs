@@ -58,9 +58,9 @@ public sealed class PricePathTests(StorageKind storage)
 
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         await RunAsync("prices:stale");
-        await WaitForAsync(async () => await StateAsync(user, id) == "noData", "noData while the feed is stale");
+        await Eventually.TrueAsync(async () => await StateAsync(user, id) == "noData", "noData while the feed is stale");
         await PollAsync(1.12m);
-        await WaitForAsync(async () => await StateAsync(user, id) == "triggered", "a level crossed during the outage fires on the first price after it");
+        await Eventually.TrueAsync(async () => await StateAsync(user, id) == "triggered", "a level crossed during the outage fires on the first price after it");
         var firings = (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items");
 
         Assert.That(firings.GetArrayLength(), Is.EqualTo(1));
@@ -76,7 +76,7 @@ public sealed class PricePathTests(StorageKind storage)
         await PollAsync(1.26m);
         Assert.That(await StateAsync(user, id), Is.EqualTo("pending"));
 
-        await WaitForAsync(async () => await StateAsync(user, id) == "triggered", "confirmed after 2 s without another price");
+        await Eventually.TrueAsync(async () => await StateAsync(user, id) == "triggered", "confirmed after 2 s without another price");
     }
 
     [Test]
@@ -86,9 +86,9 @@ public sealed class PricePathTests(StorageKind storage)
         await PollAsync(1.30m);
         var id = await CreateAsync(user, new { symbol = "EURUSD", condition = new { type = "crossesAbove", level = 1.35m }, rearm = new { afterSeconds = 2 } });
         await PollAsync(1.36m);
-        await WaitForAsync(async () => await StateAsync(user, id) == "triggered", "fired");
+        await Eventually.TrueAsync(async () => await StateAsync(user, id) == "triggered", "fired");
 
-        await WaitForAsync(async () => await StateAsync(user, id) == "active", "re-armed 2 s after the firing, without another price");
+        await Eventually.TrueAsync(async () => await StateAsync(user, id) == "active", "re-armed 2 s after the firing, without another price");
     }
 
     [TestCase("previousClose")]
@@ -123,7 +123,7 @@ public sealed class PricePathTests(StorageKind storage)
         // USDJPY is derived from fixer's EUR rates: 180.4 / 1.39 = 129.7841726..., then 180.4 / 1.4012345 = 128.7437...
         await CreateAsync(user, new { symbol = "USDJPY", condition = new { type = "crossesBelow", level = 129m } });
         await PollAsync(1.4012345m);
-        await WaitForAsync(async () => (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").GetArrayLength() == 2, "two notifications");
+        await Eventually.TrueAsync(async () => (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").GetArrayLength() == 2, "two notifications");
         var items = (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").EnumerateArray()
             .ToDictionary(item => item.GetProperty("symbol").GetString()!, item => (Title: item.GetProperty("title").GetString(), Body: item.GetProperty("body").GetString()));
 
@@ -145,7 +145,7 @@ public sealed class PricePathTests(StorageKind storage)
         {
             await PollAsync(price);
         }
-        await WaitForAsync(async () => await StateAsync(user, id) == "expired", "expired after two firings");
+        await Eventually.TrueAsync(async () => await StateAsync(user, id) == "expired", "expired after two firings");
 
         var brought = how == "rearm"
             ? await user.PostAsync($"/api/alerts/{id}/rearm", null)
@@ -155,7 +155,7 @@ public sealed class PricePathTests(StorageKind storage)
         {
             await PollAsync(price);
         }
-        await WaitForAsync(async () => (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items").GetArrayLength() == 3, "a third firing");
+        await Eventually.TrueAsync(async () => (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items").GetArrayLength() == 3, "a third firing");
 
         Assert.That(brought.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(state, Is.EqualTo("active"));
@@ -169,7 +169,7 @@ public sealed class PricePathTests(StorageKind storage)
         await PollAsync(1.59m);
         var id = await CreateAsync(user, new { symbol = "EURUSD", condition = new { type = "crossesAbove", level = 1.6m } });
         await PollAsync(1.61m);
-        await WaitForAsync(async () => await StateAsync(user, id) == "triggered", "fired");
+        await Eventually.TrueAsync(async () => await StateAsync(user, id) == "triggered", "fired");
         await Task.Delay(500);
 
         var notifications = (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").EnumerateArray()
@@ -190,7 +190,7 @@ public sealed class PricePathTests(StorageKind storage)
         {
             await PollAsync(price);
         }
-        await WaitForAsync(async () => (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items").GetArrayLength() == 3, "three crossings");
+        await Eventually.TrueAsync(async () => (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items").GetArrayLength() == 3, "three crossings");
 
         var firings = (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}/firings")).GetProperty("items").EnumerateArray()
             .OrderBy(firing => firing.GetProperty("sequence").GetInt32())
@@ -218,13 +218,4 @@ public sealed class PricePathTests(StorageKind storage)
 
     private static async Task<string?> StateAsync(HttpClient user, string id) =>
         (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}")).GetProperty("state").GetString();
-
-    private static async Task WaitForAsync(Func<Task<bool>> done, string what)
-    {
-        for (var attempt = 0; attempt < 100 && !await done(); attempt++)
-        {
-            await Task.Delay(100);
-        }
-        Assert.That(await done(), Is.True, $"waited 10 s for: {what}");
-    }
 }

@@ -5,6 +5,7 @@ using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
 using StockAlerts.Modules.Prices.Contracts;
 using StockAlerts.Modules.Shared.Api;
+using StockAlerts.Modules.Shared.Validation;
 
 namespace StockAlerts.Modules.Alerts.ManageRules;
 
@@ -12,7 +13,7 @@ namespace StockAlerts.Modules.Alerts.ManageRules;
 /// A rule's condition, or one part of a compound (isPart): each type takes exactly its own fields, and the error keys
 /// are the fields' JSON paths ("condition.level", "condition.conditions[1].right.period").
 /// </summary>
-internal sealed class ConditionRequestValidator : AbstractValidator<ConditionRequest>
+internal sealed class ConditionRequestValidator : AbstractValidator<ConditionRequest>, INestedValidator
 {
     private const decimal MaxPrice = AlertRuleRequestValidator.MaxPrice;
 
@@ -144,7 +145,7 @@ internal sealed class ConditionRequestValidator : AbstractValidator<ConditionReq
 }
 
 /// <summary>One side of an indicator condition: its kind, the parameters that kind takes and nothing else.</summary>
-internal sealed class OperandRequestValidator : AbstractValidator<OperandRequest>
+internal sealed class OperandRequestValidator : AbstractValidator<OperandRequest>, INestedValidator
 {
     public OperandRequestValidator()
     {
