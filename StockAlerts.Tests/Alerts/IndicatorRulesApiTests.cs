@@ -136,6 +136,24 @@ public sealed class IndicatorRulesApiTests(StorageKind storage)
         Assert.That(firing.GetProperty("description").GetString(), Is.EqualTo("EURUSD 1.04000 USD is at or below 1.05000 and USDJPY 170.000 JPY is at or above 160.000"));
     }
 
+    [Test]
+    public async Task ACompoundRule_TrueWhenMade_FiresOnTheNextPoll()
+    {
+        var user = await app.SignInAsync();
+        await PollAsync(1.08m, jpy: 170m);
+        var response = await user.PostAsJsonAsync("/api/alerts", new
+        {
+            symbol = "EURUSD",
+            condition = new { type = "compound", match = "any", conditions = new object[] { new { type = "above", level = 0.5m }, new { symbol = "USDJPY", type = "below", level = 10m } } },
+            channels = new[] { "live" },
+        });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        await PollAsync(1.081m, jpy: 170m);
+        await Eventually.TrueAsync(async () => await StateAsync(user, id) == "triggered", "a compound already true fires on the next prices, as an `above` rule does");
+    }
+
     public static IEnumerable<TestCaseData> BadConditions()
     {
         object Indicator(object left, string op, object right) => new { type = "indicator", left, @operator = op, right };

@@ -49,7 +49,14 @@ internal static class RuleMapping
         TrailingExtreme = record.TrailingExtreme,
         StepAnchor = record.StepAnchor,
         ReferencePrice = record.ReferencePrice,
+        // A compound armed (made, edited, re-armed) and not fired since acts if its expression is true now: nothing was
+        // delivered for it yet. One that fired works out its last state from the prices before the next batch.
+        CompoundHeld = IsArmedCompound(record) ? false : null,
+        CompoundDue = IsArmedCompound(record),
     };
+
+    private static bool IsArmedCompound(AlertRuleRecord record) =>
+        record.ConditionType == nameof(ConditionType.Compound) && record.FireCount == record.ArmedAtFireCount;
 
     public static string StateName(RuleState state) => JsonName(state.ToString());
 
