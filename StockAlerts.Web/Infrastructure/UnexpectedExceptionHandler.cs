@@ -69,6 +69,10 @@ internal sealed partial class UnexpectedExceptionHandler(IProblemDetailsService 
                     return "cache";
                 case DbException { IsTransient: true } or StoreBusyException:
                     return "database";
+                // A database that went away in the middle of an answer ("Failed to read the result set"): the
+                // connection broke, nothing of the statement was applied, and a retry meets a database back up.
+                case DbException { InnerException: IOException or System.Net.Sockets.SocketException }:
+                    return "database";
                 case AggregateException { InnerExceptions.Count: > 1 } aggregate:
                     return aggregate.InnerExceptions.Select(UnavailableStore).FirstOrDefault(store => store is not null);
             }
