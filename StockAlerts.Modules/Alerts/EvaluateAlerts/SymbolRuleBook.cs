@@ -382,7 +382,11 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         {
             foreach (var (series, book) in seriesBooks)
             {
-                book.Live.Collect(series.Live, series.PreviousLive, visits, stamp);
+                // A series judged at bar close has no live reading: only its closes (below) can visit its rules.
+                if (!series.Key.AtClose)
+                {
+                    book.Live.Collect(series.Live, series.PreviousLive, visits, stamp);
+                }
             }
 
             CollectClosedInto();

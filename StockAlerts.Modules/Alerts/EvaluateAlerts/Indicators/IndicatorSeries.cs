@@ -49,11 +49,6 @@ internal sealed class IndicatorSeries(SeriesKey key, Timeframe timeframe, Indica
 
     public bool Ready => (left?.Ready ?? true) && (right?.Ready ?? true);
 
-    /// <summary>Closed bars still needed before the series has values (0 when ready), for the rule's state.</summary>
-    public int BarsMissing => Math.Max(Math.Max(Missing(left), Missing(right)), 0);
-
-    public int BarsNeeded => Math.Max(left?.BarsNeeded ?? 0, right?.BarsNeeded ?? 0);
-
     public void ReadLive(decimal price)
     {
         PreviousLive = Live;
@@ -117,6 +112,4 @@ internal sealed class IndicatorSeries(SeriesKey key, Timeframe timeframe, Indica
 
     // Rounded to 12 places: a value that sits on a threshold (a difference of two equal averages) reads as exactly it.
     private static decimal ToDecimal(double value) => Math.Round((decimal)value, 12);
-
-    private static int Missing(IndicatorCalculator? calculator) => calculator is null ? 0 : calculator.BarsNeeded - calculator.Bars;
 }

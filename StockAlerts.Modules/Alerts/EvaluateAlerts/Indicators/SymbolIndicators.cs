@@ -18,8 +18,6 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
     private readonly Dictionary<SeriesKey, IndicatorSeries> series = [];
     private readonly List<IndicatorSeries> liveSeries = [];
 
-    public IEnumerable<IndicatorSeries> AllSeries => series.Values;
-
     /// <summary>Series that got their first values at the latest price, clock step or warm-up.</summary>
     public List<IndicatorSeries> ReadyNow { get; } = [];
 
