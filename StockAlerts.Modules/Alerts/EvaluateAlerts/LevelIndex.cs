@@ -11,6 +11,9 @@ internal sealed class LevelIndex
 
     public int Count { get; private set; }
 
+    /// <summary>Told of every key added or removed (a series' thresholds: the band its index skips by is then stale).</summary>
+    public Action? Changed { get; init; }
+
     public void Add(decimal key, RuleSlot slot)
     {
         var entry = new LevelEntry(key, slot.Sequence, slot);
@@ -18,6 +21,7 @@ internal sealed class LevelIndex
         {
             chunks.Add([entry]);
             Count++;
+            Changed?.Invoke();
             return;
         }
 
@@ -31,6 +35,7 @@ internal sealed class LevelIndex
 
         chunk.Insert(~position, entry);
         Count++;
+        Changed?.Invoke();
         if (chunk.Count > ChunkCapacity)
         {
             var half = chunk.Count / 2;
@@ -57,6 +62,7 @@ internal sealed class LevelIndex
 
         chunk.RemoveAt(position);
         Count--;
+        Changed?.Invoke();
         if (chunk.Count == 0)
         {
             chunks.RemoveAt(chunkIndex);
@@ -100,6 +106,42 @@ internal sealed class LevelIndex
 
     public void CollectAtOrAbove(decimal low, List<RuleSlot> into, long stamp) =>
         CollectBetween(low, decimal.MaxValue, into, stamp);
+
+    /// <summary>The smallest key at or above the value, if any.</summary>
+    public decimal? FirstAtOrAbove(decimal value)
+    {
+        if (Count == 0)
+        {
+            return null;
+        }
+
+        var probe = new LevelEntry(value, long.MinValue, null);
+        var chunkIndex = ChunkFor(probe);
+        var chunk = chunks[chunkIndex];
+        var position = chunk.BinarySearch(probe, LevelEntryComparer.Instance);
+        position = position < 0 ? ~position : position;
+        return position < chunk.Count ? chunk[position].Key
+            : chunkIndex + 1 < chunks.Count ? chunks[chunkIndex + 1][0].Key
+            : null;
+    }
+
+    /// <summary>The largest key at or below the value, if any.</summary>
+    public decimal? LastAtOrBelow(decimal value)
+    {
+        if (Count == 0)
+        {
+            return null;
+        }
+
+        var probe = new LevelEntry(value, long.MaxValue, null);
+        var chunkIndex = ChunkFor(probe);
+        var chunk = chunks[chunkIndex];
+        var position = chunk.BinarySearch(probe, LevelEntryComparer.Instance);
+        position = (position < 0 ? ~position : position + 1) - 1;
+        return position >= 0 ? chunk[position].Key
+            : chunkIndex > 0 ? chunks[chunkIndex - 1][^1].Key
+            : null;
+    }
 
     // The first chunk whose last entry is not below the entry; the last chunk when every chunk is below it.
     private int ChunkFor(LevelEntry entry)

@@ -99,10 +99,13 @@ internal static class RuleEvaluator
             return;
         }
 
-        if (slot.Runtime.Parts is { } parts && parts.Any(part => !part.Market.HasFreshPrice && !ReferenceEquals(part.Market, ticking)))
+        foreach (var part in slot.Runtime.Parts ?? [])
         {
-            // A compound waits for every one of its symbols.
-            return;
+            if (!part.Market.HasFreshPrice && !ReferenceEquals(part.Market, ticking))
+            {
+                // A compound waits for every one of its symbols.
+                return;
+            }
         }
 
         if (IsWarmingUp(slot))

@@ -5,6 +5,7 @@ internal sealed class RuleIndex : IRuleEngine
     private readonly Dictionary<Guid, RuleSlot> slots = new();
     private readonly HashSet<RuleSlot> deferred = [];
     private readonly List<SymbolRuleBook> touched = [];
+    private readonly List<RuleSlot> judged = [];
     private readonly Dictionary<string, SymbolRuleBook> books = new(StringComparer.Ordinal);
     private long sequence;
 
@@ -39,6 +40,7 @@ internal sealed class RuleIndex : IRuleEngine
         Detach(slot);
         slot.Rule = rule;
         RuleEvaluator.BindParts(slot, MarketOf);
+        slot.Books = null;
         RuleEvaluator.Edit(slot, Book(HomeOf(rule)).Market);
         Attach(slot);
         return true;
@@ -160,8 +162,9 @@ internal sealed class RuleIndex : IRuleEngine
         var touched = this.touched;
         touched.Clear();
         DateTime? time = null;
-        foreach (var tick in ticks)
+        for (var i = 0; i < ticks.Count; i++)
         {
+            var tick = ticks[i];
             var book = Book(tick.Symbol);
             var before = book.Visited;
             if (book.Evaluate(tick, stateChanges) is { Count: > 0 } found)
@@ -176,7 +179,11 @@ internal sealed class RuleIndex : IRuleEngine
 
         if (deferred.Count > 0)
         {
-            foreach (var slot in deferred.OrderBy(slot => slot.Sequence).ToList())
+            var judged = this.judged;
+            judged.Clear();
+            judged.AddRange(deferred);
+            judged.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+            foreach (var slot in judged)
             {
                 if (slots.ContainsKey(slot.Rule.Id) && Book(HomeOf(slot.Rule)).EvaluateDeferred(slot, time!.Value, stateChanges) is { } firing)
                 {

@@ -9,6 +9,9 @@ internal sealed class RuleSlot(AlertRule rule, RuleRuntime runtime, long sequenc
     public RulePlacement? Placement { get; set; }
     public DateTime? QueuedDeadline { get; set; }
     public long VisitStamp { get; set; }
+
+    /// <summary>A compound's books (one per symbol of its parts), kept from its first placement until its parts change.</summary>
+    public SymbolRuleBook[]? Books { get; set; }
 }
 
 // What decided where a rule sits in its book; when it changes the rule is moved.

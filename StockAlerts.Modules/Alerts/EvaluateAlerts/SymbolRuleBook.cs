@@ -30,6 +30,13 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
     private readonly PriorityQueue<RuleSlot, DateTime> deadlines = new();
     private readonly List<RuleSlot> visits = [];
     private readonly Dictionary<IndicatorSeries, SeriesBook> seriesBooks = [];
+    private readonly List<(IndicatorSeries Series, SeriesBook Book)> liveSeries = [];
+    // The prices within which no live series of the symbol can pass a threshold (what their own bands have in
+    // common), valid while the indicators stay as they were (bandChanges) and no threshold moves.
+    private bool bandValid;
+    private long bandChanges;
+    private double bandLow;
+    private double bandHigh;
     // Visit stamps are unique across books: a compound is a member of several, and a stamp one book gave it must
     // not read as "visited" in another.
     private static long stampSource;
@@ -221,6 +228,7 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
             Refresh(slot);
         }
 
+        SettleBands(price);
         Market.Complete(tick);
         return firings ?? (IReadOnlyList<FiringCandidate>)[];
     }
@@ -380,15 +388,7 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         visitWhenPriceAtOrBelow.CollectAtOrAbove(price, visits, stamp);
         if (seriesBooks.Count > 0)
         {
-            foreach (var (series, book) in seriesBooks)
-            {
-                // A series judged at bar close has no live reading: only its closes (below) can visit its rules.
-                if (!series.Key.AtClose)
-                {
-                    book.Live.Collect(series.Live, series.PreviousLive, visits, stamp);
-                }
-            }
-
+            CollectLiveSeries(price);
             CollectClosedInto();
         }
 
@@ -404,6 +404,95 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         }
 
         return visits;
+    }
+
+    // A series judged at bar close has no live reading: only its closes can visit its rules. A live series whose
+    // value cannot have passed a threshold since it was last looked at (the price stayed within its band) is skipped.
+    private void CollectLiveSeries(decimal price)
+    {
+        var at = (double)price;
+        if (bandValid && bandChanges == Market.Indicators?.Changes && at > bandLow && at < bandHigh)
+        {
+            if (CheckSkips)
+            {
+                foreach (var (series, book) in liveSeries)
+                {
+                    CheckSkip(series, book, price);
+                }
+            }
+
+            return;
+        }
+
+        bandValid = false;
+        foreach (var (series, book) in liveSeries)
+        {
+            if (book.Banded && book.BandVersion == series.Version && at > book.BandLow && at < book.BandHigh)
+            {
+                if (CheckSkips)
+                {
+                    CheckSkip(series, book, price);
+                }
+
+                continue;
+            }
+
+            book.Banded = false;
+            book.Live.Collect(series.Live, series.PreviousLive, visits, stamp);
+        }
+    }
+
+    /// <summary>For the equivalence tests: every series a band skips is collected anyway, and must visit nothing.</summary>
+    internal static bool CheckSkips { get; set; }
+
+    /// <summary>How many times a band let a series go unread (counted while <see cref="CheckSkips"/> is on).</summary>
+    internal static long SkippedByBand;
+
+    private static void CheckSkip(IndicatorSeries series, SeriesBook book, decimal price)
+    {
+        var missed = new List<RuleSlot>();
+        book.Live.Collect(series.Live, series.PreviousLive, missed, Interlocked.Increment(ref stampSource));
+        Interlocked.Increment(ref SkippedByBand);
+        if (missed.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The band of {series.Key} ({book.BandLow}..{book.BandHigh}) skipped {missed.Count} visits at {price}: {series.PreviousLive?.Value} -> {series.Live?.Value}");
+        }
+    }
+
+    // After a price's rules were looked at (and placed anew): each live series not banded gets the prices within which
+    // its value stays between its nearest thresholds, and the symbol the prices within all of them.
+    private void SettleBands(decimal price)
+    {
+        if (bandValid || liveSeries.Count == 0)
+        {
+            return;
+        }
+
+        var at = (double)price;
+        var (low, high, all) = (double.NegativeInfinity, double.PositiveInfinity, true);
+        foreach (var (series, book) in liveSeries)
+        {
+            if (!book.Banded || book.BandVersion != series.Version)
+            {
+                book.Banded = false;
+                if (series.Monotone && book.Live.Gap(series) is { } gap && series.LiveBand(at, gap.Below, gap.Above) is { } band)
+                {
+                    (book.Banded, book.BandVersion, book.BandLow, book.BandHigh) = (true, series.Version, band.Low, band.High);
+                }
+            }
+
+            if (book.Banded)
+            {
+                (low, high) = (Math.Max(low, book.BandLow), Math.Min(high, book.BandHigh));
+            }
+            else
+            {
+                all = false;
+            }
+        }
+
+        (bandValid, bandChanges, bandLow, bandHigh) = (all, Market.Indicators?.Changes ?? 0, low, high);
     }
 
     private List<RuleSlot> CollectClosed()
@@ -576,8 +665,18 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         }
     }
 
-    private IEnumerable<SymbolRuleBook> BooksOf(RuleSlot slot) =>
-        slot.Runtime.Parts is { } parts ? parts.Select(part => bookOf(part.Rule.Symbol)).Distinct() : [this];
+    // An array, not a sequence: looping over it allocates nothing (Unplace runs on every move of a rule).
+    private SymbolRuleBook[] BooksOf(RuleSlot slot)
+    {
+        if (slot.Runtime.Parts is not { } parts)
+        {
+            return self ??= [this];
+        }
+
+        return slot.Books ??= parts.Select(part => bookOf(part.Rule.Symbol)).Distinct().ToArray();
+    }
+
+    private SymbolRuleBook[]? self;
 
     private static void PlaceByLevel(AlertCondition condition, LevelIndexes indexes, RuleSlot slot)
     {
@@ -610,8 +709,19 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
     {
         if (!seriesBooks.TryGetValue(series, out var book))
         {
-            book = new SeriesBook();
+            SeriesBook created = null!;
+            created = new SeriesBook(() =>
+            {
+                created.Banded = false;
+                bandValid = false;
+            });
+            book = created;
             seriesBooks.Add(series, book);
+            if (!series.Key.AtClose)
+            {
+                liveSeries.Add((series, book));
+                bandValid = false;
+            }
         }
 
         return book;
@@ -728,21 +838,60 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         }
     }
 
-    // The rules on one series: thresholds on its live value and on its value at bar close.
-    private sealed class SeriesBook
+    // The rules on one series: thresholds on its live value and on its value at bar close. While Banded, the live
+    // value stays between its nearest thresholds for any price strictly between BandLow and BandHigh, as long as the
+    // indicators are at BandVersion; any change to the live thresholds (thresholdsChanged) ends the band.
+    private sealed class SeriesBook(Action thresholdsChanged)
     {
         public HashSet<RuleSlot> Rules { get; } = [];
-        public LevelIndexes Live { get; } = new();
-        public LevelIndexes AtClose { get; } = new();
+        public LevelIndexes Live { get; } = new(thresholdsChanged);
+        public LevelIndexes AtClose { get; } = new(null);
+        public bool Banded { get; set; }
+        public long BandVersion { get; set; }
+        public double BandLow { get; set; }
+        public double BandHigh { get; set; }
     }
 }
 
 /// <summary>Thresholds on one moving value: crossings between two readings, and levels the current reading is past.</summary>
-internal sealed class LevelIndexes
+internal sealed class LevelIndexes(Action? changed)
 {
-    public LevelIndex Crossing { get; } = new();
-    public LevelIndex AtOrAbove { get; } = new();
-    public LevelIndex AtOrBelow { get; } = new();
+    public LevelIndex Crossing { get; } = new() { Changed = changed };
+    public LevelIndex AtOrAbove { get; } = new() { Changed = changed };
+    public LevelIndex AtOrBelow { get; } = new() { Changed = changed };
+
+    /// <summary>
+    /// The thresholds nearest to the series' live value on either side (null: none that side), between which a move of
+    /// the value visits nothing; null when a move from where it is would visit (it sits on a crossing threshold, or
+    /// past a level, so it is looked at on every price).
+    /// </summary>
+    public (decimal? Below, decimal? Above)? Gap(Indicators.IndicatorSeries series)
+    {
+        if (series.Live is not { Value: var value })
+        {
+            return series.Ready ? null : (null, null);
+        }
+
+        var above = AtOrAbove.FirstAtOrAbove(decimal.MinValue);
+        var below = AtOrBelow.LastAtOrBelow(decimal.MaxValue);
+        if (above <= value || below >= value)
+        {
+            return null;
+        }
+
+        var nextUp = Crossing.FirstAtOrAbove(value);
+        var nextDown = Crossing.LastAtOrBelow(value);
+        if (nextUp == value)
+        {
+            return null;
+        }
+
+        return (Max(below, nextDown), Min(above, nextUp));
+    }
+
+    private static decimal? Max(decimal? a, decimal? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+
+    private static decimal? Min(decimal? a, decimal? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 
     public void Collect(Indicators.SeriesReading? current, Indicators.SeriesReading? previous, List<RuleSlot> visits, long stamp)
     {

@@ -11,18 +11,22 @@ internal readonly record struct HistoryBar(DateTime Start, decimal High, decimal
 /// <remarks>Made with the symbol's last price, that price starts the forming bar of each timeframe that comes.</remarks>
 internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, decimal Price)? last = null)
 {
-    private decimal? lastPrice = last?.Price;
+    private readonly LiveClock clock = new(last?.Price);
 
-    private readonly Dictionary<Timeframe, BarTrack> tracks = [];
+    // A list, not a dictionary: every price walks it, and a symbol has a handful of timeframes at most.
+    private readonly List<BarTrack> tracks = [];
     private readonly Dictionary<IndicatorSpec, IndicatorCalculator> calculators = [];
     private readonly Dictionary<SeriesKey, IndicatorSeries> series = [];
-    private readonly List<IndicatorSeries> liveSeries = [];
+    private readonly List<bool> readiness = [];
 
     /// <summary>Series that got their first values at the latest price, clock step or warm-up.</summary>
     public List<IndicatorSeries> ReadyNow { get; } = [];
 
     /// <summary>The latest change was a price (not a bar closed by the clock): live readings moved with it.</summary>
     public bool Ticked { get; private set; }
+
+    /// <summary>Counts changes to the indicators (a close, a warm-up, a new series): live values at a price differ after one.</summary>
+    public long Changes { get; private set; }
 
     /// <summary>Series whose timeframe closed a bar at the latest price or clock step.</summary>
     public List<IndicatorSeries> ClosedNow { get; } = [];
@@ -37,22 +41,19 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
 
         var timeframe = condition.Timeframe;
         var track = Track(timeframe);
-        var created = new IndicatorSeries(key, timeframe, Calculator(key.Left, track), key.Right is { } right ? Calculator(right, track) : null);
-        created.Restart(track.LastClose, lastPrice);
+        var created = new IndicatorSeries(key, timeframe, Calculator(key.Left, track), key.Right is { } right ? Calculator(right, track) : null, clock);
+        created.Restart(track.LastClose);
+        Changes++;
         series.Add(key, created);
         track.Series.Add(created);
-        if (!key.AtClose)
-        {
-            liveSeries.Add(created);
-        }
         return created;
     }
 
-    /// <summary>A fresh price: closes the forming bar of every timeframe it has left, then reads every series live.</summary>
+    /// <summary>A fresh price: closes the forming bar of every timeframe it has left; live readings follow it when asked for.</summary>
     public void OnTick(DateTime time, decimal price)
     {
         Begin();
-        foreach (var track in tracks.Values)
+        foreach (var track in tracks)
         {
             if (track.End is { } end && time >= end)
             {
@@ -72,21 +73,16 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
             }
         }
 
-        lastPrice = price;
+        clock.Advance(price);
         last = (time, price);
         Ticked = true;
-        // Only series judged live are read on a price; the others wait for their bar to close.
-        foreach (var item in liveSeries)
-        {
-            item.ReadLive(price);
-        }
     }
 
     /// <summary>The clock passed the end of a forming bar with no price since: the bar closes now, on its last price.</summary>
     public bool CloseDue(DateTime time)
     {
         Begin();
-        foreach (var track in tracks.Values)
+        foreach (var track in tracks)
         {
             if (track.End is { } end && time >= end)
             {
@@ -152,7 +148,7 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
     public void Warm(IReadOnlyList<HistoryBar> history, DateTime now)
     {
         Begin();
-        foreach (var track in tracks.Values)
+        foreach (var track in tracks)
         {
             var cutoff = track.Start ?? Timeframes.BarOf(track.Timeframe, now, dayZone).Start;
             var bars = Aggregate(track.Timeframe, history, cutoff);
@@ -193,7 +189,8 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
             {
                 var wasReady = item.Ready;
                 item.Replace(CalculatorOf(item.Key.Left), item.Key.Right is { } right ? CalculatorOf(right) : null);
-                item.Restart(track.LastClose, lastPrice);
+                item.Restart(track.LastClose);
+                Changes++;
                 NoteReady(item, wasReady);
             }
         }
@@ -213,7 +210,16 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
 
     private void CloseBar(BarTrack track)
     {
-        var wasReady = track.Series.Select(item => item.Ready).ToArray();
+        var wasReady = readiness;
+        wasReady.Clear();
+        foreach (var item in track.Series)
+        {
+            wasReady.Add(item.Ready);
+            item.Keep();
+        }
+
+        Changes++;
+
         foreach (var spec in track.Specs)
         {
             calculators[spec].Close(track.High, track.Low, track.Close);
@@ -286,7 +292,8 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
 
     private BarTrack Track(Timeframe timeframe)
     {
-        if (!tracks.TryGetValue(timeframe, out var track))
+        var track = tracks.Find(item => item.Timeframe == timeframe);
+        if (track is null)
         {
             track = new BarTrack(timeframe);
             if (last is { } price)
@@ -295,7 +302,7 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
                 track.High = track.Low = track.Close = price.Price;
             }
 
-            tracks.Add(timeframe, track);
+            tracks.Add(track);
         }
 
         return track;
