@@ -115,36 +115,76 @@ public sealed class WebAppBrowserTests
     }
 
     [Test]
-    public async Task ACompoundRuleMadeThroughTheApi_ReadsInWords_AndKeepsItsConditionWhenEditedHere()
+    public async Task IndicatorAndCompoundRules_AreMadeInTheEditor_ReadInWords_AndACompoundFires()
     {
         var (context, page, problems) = await session.OpenAsync(1280, 800);
         await using var _ = context;
         await page.GotoAsync("/");
         await SignUpAsync(page, NewEmail());
 
-        // Made through the API (the app's own client, signed in as this person): the editor does not build these yet.
-        var id = await page.EvaluateAsync<string>(@"async () => {
-            const api = await import('/js/api.js');
-            const rule = await api.post('/api/alerts', { symbol: 'EURUSD', channels: ['live'], condition: { type: 'compound', match: 'all', conditions: [
-                { type: 'below', level: 0.5 },
-                { symbol: 'AAPL', type: 'indicator', left: { type: 'rsi', timeframe: '1h' }, operator: 'crossesBelow', right: { type: 'value', value: 30 } } ] } });
-            return rule.id; }");
-        await page.GotoAsync("/#/alerts");
-        var row = page.GetByTestId($"alert-row-{id}");
-        await Assertions.Expect(row).ToContainTextAsync("EURUSD: is below");
-        await Assertions.Expect(row).ToContainTextAsync("AAPL: RSI(14, 1h) crosses below 30, at bar close");
-
-        await page.GotoAsync($"/#/alerts/{id}/edit");
-        await Assertions.Expect(page.Locator("[data-field='condition.type']")).ToHaveValueAsync("compound");
-        await page.Locator("[data-field='name']").FillAsync("Euro cheap while Apple is oversold");
+        // "SMA(20, 5m) crosses above SMA(50, 5m)": the builder starts from RSI(14) crossing below 30, with its defaults.
+        await page.GotoAsync("/#/alerts/new?symbol=EURUSD");
+        await page.Locator("[data-field='condition.type']").SelectOptionAsync("indicator");
+        await Assertions.Expect(page.Locator("[data-field='condition.left.type']")).ToHaveValueAsync("rsi");
+        await Assertions.Expect(page.Locator("[data-field='condition.left.period']")).ToHaveValueAsync("14");
+        await Assertions.Expect(page.Locator("[data-field='condition.right.value']")).ToHaveValueAsync("30");
+        await page.Locator("[data-field='condition.left.type']").SelectOptionAsync("sma");
+        await page.Locator("[data-field='condition.left.timeframe']").SelectOptionAsync("5m");
+        await page.Locator("[data-field='condition.operator']").SelectOptionAsync("crossesAbove");
+        await page.Locator("[data-field='condition.right.type']").SelectOptionAsync("sma");
+        await page.Locator("[data-field='condition.right.period']").FillAsync("50");
+        await Assertions.Expect(page.Locator("[data-field='condition.right.timeframe']")).ToHaveValueAsync("5m");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desktop-editor-indicator.png") });
         await page.GetByTestId("save-alert").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/alerts$"));
+        await Assertions.Expect(page.Locator("[data-testid^='alert-row-']").First).ToContainTextAsync("SMA(20, 5m) crosses above SMA(50, 5m), at bar close");
+
+        // A compound whose second part is wrong: the 400 lands at that part's field, and nothing is saved.
+        await page.GotoAsync("/#/alerts/new?symbol=EURUSD");
+        await page.Locator("[data-field='condition.type']").SelectOptionAsync("compound");
+        await page.Locator("[data-field='condition.match']").SelectOptionAsync("any");
+        await page.Locator("[data-field='condition.conditions[0].type']").SelectOptionAsync("above");
+        await page.Locator("[data-field='condition.conditions[0].level']").FillAsync("0.0001");
+        await page.Locator("[data-field='condition.conditions[1].symbol']").FillAsync("AAPL");
+        await page.Locator("[data-field='condition.conditions[1].type']").SelectOptionAsync("below");
+        await page.GetByTestId("save-alert").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("error-condition.conditions[1].level")).Not.ToBeEmptyAsync();
+        await Assertions.Expect(page.Locator("[data-field='condition.conditions[1].level']")).ToHaveAttributeAsync("aria-invalid", "true");
+
+        // Fixed: "EURUSD above 0.0001 OR AAPL above 1" is true when made, so it fires on the next price, live in the app.
+        await page.Locator("[data-field='condition.conditions[1].type']").SelectOptionAsync("above");
+        await page.Locator("[data-field='condition.conditions[1].level']").FillAsync("1");
+        await page.Locator("[data-field='name']").FillAsync("Euro or Apple anywhere");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desktop-editor-compound.png") });
+        await page.GetByTestId("save-alert").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/alerts$"));
+        var row = page.Locator("[data-testid^='alert-row-']", new() { HasText = "Euro or Apple" });
+        await Assertions.Expect(row).ToContainTextAsync("AAPL: is above");
+        await Assertions.Expect(page.GetByTestId("unread-count")).ToHaveTextAsync("1", new() { Timeout = 30_000 });
+
+        // Editing it shows its parts as made; the second becomes an indicator part (RSI's defaults on the 1h chart).
+        var id = (await row.GetAttributeAsync("data-testid"))!["alert-row-".Length..];
+        await page.GotoAsync($"/#/alerts/{id}/edit");
+        await Assertions.Expect(page.Locator("[data-field='condition.type']")).ToHaveValueAsync("compound");
+        await Assertions.Expect(page.Locator("[data-field='condition.conditions[1].symbol']")).ToHaveValueAsync("AAPL");
+        await Assertions.Expect(page.Locator("[data-field='condition.conditions[1].level']")).ToHaveValueAsync("1");
+        await page.Locator("[data-field='condition.conditions[1].type']").SelectOptionAsync("indicator");
+        await page.Locator("[data-field='condition.conditions[1].left.timeframe']").SelectOptionAsync("1h");
+        await page.Locator("[data-field='name']").FillAsync("Renamed");
+        await page.GetByTestId("save-alert").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/alerts$"));
+        await Assertions.Expect(page.GetByTestId($"alert-row-{id}")).ToContainTextAsync("AAPL: RSI(14, 1h) crosses below 30, at bar close");
 
         var saved = await page.EvaluateAsync<System.Text.Json.JsonElement>($"async () => (await import('/js/api.js')).get('/api/alerts/{id}')");
-        Assert.That(saved.GetProperty("name").GetString(), Is.EqualTo("Euro cheap while Apple is oversold"));
-        var parts = saved.GetProperty("condition").GetProperty("conditions");
+        Assert.That(saved.GetProperty("name").GetString(), Is.EqualTo("Renamed"));
+        var condition = saved.GetProperty("condition");
+        Assert.That(condition.GetProperty("match").GetString(), Is.EqualTo("any"));
+        var parts = condition.GetProperty("conditions");
         Assert.That(parts.GetArrayLength(), Is.EqualTo(2), saved.ToString());
+        Assert.That(parts[0].GetProperty("level").GetDecimal(), Is.EqualTo(0.0001m));
+        Assert.That(parts[1].GetProperty("symbol").GetString(), Is.EqualTo("AAPL"));
         Assert.That(parts[1].GetProperty("left").GetProperty("period").GetInt32(), Is.EqualTo(14));
+        Assert.That(parts[1].GetProperty("right").GetProperty("value").GetDecimal(), Is.EqualTo(30m));
         Assert.That(problems, Is.Empty);
     }
 

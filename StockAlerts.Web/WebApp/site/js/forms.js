@@ -38,7 +38,8 @@ const optionElement = ({ value, label }) => h('option', { value }, label);
  * "Channels[0]" → "channels".
  */
 export function normalizeKey(key, prefix) {
-  let path = key.replace(/\[\d+\]/g, '').split('.')
+  // A list of values is one control ("channels[0]" → "channels"); a list of objects keeps its index ("conditions[1].level").
+  let path = key.replace(/\[\d+\]$/, '').split('.')
     .map((segment) => (segment ? segment[0].toLowerCase() + segment.slice(1) : segment)).join('.');
   if (prefix && path.startsWith(`${prefix}.`)) path = path.slice(prefix.length + 1);
   return path;

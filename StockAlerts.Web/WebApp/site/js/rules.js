@@ -1,7 +1,10 @@
 // What rules mean to a person: condition types, the fields each needs, and one-line descriptions.
 import { duration, number, price } from './format.js';
 
-/** needs: 'level' | 'channel' | 'window' (amount or percent + minutes) | 'percentChange' | 'move' (amount or percent). */
+/**
+ * needs: 'level' | 'channel' | 'window' (amount or percent + minutes) | 'percentChange' | 'move' (amount or percent) |
+ * 'indicator' (left, operator, right, evaluate) | 'compound' (match and 2 to 5 parts).
+ */
 export const CONDITION_TYPES = [
   { group: 'Price level', types: [
     { type: 'above', label: 'Is above', needs: 'level' },
@@ -23,6 +26,10 @@ export const CONDITION_TYPES = [
     { type: 'trailingDrawdown', label: 'Falls from its peak (trailing)', needs: 'move' },
     { type: 'trailingRise', label: 'Rises from its low (trailing)', needs: 'move' },
     { type: 'step', label: 'Moves by each step', needs: 'move' },
+  ] },
+  { group: 'Indicators and combinations', types: [
+    { type: 'indicator', label: 'An indicator says so (RSI, moving averages, Bollinger, MACD, N-bar highs)', needs: 'indicator' },
+    { type: 'compound', label: 'Several conditions hold together (all or any)', needs: 'compound' },
   ] },
 ];
 

@@ -7,7 +7,8 @@ import { browserTimeZone, dateTime, price, timeZones } from '../format.js';
 import { chartCredit, createPriceChart, levelsOfRule } from '../chart.js';
 import { watchPrices } from '../hubs.js';
 import { instrument, knownInstrument } from '../instruments.js';
-import { CONDITION_TYPES, conditionInfo, describeCondition, REFERENCES } from '../rules.js';
+import { compoundEditor, indicatorEditor } from '../conditions.js';
+import { CONDITION_TYPES, conditionInfo, REFERENCES } from '../rules.js';
 import { loadHistory, RANGES } from './symbol.js';
 
 const DAYS = [['mon', 'Mon'], ['tue', 'Tue'], ['wed', 'Wed'], ['thu', 'Thu'], ['fri', 'Fri'], ['sat', 'Sat'], ['sun', 'Sun']];
@@ -29,13 +30,9 @@ export default async function render(main, { params, query, signal, navigate }) 
   const symbolOptions = h('datalist', { id: 'symbol-options' });
   const nowPrice = h('span', { 'data-testid': 'editor-current-price' });
   const name = input({ maxlength: '100' });
-  // Indicator and compound conditions are made through the API for now: editing such a rule here keeps its condition
-  // as it is (shown in words) and changes everything else.
-  const kept = ['indicator', 'compound'].includes(rule?.condition?.type) ? rule.condition : null;
-  const typeGroups = CONDITION_TYPES.map((group) => ({ label: group.group, options: group.types.map((info) => ({ value: info.type, label: info.label })) }));
-  const type = select(kept
-    ? [{ label: 'This alert', options: [{ value: kept.type, label: `${describeCondition(kept, knownInstrument(rule.symbol)?.currency)} (kept as it is)` }] }, ...typeGroups]
-    : typeGroups);
+  const type = select(CONDITION_TYPES.map((group) => ({ label: group.group, options: group.types.map((info) => ({ value: info.type, label: info.label })) })));
+  const indicator = indicatorEditor('condition');
+  const compound = compoundEditor('condition', { symbolOptionsId: 'symbol-options' });
   const level = numberInput();
   const lower = numberInput();
   const upper = numberInput();
@@ -91,6 +88,8 @@ export default async function render(main, { params, query, signal, navigate }) 
   const moveGroup = h('div', { 'data-needs': 'window move percentChange', class: 'field-row' }, amountField, percentField);
   const windowGroup = h('div', { 'data-needs': 'window' }, field('condition.windowMinutes', 'Within (minutes)', windowMinutes));
   const referenceGroup = h('div', { 'data-needs': 'percentChange' }, field('condition.reference', 'Compared with', reference));
+  const indicatorGroup = h('div', { 'data-needs': 'indicator', 'data-testid': 'indicator-fields' }, indicator.element);
+  const compoundGroup = h('div', { 'data-needs': 'compound', 'data-testid': 'compound-fields' }, compound.element);
   const cooldownField = field('frequency.cooldownSeconds', 'Quiet time between alerts (seconds)', cooldownSeconds, { hint: 'After firing, wait this long before firing again.' });
   const scheduleBody = h('div', { 'data-testid': 'schedule-fields' },
     daysSet,
@@ -122,8 +121,8 @@ export default async function render(main, { params, query, signal, navigate }) 
       h('h2', {}, 'What to watch'),
       field('symbol', 'Symbol', symbol, { hint: nowPrice }), symbolOptions,
       field('name', 'Name (optional)', name),
-      field('condition.type', 'Alert me when the price…', type),
-      levelGroup, channelGroup, measureChoice, moveGroup, windowGroup, referenceGroup),
+      field('condition.type', 'Alert me when…', type),
+      levelGroup, channelGroup, measureChoice, moveGroup, windowGroup, referenceGroup, indicatorGroup, compoundGroup),
     h('section', { class: 'card' },
       h('h2', {}, 'How often'),
       field('frequency.type', 'Fire', frequencyType),
@@ -208,6 +207,8 @@ export default async function render(main, { params, query, signal, navigate }) 
     setNumber(windowMinutes, condition.windowMinutes);
     (condition.percent != null && condition.type !== 'percentChange' ? measurePercent : measureAmount).checked = true;
     reference.value = condition.reference ?? 'previousClose';
+    if (condition.type === 'indicator') indicator.write(condition);
+    if (condition.type === 'compound') compound.write(condition);
     frequencyType.value = existing.frequency?.type ?? 'once';
     setNumber(cooldownSeconds, existing.frequency?.cooldownSeconds || null);
     setNumber(maxFires, existing.frequency?.maxFires);
@@ -229,8 +230,10 @@ export default async function render(main, { params, query, signal, navigate }) 
 
   // ---- The request body: only what the chosen type and options use ----
   function buildRule() {
-    const condition = kept && type.value === kept.type ? withoutNulls(kept) : { type: type.value };
+    const condition = { type: type.value };
     const current = needs();
+    if (current === 'indicator') Object.assign(condition, indicator.read());
+    if (current === 'compound') Object.assign(condition, compound.read());
     if (current === 'level') condition.level = numberValue(level);
     if (current === 'channel') Object.assign(condition, { lower: numberValue(lower), upper: numberValue(upper) });
     if (current === 'window' || current === 'move') {
@@ -407,11 +410,4 @@ function coverageText(coverage) {
   const hidden = coverage.ticksNotSeen > 0 ? `${coverage.ticksNotSeen} of ${coverage.ticksRecorded} recorded prices fell between a bar's open, high, low and close and could not be replayed` : '';
   const uncounted = coverage.barsWithoutTickCount > 0 ? `${coverage.barsWithoutTickCount} older bars do not say how many prices they hold` : '';
   return `${[hidden, uncounted].filter(Boolean).join('; ') || 'Bars were replayed as open, high, low, close'}; live alerts see every price and may fire more often.`;
-}
-
-// The condition as the API showed it, sent back as a request: no empty fields, no values the server works out itself.
-function withoutNulls(value) {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key, item]) => item !== null && key !== 'referencePrice').map(([key, item]) => [key, withoutNulls(item)]));
 }
