@@ -107,13 +107,21 @@ public sealed class ClusterFaultTests
             var unexpected = outcomes.Where(outcome => outcome.Value is not (HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable or null)).ToList();
             TestContext.Progress.WriteLine($"rules: {created.Count} created, {refused.Count} answered 503, {outcomes.Count(outcome => outcome.Value is null)} without an answer");
 
-            // Settled: every stored rule fired and every phone has heard of every notification of its user.
+            // Settled: every stored rule fired and every phone has heard of every notification of its user. A delivery
+            // run that claimed its rows and then lost the database holds them for its lease, by design: the wait covers
+            // that lease and the sweep after it (a CI run once timed out at 120 s, under the lease plus a sweep).
+            StoredState? last = null;
             var settled = await WaitUntilAsync(async () =>
             {
-                var state = await ReadAsync(database);
+                var state = last = await ReadAsync(database);
                 return state.Rules.Count > 0 && state.Rules.All(rule => state.FiringsPerRule.GetValueOrDefault(rule.Id) >= 1)
                     && state.Notifications.Count >= state.Rules.Count && AllPushed(state);
-            }, TimeSpan.FromSeconds(120));
+            }, StockAlerts.Modules.Notifications.DeliverNotification.DeliverNotificationJob.ClaimLease + TimeSpan.FromSeconds(90));
+            if (!settled && last is { } unsettled)
+            {
+                TestContext.Out.WriteLine($"not settled: {unsettled.Rules.Count(rule => unsettled.FiringsPerRule.GetValueOrDefault(rule.Id) == 0)} of {unsettled.Rules.Count} rules without a firing, "
+                    + $"{unsettled.Notifications.Count} notifications, {google.Messages.Count} pushes, all pushed: {AllPushed(unsettled)}");
+            }
             // Long enough for two reconciles on every instance, where a stale memory used to fire a second time.
             await Task.Delay(TimeSpan.FromSeconds(25));
             var final = await ReadAsync(database);
