@@ -2,7 +2,7 @@
 // is below 1.05, USDJPY is above 150"). Every control is keyed by the request's JSON path (condition.left.period,
 // condition.conditions[1].level) so a 400 from the server lands next to the control that fixes it.
 import { h } from './dom.js';
-import { errorSlot, field, input, numberInput, numberValue, select, textValue } from './forms.js';
+import { errorSlot, field, input, numberInput, numberValue, select, setNumber, textValue } from './forms.js';
 
 export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'];
 
@@ -270,8 +270,4 @@ function partEditor(path, startIndex, { symbolOptionsId }) {
       }
     },
   };
-}
-
-function setNumber(control, value) {
-  if (control) control.value = value === null || value === undefined ? '' : String(value);
 }

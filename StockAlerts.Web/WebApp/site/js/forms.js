@@ -103,3 +103,8 @@ export function textValue(control) {
   const value = control?.value.trim() ?? '';
   return value === '' ? null : value;
 }
+
+/** Shows a number, or nothing for null/undefined. */
+export function setNumber(control, value) {
+  if (control) control.value = value === null || value === undefined ? '' : String(value);
+}

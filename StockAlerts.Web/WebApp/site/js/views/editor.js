@@ -2,7 +2,7 @@
 // "Backtest" replays the rule over stored prices and marks where it would have fired.
 import { ApiError, get, post, put } from '../api.js';
 import { busy, errorToast, h, pageHeading, replaceChildren, toast } from '../dom.js';
-import { clearErrors, errorSlot, errorSummary, field, input, normalizeKey, numberInput, numberValue, select, showErrors, textValue } from '../forms.js';
+import { clearErrors, errorSlot, errorSummary, field, input, normalizeKey, numberInput, numberValue, select, setNumber, showErrors, textValue } from '../forms.js';
 import { browserTimeZone, dateTime, price, timeZones } from '../format.js';
 import { chartCredit, createPriceChart, levelsOfRule } from '../chart.js';
 import { watchPrices } from '../hubs.js';
@@ -387,10 +387,6 @@ export default async function render(main, { params, query, signal, navigate }) 
         : null,
       result.firings.length > 20 ? h('p', { class: 'muted small' }, `…and ${result.firings.length - 20} more.`) : null);
   }
-}
-
-function setNumber(control, value) {
-  control.value = value === null || value === undefined ? '' : String(value);
 }
 
 function hasAdvanced(rule) {
