@@ -160,10 +160,19 @@ public sealed class WebAppBrowserTests
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/alerts$"));
         var row = page.Locator("[data-testid^='alert-row-']", new() { HasText = "Euro or Apple" });
         await Assertions.Expect(row).ToContainTextAsync("AAPL: is above");
-        await Assertions.Expect(page.GetByTestId("unread-count")).ToHaveTextAsync("1", new() { Timeout = 30_000 });
+        var id = (await row.GetAttributeAsync("data-testid"))!["alert-row-".Length..];
+        try
+        {
+            // Both symbols need a fresh price first (the feed polls every few seconds; slower while the suite runs).
+            await Assertions.Expect(page.GetByTestId("unread-count")).ToHaveTextAsync("1", new() { Timeout = 60_000 });
+        }
+        catch (PlaywrightException)
+        {
+            var rule = await page.EvaluateAsync<System.Text.Json.JsonElement>($"async () => (await import('/js/api.js')).get('/api/alerts/{id}')");
+            Assert.Fail($"the compound did not fire: {rule}");
+        }
 
         // Editing it shows its parts as made; the second becomes an indicator part (RSI's defaults on the 1h chart).
-        var id = (await row.GetAttributeAsync("data-testid"))!["alert-row-".Length..];
         await page.GotoAsync($"/#/alerts/{id}/edit");
         await Assertions.Expect(page.Locator("[data-field='condition.type']")).ToHaveValueAsync("compound");
         await Assertions.Expect(page.Locator("[data-field='condition.conditions[1].symbol']")).ToHaveValueAsync("AAPL");
