@@ -105,21 +105,7 @@ public sealed class IndicatorRulesApiTests(StorageKind storage)
     {
         var user = await app.SignInAsync();
         await PollAsync(1.08m, jpy: 170m);
-        var response = await user.PostAsJsonAsync("/api/alerts", new
-        {
-            symbol = "EURUSD",
-            condition = new
-            {
-                type = "compound",
-                match = "all",
-                conditions = new object[]
-                {
-                    new { type = "below", level = 1.05m },
-                    new { symbol = "usdjpy", type = "above", level = 160m },
-                },
-            },
-            channels = new[] { "live" },
-        });
+        var response = await PostCompoundAsync(user, "all", new { type = "below", level = 1.05m }, new { symbol = "usdjpy", type = "above", level = 160m });
         var created = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), created.ToString());
         var id = created.GetProperty("id").GetString()!;
@@ -141,12 +127,7 @@ public sealed class IndicatorRulesApiTests(StorageKind storage)
     {
         var user = await app.SignInAsync();
         await PollAsync(1.08m, jpy: 170m);
-        var response = await user.PostAsJsonAsync("/api/alerts", new
-        {
-            symbol = "EURUSD",
-            condition = new { type = "compound", match = "any", conditions = new object[] { new { type = "above", level = 0.5m }, new { symbol = "USDJPY", type = "below", level = 10m } } },
-            channels = new[] { "live" },
-        });
+        var response = await PostCompoundAsync(user, "any", new { type = "above", level = 0.5m }, new { symbol = "USDJPY", type = "below", level = 10m });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 
@@ -208,12 +189,7 @@ public sealed class IndicatorRulesApiTests(StorageKind storage)
         var owner = await app.SignInAsync();
         var other = await app.SignInAsync();
         await PollAsync(1.08m);
-        var response = await owner.PostAsJsonAsync("/api/alerts", new
-        {
-            symbol = "EURUSD",
-            condition = new { type = "compound", match = "any", conditions = new object[] { new { type = "below", level = 1 }, new { symbol = "GBPUSD", type = "above", level = 3 } } },
-            channels = new[] { "live" },
-        });
+        var response = await PostCompoundAsync(owner, "any", new { type = "below", level = 1 }, new { symbol = "GBPUSD", type = "above", level = 3 });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
@@ -274,6 +250,10 @@ public sealed class IndicatorRulesApiTests(StorageKind storage)
         jpyPerEuro = jpy * price ?? jpyPerEuro;
         await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:fixer", CancellationToken.None);
     }
+
+    // A compound on EURUSD (its parts name other symbols), told in the app.
+    private static Task<HttpResponseMessage> PostCompoundAsync(HttpClient user, string match, params object[] parts) =>
+        user.PostAsJsonAsync("/api/alerts", new { symbol = "EURUSD", condition = new { type = "compound", match, conditions = parts }, channels = new[] { "live" } });
 
     private static async Task<string?> StateAsync(HttpClient user, string id) =>
         (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}")).GetProperty("state").GetString();

@@ -40,7 +40,6 @@ internal sealed class RuleIndex : IRuleEngine
         Detach(slot);
         slot.Rule = rule;
         RuleEvaluator.BindParts(slot, MarketOf);
-        slot.Books = null;
         RuleEvaluator.Edit(slot, Book(HomeOf(rule)).Market);
         Attach(slot);
         return true;
@@ -102,6 +101,9 @@ internal sealed class RuleIndex : IRuleEngine
         {
             Book(symbol).RemoveMember(slot);
         }
+
+        // Out of its books: an edit may give it other parts, so its books are worked out again when it is placed.
+        slot.Books = null;
     }
 
     private MarketState MarketOf(string symbol) => Book(symbol).Market;

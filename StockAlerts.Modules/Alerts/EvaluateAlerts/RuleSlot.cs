@@ -10,7 +10,7 @@ internal sealed class RuleSlot(AlertRule rule, RuleRuntime runtime, long sequenc
     public DateTime? QueuedDeadline { get; set; }
     public long VisitStamp { get; set; }
 
-    /// <summary>A compound's books (one per symbol of its parts), kept from its first placement until its parts change.</summary>
+    /// <summary>A compound's books (one per symbol of its parts), worked out at its first placement and kept until it leaves its books.</summary>
     public SymbolRuleBook[]? Books { get; set; }
 }
 
