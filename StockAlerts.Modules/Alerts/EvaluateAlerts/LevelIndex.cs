@@ -11,15 +11,24 @@ internal sealed class LevelIndex
 
     public int Count { get; private set; }
 
-    /// <summary>Told of every key added or removed (a series' thresholds: the band its index skips by is then stale).</summary>
-    public Action? Changed { get; init; }
+    /// <summary>Told of every key added or removed (the gap or band an owner skips the index by is then stale).</summary>
+    public Action? Changed { get; set; }
+
+    public decimal? Lowest => Count == 0 ? null : chunks[0][0].Key;
+
+    public decimal? Highest => Count == 0 ? null : chunks[^1][^1].Key;
 
     public void Add(decimal key, RuleSlot slot)
     {
         var entry = new LevelEntry(key, slot.Sequence, slot);
-        if (chunks.Count == 0)
+        if (Count == 0)
         {
-            chunks.Add([entry]);
+            if (chunks.Count == 0)
+            {
+                chunks.Add([]);
+            }
+
+            chunks[0].Add(entry);
             Count++;
             Changed?.Invoke();
             return;
@@ -46,7 +55,7 @@ internal sealed class LevelIndex
 
     public void Remove(decimal key, RuleSlot slot)
     {
-        if (chunks.Count == 0)
+        if (Count == 0)
         {
             return;
         }
@@ -63,7 +72,9 @@ internal sealed class LevelIndex
         chunk.RemoveAt(position);
         Count--;
         Changed?.Invoke();
-        if (chunk.Count == 0)
+        // The last chunk stays when empty: an index that a rule leaves and re-enters (a series' one threshold, say)
+        // would otherwise allocate a new chunk each time.
+        if (chunk.Count == 0 && chunks.Count > 1)
         {
             chunks.RemoveAt(chunkIndex);
         }

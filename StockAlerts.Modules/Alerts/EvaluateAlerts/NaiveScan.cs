@@ -69,7 +69,7 @@ internal sealed class NaiveScan : IRuleEngine
         {
             var home = Market(RuleIndex.HomeOf(slot.Rule));
             if (home.LastFreshPrice is { } price
-                && RuleEvaluator.Evaluate(slot, new PriceTick(RuleIndex.HomeOf(slot.Rule), price, price, time), price, home, stateChanges) is { } firing)
+                && RuleEvaluator.Evaluate(slot, price, time, price, home, stateChanges) is { } firing)
             {
                 firings.Add(firing);
             }
@@ -127,7 +127,7 @@ internal sealed class NaiveScan : IRuleEngine
             {
                 deferred.Add(slot);
             }
-            else if (RuleEvaluator.Evaluate(slot, tick, previous, market, stateChanges) is { } firing)
+            else if (RuleEvaluator.Evaluate(slot, tick.Price, tick.Time, previous, market, stateChanges) is { } firing)
             {
                 firings.Add(firing);
             }
@@ -159,7 +159,7 @@ internal sealed class NaiveScan : IRuleEngine
                 RuleEvaluator.ApplyDeadlines(slot, time, market.HasFreshPrice ? market.LastFreshPrice : null, stateChanges);
                 // Rules judged at bar close see a bar the clock closed, on its last price.
                 if (closed && market.LastFreshPrice is { } last && JudgedAtCloseOn(slot, market) && slot.Runtime is { State: RuleState.Active, CompoundDue: false }
-                    && RuleEvaluator.Evaluate(slot, new PriceTick(symbol, last, last, time), last, market, stateChanges) is { } atClose)
+                    && RuleEvaluator.Evaluate(slot, last, time, last, market, stateChanges) is { } atClose)
                 {
                     firings.Add(atClose);
                 }

@@ -211,7 +211,7 @@ internal static class RuleEvaluator
         return rearmAt is { } rearm && rearm < expiry ? rearm : expiry;
     }
 
-    public static FiringCandidate? Evaluate(RuleSlot slot, PriceTick tick, decimal? previous, MarketState market, ICollection<RuleStateChange>? changes)
+    public static FiringCandidate? Evaluate(RuleSlot slot, decimal price, DateTime time, decimal? previous, MarketState market, ICollection<RuleStateChange>? changes)
     {
         var rule = slot.Rule;
         var runtime = slot.Runtime;
@@ -220,8 +220,6 @@ internal static class RuleEvaluator
             return null;
         }
 
-        var price = tick.Price;
-        var time = tick.Time;
         Track(rule, runtime, price);
         var observation = ConditionObserver.Observe(rule, runtime, price, previous, market);
         Follow(runtime, observation);
@@ -290,7 +288,13 @@ internal static class RuleEvaluator
         PartPrices? partPrices = null;
         if (runtime.Parts is { } parts)
         {
-            partPrices = new PartPrices(parts.Select(part => ReferenceEquals(part.Market, firingMarket) ? price : part.Market.LastFreshPrice ?? 0).ToArray());
+            var values = new decimal[parts.Length];
+            for (var i = 0; i < parts.Length; i++)
+            {
+                values[i] = ReferenceEquals(parts[i].Market, firingMarket) ? price : parts[i].Market.LastFreshPrice ?? 0;
+            }
+
+            partPrices = new PartPrices(values);
             price = partPrices.Values[0];
         }
 
@@ -416,12 +420,42 @@ internal static class RuleEvaluator
     }
 
     /// <summary>An indicator condition whose indicators have not seen enough closed bars yet.</summary>
-    public static bool IsWarmingUp(RuleSlot slot) =>
-        slot.Runtime.Series is { Ready: false } || slot.Runtime.Parts?.Any(part => part.Runtime.Series is { Ready: false }) == true;
+    public static bool IsWarmingUp(RuleSlot slot)
+    {
+        if (slot.Runtime.Series is { Ready: false })
+        {
+            return true;
+        }
+
+        foreach (var part in slot.Runtime.Parts ?? [])
+        {
+            if (part.Runtime.Series is { Ready: false })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A fresh price for the rule's symbol, or for every symbol of a compound.</summary>
-    private static bool HasData(RuleSlot slot, MarketState market) =>
-        slot.Runtime.Parts is { } parts ? parts.All(part => part.Market.HasFreshPrice) : market.HasFreshPrice;
+    private static bool HasData(RuleSlot slot, MarketState market)
+    {
+        if (slot.Runtime.Parts is not { } parts)
+        {
+            return market.HasFreshPrice;
+        }
+
+        foreach (var part in parts)
+        {
+            if (!part.Market.HasFreshPrice)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static void AttachSeries(RuleSlot slot, MarketState market) => AttachSeries(slot.Runtime, slot.Rule, market);
 

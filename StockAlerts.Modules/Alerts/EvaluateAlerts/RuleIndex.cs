@@ -6,6 +6,7 @@ internal sealed class RuleIndex : IRuleEngine
     private readonly HashSet<RuleSlot> deferred = [];
     private readonly List<SymbolRuleBook> touched = [];
     private readonly List<RuleSlot> judged = [];
+    private readonly PriceTick[] single = new PriceTick[1];
     private readonly Dictionary<string, SymbolRuleBook> books = new(StringComparer.Ordinal);
     private long sequence;
 
@@ -152,7 +153,19 @@ internal sealed class RuleIndex : IRuleEngine
     // State is committed here, before the caller saves the firing, and never rolled back: losing the race means
     // another evaluator saved this same firing (same rule and sequence), and a failed save is repaired by the
     // periodic reconcile, which reloads the rule with Remove and Add(rule, storedRuntime).
-    public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null) => EvaluateBatch([tick], stateChanges);
+    public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null)
+    {
+        // One array for every single price (the index is used by one thread at a time): nothing allocated per tick.
+        single[0] = tick;
+        try
+        {
+            return EvaluateBatch(single, stateChanges);
+        }
+        finally
+        {
+            single[0] = null!;
+        }
+    }
 
     /// <summary>
     /// Prices that arrived together (one poll), in order: each symbol's rules on its price, then each compound they
@@ -169,10 +182,7 @@ internal sealed class RuleIndex : IRuleEngine
             var tick = ticks[i];
             var book = Book(tick.Symbol);
             var before = book.Visited;
-            if (book.Evaluate(tick, stateChanges) is { Count: > 0 } found)
-            {
-                (firings ??= []).AddRange(found);
-            }
+            book.Evaluate(tick, stateChanges, ref firings);
 
             Visited += book.Visited - before;
             touched.Add(book);

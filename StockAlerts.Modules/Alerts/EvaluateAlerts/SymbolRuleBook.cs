@@ -37,6 +37,11 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
     private long bandChanges;
     private double bandLow;
     private double bandHigh;
+    // The same for the price level indexes: prices strictly between gapLow and gapHigh reach no level.
+    private bool gapValid;
+    private bool gapWired;
+    private decimal gapLow;
+    private decimal gapHigh;
     // Visit stamps are unique across books: a compound is a member of several, and a stamp one book gave it must
     // not read as "visited" in another.
     private static long stampSource;
@@ -161,7 +166,8 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         return true;
     }
 
-    public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? changes)
+    /// <summary>A price for this symbol; what fires is added to <paramref name="firings"/> (one list for a whole batch).</summary>
+    public void Evaluate(PriceTick tick, ICollection<RuleStateChange>? changes, ref List<FiringCandidate>? firings)
     {
         if (now is null || tick.Time > now)
         {
@@ -179,13 +185,13 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
                 }
             }
 
-            return [];
+            return;
         }
 
         var references = (Market.PreviousClose, Market.DayOpen);
         if (!Market.TryBegin(tick, out var previous, out var recovering))
         {
-            return [];
+            return;
         }
 
         if (references != (Market.PreviousClose, Market.DayOpen))
@@ -209,7 +215,6 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         ResumeReadySeries(previous ?? price, tick.Time, changes);
         ApplyDeadlines(tick.Time, previous ?? price, changes);
         ApplyPriceBands(price, tick.Time, changes);
-        List<FiringCandidate>? firings = null;
         var candidates = CollectCandidates(price, previous);
         Visited += candidates.Count;
         foreach (var slot in candidates)
@@ -220,7 +225,7 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
                 continue;
             }
 
-            if (RuleEvaluator.Evaluate(slot, tick, previous, Market, changes) is { } firing)
+            if (RuleEvaluator.Evaluate(slot, price, tick.Time, previous, Market, changes) is { } firing)
             {
                 (firings ??= []).Add(firing);
             }
@@ -229,8 +234,8 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         }
 
         SettleBands(price);
+        SettleGap(price);
         Market.Complete(tick);
-        return firings ?? (IReadOnlyList<FiringCandidate>)[];
     }
 
     public IReadOnlyList<FiringCandidate> AdvanceClock(DateTime time, ICollection<RuleStateChange>? changes)
@@ -252,12 +257,11 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         if (closed && Market.LastFreshPrice is { } price)
         {
             // A bar closed by the clock: rules judged at bar close see it now, on the bar's last price.
-            var tick = new PriceTick(symbol, price, price, time);
             var candidates = CollectClosed();
             Visited += candidates.Count;
             foreach (var slot in candidates)
             {
-                if (RuleEvaluator.Evaluate(slot, tick, price, Market, changes) is { } firing)
+                if (RuleEvaluator.Evaluate(slot, price, time, price, Market, changes) is { } firing)
                 {
                     (firings ??= []).Add(firing);
                 }
@@ -292,7 +296,7 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
             return null;
         }
 
-        var firing = RuleEvaluator.Evaluate(slot, new PriceTick(symbol, price, price, time), price, Market, changes);
+        var firing = RuleEvaluator.Evaluate(slot, price, time, price, Market, changes);
         Refresh(slot);
         return firing;
     }
@@ -379,13 +383,18 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
             Visit(slot);
         }
 
-        if (previous is { } start)
+        if (gapValid && price > gapLow && price < gapHigh && (previous is not { } before || (before > gapLow && before < gapHigh)))
         {
-            crossingLevels.CollectBetween(Math.Min(start, price), Math.Max(start, price), visits, stamp);
+            if (CheckSkips)
+            {
+                CheckGapSkip(price, previous);
+            }
+        }
+        else
+        {
+            CollectLevels(price, previous, visits, stamp);
         }
 
-        visitWhenPriceAtOrAbove.CollectAtOrBelow(price, visits, stamp);
-        visitWhenPriceAtOrBelow.CollectAtOrAbove(price, visits, stamp);
         if (seriesBooks.Count > 0)
         {
             CollectLiveSeries(price);
@@ -441,6 +450,62 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
             book.Live.Collect(series.Live, series.PreviousLive, visits, stamp);
         }
     }
+
+    private void CollectLevels(decimal price, decimal? previous, List<RuleSlot> into, long at)
+    {
+        if (previous is { } start)
+        {
+            crossingLevels.CollectBetween(Math.Min(start, price), Math.Max(start, price), into, at);
+        }
+
+        visitWhenPriceAtOrAbove.CollectAtOrBelow(price, into, at);
+        visitWhenPriceAtOrBelow.CollectAtOrAbove(price, into, at);
+    }
+
+    private void CheckGapSkip(decimal price, decimal? previous)
+    {
+        var missed = new List<RuleSlot>();
+        CollectLevels(price, previous, missed, Interlocked.Increment(ref stampSource));
+        Interlocked.Increment(ref SkippedByGap);
+        if (missed.Count > 0)
+        {
+            throw new InvalidOperationException($"The level gap {gapLow}..{gapHigh} of {symbol} skipped {missed.Count} visits at {previous} -> {price}");
+        }
+    }
+
+    // After a price's rules were looked at (and placed anew): the prices around it within which no price level can
+    // be reached (the nearest crossing levels either side, the lowest "at or above" and highest "at or below" key),
+    // so that a price moving inside them, as most do, skips the three level queries. Any key added or removed ends it.
+    private void SettleGap(decimal price)
+    {
+        if (gapValid)
+        {
+            return;
+        }
+
+        if (!gapWired)
+        {
+            Action invalidate = () => gapValid = false;
+            (crossingLevels.Changed, visitWhenPriceAtOrAbove.Changed, visitWhenPriceAtOrBelow.Changed, gapWired) = (invalidate, invalidate, invalidate, true);
+        }
+
+        var low = crossingLevels.LastAtOrBelow(price) ?? decimal.MinValue;
+        var high = crossingLevels.FirstAtOrAbove(price) ?? decimal.MaxValue;
+        if (visitWhenPriceAtOrBelow.Highest is { } highest && highest > low)
+        {
+            low = highest;
+        }
+
+        if (visitWhenPriceAtOrAbove.Lowest is { } lowest && lowest < high)
+        {
+            high = lowest;
+        }
+
+        (gapValid, gapLow, gapHigh) = (true, low, high);
+    }
+
+    /// <summary>How many times the level gap let a price skip the level queries (counted while <see cref="CheckSkips"/> is on).</summary>
+    internal static long SkippedByGap;
 
     /// <summary>For the equivalence tests: every series a band skips is collected anyway, and must visit nothing.</summary>
     internal static bool CheckSkips { get; set; }
@@ -709,13 +774,7 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
     {
         if (!seriesBooks.TryGetValue(series, out var book))
         {
-            SeriesBook created = null!;
-            created = new SeriesBook(() =>
-            {
-                created.Banded = false;
-                bandValid = false;
-            });
-            book = created;
+            book = NewSeriesBook();
             seriesBooks.Add(series, book);
             if (!series.Key.AtClose)
             {
@@ -725,6 +784,18 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         }
 
         return book;
+    }
+
+    // Its own method: the closure would otherwise be allocated on every lookup, not only on a miss.
+    private SeriesBook NewSeriesBook()
+    {
+        SeriesBook created = null!;
+        created = new SeriesBook(() =>
+        {
+            created.Banded = false;
+            bandValid = false;
+        });
+        return created;
     }
 
     // A window move holds only once the move reaches its threshold (amount wins over percent, as in the observer).

@@ -26,6 +26,7 @@ public sealed class IndexEquivalenceTests
     [TestCase(31337, 300)]
     [TestCase(5, 1500)]
     [TestCase(99, 1500)]
+    [TestCase(9, 16)]
     public void Evaluate_OnRandomRulesEditsAndTicks_IndexMatchesTheNaiveScan(int seed, int ruleCount) =>
         Run(seed, ruleCount, RandomRule);
 
@@ -48,6 +49,7 @@ public sealed class IndexEquivalenceTests
     [TestCase(4242, 1000)]
     [TestCase(8, 600)]
     [TestCase(2718, 600)]
+    [TestCase(12, 30)]
     public void Evaluate_OnRandomCompoundRules_IndexMatchesTheNaiveScan(int seed, int ruleCount) =>
         Run(seed, ruleCount, (random, now) => random.Next(3) switch
         {
@@ -61,6 +63,7 @@ public sealed class IndexEquivalenceTests
         // Every series an indicator band lets go unread is read anyway and must have visited nothing (else it throws).
         SymbolRuleBook.CheckSkips = true;
         var skippedBefore = Interlocked.Read(ref SymbolRuleBook.SkippedByBand);
+        var gapSkippedBefore = Interlocked.Read(ref SymbolRuleBook.SkippedByGap);
         var random = new Random(seed);
         var index = new RuleIndex();
         var naive = new NaiveScan();
@@ -143,6 +146,12 @@ public sealed class IndexEquivalenceTests
         if (rules.Any(rule => rule.Condition.Indicator is not null))
         {
             Assert.That(Interlocked.Read(ref SymbolRuleBook.SkippedByBand), Is.GreaterThan(skippedBefore), "the bands skipped no series read");
+        }
+
+        if (ruleCount <= 50)
+        {
+            // Few rules leave wide gaps between levels (with hundreds, the random walk's steps jump most of them).
+            Assert.That(Interlocked.Read(ref SymbolRuleBook.SkippedByGap), Is.GreaterThan(gapSkippedBefore), "the level gap skipped no level query");
         }
         if (rules.Any(rule => rule.Condition.Compound is not null))
         {

@@ -271,21 +271,22 @@ internal sealed class ExtremeCalculator(int period, bool highest) : IndicatorCal
 
 internal sealed class MonotonicWindow(int length, bool highest)
 {
-    private readonly LinkedList<(int Index, double Value)> queue = new();
+    // A ring, not a linked list: a close allocates nothing once the ring has grown to the window's length.
+    private readonly RingBuffer<(int Index, double Value)> queue = new();
 
-    public double Extreme => queue.First?.Value.Value ?? 0;
+    public double Extreme => queue.Count == 0 ? 0 : queue.Front.Value;
 
     public void Add(int index, double value)
     {
-        while (queue.Last is { } last && (highest ? last.Value.Value <= value : last.Value.Value >= value))
+        while (queue.Count > 0 && (highest ? queue.Back.Value <= value : queue.Back.Value >= value))
         {
-            queue.RemoveLast();
+            queue.PopBack();
         }
 
-        queue.AddLast((index, value));
-        while (queue.First!.Value.Index <= index - length)
+        queue.PushBack((index, value));
+        while (queue.Front.Index <= index - length)
         {
-            queue.RemoveFirst();
+            queue.PopFront();
         }
     }
 }
