@@ -27,6 +27,27 @@ public static partial class TimeZones
         }
     }
 
+    /// <summary>
+    /// The local calendar day (UTC start and end) holding a UTC time: from its midnight to the next, whatever daylight
+    /// saving does to its length; a midnight skipped by a clock change starts the day at the first local time that exists.
+    /// </summary>
+    public static (DateTime Start, DateTime End) DayOf(DateTime utc, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).Date;
+        return (MidnightUtc(local, zone), MidnightUtc(local.AddDays(1), zone));
+    }
+
+    private static DateTime MidnightUtc(DateTime localDate, TimeZoneInfo zone)
+    {
+        var local = DateTime.SpecifyKind(localDate, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(30);
+        }
+
+        return DateTime.SpecifyKind(TimeZoneInfo.ConvertTimeToUtc(local, zone), DateTimeKind.Utc);
+    }
+
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$")]
     private static partial Regex ZoneId();
 }

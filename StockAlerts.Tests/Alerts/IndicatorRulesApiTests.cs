@@ -81,6 +81,43 @@ public sealed class IndicatorRulesApiTests(StorageKind storage)
     }
 
     [Test]
+    public async Task ADayBarIndicator_WarmsFromDaysRolledUpBeforeTheirMinutesWerePruned()
+    {
+        var user = await app.SignInAsync();
+        await PollAsync(1.08m);
+        // 110 days of USDCHF, two minutes each at noon UTC (a currency's day is the UTC day); the minutes keep 90 days.
+        var today = DateTime.UtcNow.Date;
+        for (var daysAgo = 110; daysAgo >= 1; daysAgo--)
+        {
+            var level = 0.80m + daysAgo / 1000m;
+            await SeedBarsAsync("USDCHF", today.AddDays(-daysAgo).AddHours(12), [(level, level + 0.01m, level - 0.01m, level), (level, level + 0.02m, level - 0.005m, level + 0.001m)]);
+        }
+
+        await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:history:prune", CancellationToken.None);
+        await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:history:prune", CancellationToken.None);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var database = scope.ServiceProvider.GetRequiredService<PricesDbContext>();
+            var days = database.DailyBars.Where(bar => bar.Symbol == "USDCHF").OrderBy(bar => bar.Day).ToList();
+            Assert.That(days, Has.Count.EqualTo(110), "every day over rolled up once, though the job ran twice");
+            Assert.That((days[0].Day, days[0].Open, days[0].High, days[0].Low, days[0].Close, days[0].Minutes),
+                Is.EqualTo((today.AddDays(-110), 0.91m, 0.93m, 0.9m, 0.911m, 2)));
+            Assert.That(database.PriceBars.Count(bar => bar.Symbol == "USDCHF" && bar.Start < today.AddDays(-91)), Is.Zero, "minutes beyond the retention pruned");
+        }
+
+        // SMA(95, 1d) needs more days than the minutes keep: it is ready at once only from the day bars.
+        var response = await user.PostAsJsonAsync("/api/alerts", new
+        {
+            symbol = "USDCHF",
+            condition = new { type = "indicator", left = new { type = "price" }, @operator = "crossesAbove", right = new { type = "sma", period = 95, timeframe = "1d" } },
+            channels = new[] { "live" },
+        });
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), created.ToString());
+        Assert.That(created.GetProperty("state").GetString(), Is.EqualTo("active"), "warmed from the stored day bars at once: " + created);
+    }
+
+    [Test]
     public async Task AnIndicatorWithoutHistory_ShowsWarmingUp_AndTheDefaultsAreWrittenOut()
     {
         var user = await app.SignInAsync();

@@ -96,7 +96,7 @@ internal sealed class AlertEngine
     }
 
     /// <summary>How far back stored bars must reach to warm the symbol's indicators (null: none waits).</summary>
-    public TimeSpan? HistoryNeeded(string symbol)
+    public HistoryNeed? HistoryNeeded(string symbol)
     {
         lock (gate)
         {
@@ -105,11 +105,11 @@ internal sealed class AlertEngine
     }
 
     /// <summary>Stored bars for the symbol's indicators still warming up; rules whose indicators now have values turn active.</summary>
-    public void Warm(string symbol, IReadOnlyList<HistoryBar> history, DateTime now, List<RuleStateChange> stateChanges)
+    public void Warm(string symbol, IReadOnlyList<HistoryBar> history, IReadOnlyList<HistoryBar>? days, DateTime now, List<RuleStateChange> stateChanges)
     {
         lock (gate)
         {
-            index.Warm(symbol, history, now, stateChanges);
+            index.Warm(symbol, history, now, stateChanges, days);
         }
     }
 

@@ -18,14 +18,14 @@ namespace StockAlerts.Modules.Alerts.Engine;
 internal sealed partial class IndicatorWarmer(IServiceScopeFactory scopes, AlertEngine engine, TimeProvider time, ILogger<IndicatorWarmer> logger)
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromMinutes(10);
-    private readonly ConcurrentDictionary<string, (DateTime At, TimeSpan Span)> attempts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTime At, HistoryNeed Need)> attempts = new(StringComparer.Ordinal);
 
     public async Task WarmAsync(IEnumerable<string> symbols, CancellationToken cancellationToken, bool report = false)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var waiting = symbols.Distinct(StringComparer.Ordinal)
-            .Select(symbol => (Symbol: symbol, Span: engine.HistoryNeeded(symbol)))
-            .Where(item => item.Span is { } span && !(attempts.TryGetValue(item.Symbol, out var last) && last.Span >= span && now - last.At < RetryAfter))
+            .Select(symbol => (Symbol: symbol, Need: engine.HistoryNeeded(symbol)))
+            .Where(item => item.Need is { } need && !(attempts.TryGetValue(item.Symbol, out var last) && Covers(last.Need, need) && now - last.At < RetryAfter))
             .ToList();
         if (waiting.Count == 0)
         {
@@ -39,11 +39,17 @@ internal sealed partial class IndicatorWarmer(IServiceScopeFactory scopes, Alert
         var started = time.GetUtcNow();
         for (var i = 0; i < waiting.Count; i++)
         {
-            var (symbol, span) = waiting[i];
-            attempts[symbol] = (now, span!.Value);
-            var history = await mediator.Send(new GetPriceHistory(symbol, now - span.Value, now), cancellationToken);
-            engine.Warm(symbol, history.Select(bar => new HistoryBar(bar.Start, bar.High, bar.Low, bar.Close)).ToList(), time.GetUtcNow().UtcDateTime, stateChanges);
-            bars += history.Count;
+            var (symbol, need) = waiting[i];
+            attempts[symbol] = (now, need!.Value);
+            var history = need.Value.Minutes is { } minutes
+                ? (await mediator.Send(new GetPriceHistory(symbol, now - minutes, now), cancellationToken)).Select(bar => new HistoryBar(bar.Start, bar.High, bar.Low, bar.Close)).ToList()
+                : [];
+            // Day bars outlive the minutes' retention: a 1d indicator warms from them (the Prices module rolls them up).
+            var days = need.Value.Days is { } span
+                ? (await mediator.Send(new GetDailyHistory(symbol, now - span, now), cancellationToken)).Select(bar => new HistoryBar(bar.Day, bar.High, bar.Low, bar.Close)).ToList()
+                : null;
+            engine.Warm(symbol, history, days, time.GetUtcNow().UtcDateTime, stateChanges);
+            bars += history.Count + (days?.Count ?? 0);
             if (report && (i + 1) % 50 == 0)
             {
                 LogProgress(i + 1, waiting.Count);
@@ -56,6 +62,9 @@ internal sealed partial class IndicatorWarmer(IServiceScopeFactory scopes, Alert
             LogWarmed(waiting.Count, bars, (time.GetUtcNow() - started).TotalSeconds);
         }
     }
+
+    private static bool Covers(HistoryNeed asked, HistoryNeed need) =>
+        (asked.Minutes ?? TimeSpan.Zero) >= (need.Minutes ?? TimeSpan.Zero) && (asked.Days ?? TimeSpan.Zero) >= (need.Days ?? TimeSpan.Zero);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: warming indicators, {Done:N0} of {Total:N0} symbol(s)")]
     private partial void LogProgress(int done, int total);

@@ -109,12 +109,13 @@ internal sealed class RuleIndex : IRuleEngine
 
     private MarketState MarketOf(string symbol) => Book(symbol).Market;
 
-    /// <summary>Stored bars (oldest first) for the symbol's indicators that are still warming up.</summary>
-    public void Warm(string symbol, IReadOnlyList<Indicators.HistoryBar> history, DateTime time, ICollection<RuleStateChange>? stateChanges = null) =>
-        Book(symbol).Warm(history, time, stateChanges);
+    /// <summary>Stored bars (oldest first) for the symbol's indicators that are still warming up; day bars for the 1d timeframe.</summary>
+    public void Warm(string symbol, IReadOnlyList<Indicators.HistoryBar> history, DateTime time, ICollection<RuleStateChange>? stateChanges = null,
+        IReadOnlyList<Indicators.HistoryBar>? days = null) =>
+        Book(symbol).Warm(history, days, time, stateChanges);
 
     /// <summary>How far back stored bars must reach to warm the symbol's indicators (null: nothing to warm).</summary>
-    public TimeSpan? HistoryNeeded(string symbol) => books.TryGetValue(symbol, out var book) ? book.Market.Indicators?.HistoryNeeded() : null;
+    public Indicators.HistoryNeed? HistoryNeeded(string symbol) => books.TryGetValue(symbol, out var book) ? book.Market.Indicators?.HistoryNeeded() : null;
 
     public int QueuedDeadlines(string symbol) => books.TryGetValue(symbol, out var book) ? book.QueuedDeadlines : 0;
 

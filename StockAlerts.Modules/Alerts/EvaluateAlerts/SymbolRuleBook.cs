@@ -302,14 +302,14 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
     }
 
     /// <summary>Stored bars for indicators still warming up; rules whose series now has values become active.</summary>
-    public void Warm(IReadOnlyList<HistoryBar> history, DateTime time, ICollection<RuleStateChange>? changes)
+    public void Warm(IReadOnlyList<HistoryBar> history, IReadOnlyList<HistoryBar>? days, DateTime time, ICollection<RuleStateChange>? changes)
     {
         if (Market.Indicators is not { } indicators)
         {
             return;
         }
 
-        indicators.Warm(history, time);
+        indicators.Warm(history, time, days);
         if (Market.HasFreshPrice && Market.LastFreshPrice is { } price)
         {
             ResumeReadySeries(price, time, changes);

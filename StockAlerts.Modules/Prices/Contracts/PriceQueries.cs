@@ -41,5 +41,14 @@ public sealed record PriceBarInfo(DateTime Start, decimal Open, decimal High, de
     public decimal? DayOpen { get; init; }
 }
 
+/// <summary>
+/// Day bars of a symbol, oldest first: the days that start in [From, To) and are over by To, each a calendar day in
+/// the instrument's day zone (<see cref="InstrumentDays"/>). Kept beyond the one-minute history's retention.
+/// </summary>
+public sealed record GetDailyHistory(string Symbol, DateTime From, DateTime To) : IQuery<IReadOnlyList<DailyBarInfo>>;
+
+/// <summary>One day: Day is the UTC instant it starts (midnight in the day zone).</summary>
+public sealed record DailyBarInfo(DateTime Day, decimal Open, decimal High, decimal Low, decimal Close);
+
 /// <summary>The symbols a user follows, for the account export.</summary>
 public sealed record ExportUserWatchlist(string UserId) : IQuery<IReadOnlyList<string>>;

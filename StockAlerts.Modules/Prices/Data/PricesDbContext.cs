@@ -11,6 +11,8 @@ internal abstract class PricesDbContext(DbContextOptions options) : DbContext(op
 
     public DbSet<WatchlistEntry> Watchlist => Set<WatchlistEntry>();
 
+    public DbSet<DailyBar> DailyBars => Set<DailyBar>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.UseModuleConventions();
 
@@ -32,6 +34,12 @@ internal abstract class PricesDbContext(DbContextOptions options) : DbContext(op
             bar.HasKey(entity => new { entity.Symbol, entity.Start });
             bar.Property(entity => entity.Symbol).HasMaxLength(20);
             bar.HasIndex(entity => entity.Start);
+        });
+        modelBuilder.Entity<DailyBar>(bar =>
+        {
+            bar.ToTable("prices_daily_bars");
+            bar.HasKey(entity => new { entity.Symbol, entity.Day });
+            bar.Property(entity => entity.Symbol).HasMaxLength(20);
         });
         modelBuilder.Entity<WatchlistEntry>(entry =>
         {

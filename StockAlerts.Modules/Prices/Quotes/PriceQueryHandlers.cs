@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Prices.Contracts;
 using StockAlerts.Modules.Prices.Data;
+using StockAlerts.Modules.Prices.History;
 using StockAlerts.Modules.Prices.Providers;
 
 namespace StockAlerts.Modules.Prices.Quotes;
@@ -11,7 +12,8 @@ internal sealed class PriceQueryHandlers(InstrumentCatalog catalog, IQuoteStore 
     IQueryHandler<GetLatestPrices, IReadOnlyList<LatestPrice>>,
     IQueryHandler<GetPriceWindow, PriceWindow?>,
     IQueryHandler<GetInstrument, InstrumentInfo?>,
-    IQueryHandler<GetPriceHistory, IReadOnlyList<PriceBarInfo>>
+    IQueryHandler<GetPriceHistory, IReadOnlyList<PriceBarInfo>>,
+    IQueryHandler<GetDailyHistory, IReadOnlyList<DailyBarInfo>>
 {
     public async ValueTask<LatestPrice?> Handle(GetLatestPrice query, CancellationToken cancellationToken) =>
         (await Handle(new GetLatestPrices([query.Symbol]), cancellationToken)).SingleOrDefault();
@@ -45,6 +47,13 @@ internal sealed class PriceQueryHandlers(InstrumentCatalog catalog, IQuoteStore 
             ? new InstrumentInfo(instrument.Symbol, instrument.Kind.ToString().ToLowerInvariant(), instrument.Currency, instrument.DisplayName, instrument.Enabled,
                 HasDailyReferences: snapshot.ProviderOf(instrument) is not (FixerProvider.ProviderName or CurrencyLayerProvider.ProviderName))
             : null;
+    }
+
+    public async ValueTask<IReadOnlyList<DailyBarInfo>> Handle(GetDailyHistory query, CancellationToken cancellationToken)
+    {
+        var symbol = query.Symbol.ToUpperInvariant();
+        var snapshot = await catalog.GetAsync(cancellationToken);
+        return await DailyBars.ReadAsync(database, symbol, DailyBars.ZoneOf(snapshot.Find(symbol)), query.From, query.To, cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<PriceBarInfo>> Handle(GetPriceHistory query, CancellationToken cancellationToken)

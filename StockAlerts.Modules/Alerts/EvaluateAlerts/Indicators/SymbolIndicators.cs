@@ -3,6 +3,9 @@ namespace StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
 /// <summary>A bar of history handed in to warm indicators (one minute, or any bar inside one of the timeframe's).</summary>
 internal readonly record struct HistoryBar(DateTime Start, decimal High, decimal Low, decimal Close);
 
+/// <summary>How far back stored history must reach to warm what waits: one-minute bars, and day bars for the 1d timeframe.</summary>
+internal readonly record struct HistoryNeed(TimeSpan? Minutes, TimeSpan? Days);
+
 /// <summary>
 /// The bars and indicators of one symbol: a forming bar per timeframe in use, each indicator computed once per
 /// (timeframe, kind, parameters) and each series once per distinct operands, whatever the number of rules on them.
@@ -97,19 +100,21 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
     public void EndStep() => Begin();
 
     /// <summary>How far back history must reach to warm the indicators not ready yet (null: all are ready).</summary>
-    public TimeSpan? HistoryNeeded()
+    public HistoryNeed? HistoryNeeded()
     {
-        TimeSpan? needed = null;
+        TimeSpan? minutes = null, days = null;
         foreach (var (spec, calculator) in calculators)
         {
             if (!calculator.Ready)
             {
+                // Day bars are kept far longer than minutes (SMA(200, 1d) needs most of a year): they come as days.
+                ref var needed = ref spec.Timeframe == Timeframe.OneDay ? ref days : ref minutes;
                 var span = HistorySpan(spec);
                 needed = needed is { } longest && longest > span ? longest : span;
             }
         }
 
-        return needed;
+        return minutes is null && days is null ? null : new HistoryNeed(minutes, days);
     }
 
     /// <summary>How far back stored bars must reach for the indicator to have values at once.</summary>
@@ -143,15 +148,16 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
 
     /// <summary>
     /// Replays stored bars (oldest first) into every indicator not ready yet: each is rebuilt from the complete bars
-    /// before its timeframe's forming one, and kept if that saw more bars than it had.
+    /// before its timeframe's forming one, and kept if that saw more bars than it had. Day bars, when given, warm the
+    /// 1d timeframe (one-minute history does not reach back far enough for it).
     /// </summary>
-    public void Warm(IReadOnlyList<HistoryBar> history, DateTime now)
+    public void Warm(IReadOnlyList<HistoryBar> history, DateTime now, IReadOnlyList<HistoryBar>? days = null)
     {
         Begin();
         foreach (var track in tracks)
         {
             var cutoff = track.Start ?? Timeframes.BarOf(track.Timeframe, now, dayZone).Start;
-            var bars = Aggregate(track.Timeframe, history, cutoff);
+            var bars = Aggregate(track.Timeframe, track.Timeframe == Timeframe.OneDay && days is not null ? days : history, cutoff);
             if (bars.Count == 0)
             {
                 continue;

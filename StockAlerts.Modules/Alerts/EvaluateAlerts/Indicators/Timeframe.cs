@@ -57,20 +57,6 @@ internal static class Timeframes
             return (start, start.AddTicks(length));
         }
 
-        // A local calendar day: from its midnight to the next, whatever daylight saving does to its length.
-        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(time, DateTimeKind.Utc), dayZone).Date;
-        return (MidnightUtc(local, dayZone), MidnightUtc(local.AddDays(1), dayZone));
-    }
-
-    private static DateTime MidnightUtc(DateTime localDate, TimeZoneInfo zone)
-    {
-        // A midnight skipped by a clock change starts the day at the first local time that exists.
-        var local = DateTime.SpecifyKind(localDate, DateTimeKind.Unspecified);
-        while (zone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(30);
-        }
-
-        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
+        return Shared.TimeZones.DayOf(time, dayZone);
     }
 }

@@ -22,6 +22,39 @@ namespace StockAlerts.Modules.Prices.Data.Migrations.MySql
 
             MySqlModelBuilderExtensions.AutoIncrementColumns(modelBuilder);
 
+            modelBuilder.Entity("StockAlerts.Modules.Prices.Data.DailyBar", b =>
+                {
+                    b.Property<string>("Symbol")
+                        .HasMaxLength(20)
+                        .HasColumnType("varchar(20)");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<decimal>("Close")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("decimal(28,10)");
+
+                    b.Property<decimal>("High")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("decimal(28,10)");
+
+                    b.Property<decimal>("Low")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("decimal(28,10)");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("int");
+
+                    b.Property<decimal>("Open")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("decimal(28,10)");
+
+                    b.HasKey("Symbol", "Day");
+
+                    b.ToTable("prices_daily_bars", (string)null);
+                });
+
             modelBuilder.Entity("StockAlerts.Modules.Prices.Data.Instrument", b =>
                 {
                     b.Property<int>("Id")

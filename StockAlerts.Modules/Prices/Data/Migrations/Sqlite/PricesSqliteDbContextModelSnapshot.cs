@@ -17,6 +17,39 @@ namespace StockAlerts.Modules.Prices.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "9.0.23");
 
+            modelBuilder.Entity("StockAlerts.Modules.Prices.Data.DailyBar", b =>
+                {
+                    b.Property<string>("Symbol")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Close")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("High")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Low")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Open")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Symbol", "Day");
+
+                    b.ToTable("prices_daily_bars", (string)null);
+                });
+
             modelBuilder.Entity("StockAlerts.Modules.Prices.Data.Instrument", b =>
                 {
                     b.Property<int>("Id")

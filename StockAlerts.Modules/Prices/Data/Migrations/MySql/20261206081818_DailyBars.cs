@@ -1,0 +1,41 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace StockAlerts.Modules.Prices.Data.Migrations.MySql
+{
+    /// <inheritdoc />
+    public partial class DailyBars : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "prices_daily_bars",
+                columns: table => new
+                {
+                    Symbol = table.Column<string>(type: "varchar(20)", maxLength: 20, nullable: false)
+                        .Annotation("MySql:CharSet", "utf8mb4"),
+                    Day = table.Column<DateTime>(type: "datetime(6)", nullable: false),
+                    Open = table.Column<decimal>(type: "decimal(28,10)", precision: 28, scale: 10, nullable: false),
+                    High = table.Column<decimal>(type: "decimal(28,10)", precision: 28, scale: 10, nullable: false),
+                    Low = table.Column<decimal>(type: "decimal(28,10)", precision: 28, scale: 10, nullable: false),
+                    Close = table.Column<decimal>(type: "decimal(28,10)", precision: 28, scale: 10, nullable: false),
+                    Minutes = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_prices_daily_bars", x => new { x.Symbol, x.Day });
+                })
+                .Annotation("MySql:CharSet", "utf8mb4");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "prices_daily_bars");
+        }
+    }
+}
