@@ -18,9 +18,6 @@ internal static class StoredConditions
 
     private sealed record Stored(ConditionRequest Condition, Dictionary<string, string> DayZones);
 
-    /// <summary>A stock's day is its exchange's (New York for the stocks the feeds serve); a currency pair's is UTC.</summary>
-    public static string DayZoneOf(string kind) => Prices.Contracts.InstrumentDays.ZoneOf(kind);
-
     public static bool IsStored(ConditionType type) => type is ConditionType.Indicator or ConditionType.Compound;
 
     /// <summary>The validated condition as it is kept and shown: defaults written out, each part's symbol named.</summary>

@@ -12,7 +12,7 @@ internal sealed class LevelIndex
     public int Count { get; private set; }
 
     /// <summary>Told of every key added or removed (the gap or band an owner skips the index by is then stale).</summary>
-    public Action? Changed { get; set; }
+    public Action? Changed { get; init; }
 
     public decimal? Lowest => Count == 0 ? null : chunks[0][0].Key;
 

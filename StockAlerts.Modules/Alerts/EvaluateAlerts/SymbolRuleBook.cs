@@ -13,11 +13,15 @@ namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 // sits in each one's indexes at its parts' thresholds: a price visits it when a part's truth may have changed.
 // Compounds are not judged on each price: a price batch moves several symbols at once, and an expression over them
 // is judged once the whole batch is in (deferred), never on a mix of new and old prices that never existed together.
-internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook> bookOf, ISet<RuleSlot> deferred)
+internal sealed class SymbolRuleBook
 {
-    private readonly LevelIndex crossingLevels = new();
-    private readonly LevelIndex visitWhenPriceAtOrAbove = new();
-    private readonly LevelIndex visitWhenPriceAtOrBelow = new();
+    private readonly string symbol;
+    private readonly Func<string, SymbolRuleBook> bookOf;
+    private readonly ISet<RuleSlot> deferred;
+    // Any key added to or removed from these three ends the gap a price skips them by (SettleGap).
+    private readonly LevelIndex crossingLevels;
+    private readonly LevelIndex visitWhenPriceAtOrAbove;
+    private readonly LevelIndex visitWhenPriceAtOrBelow;
     private readonly LevelIndex rearmWhenPriceAtOrBelow = new();
     private readonly LevelIndex rearmWhenPriceAtOrAbove = new();
     private readonly LevelIndex movesUpByAmount = new();
@@ -39,7 +43,6 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
     private double bandHigh;
     // The same for the price level indexes: prices strictly between gapLow and gapHigh reach no level.
     private bool gapValid;
-    private bool gapWired;
     private decimal gapLow;
     private decimal gapHigh;
     // Visit stamps are unique across books: a compound is a member of several, and a stamp one book gave it must
@@ -49,6 +52,16 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
 
     // The newest tick time seen: rules whose frequency blocks them until later are parked until then.
     private DateTime? now;
+
+    public SymbolRuleBook(string symbol, Func<string, SymbolRuleBook> bookOf, ISet<RuleSlot> deferred)
+    {
+        (this.symbol, this.bookOf, this.deferred) = (symbol, bookOf, deferred);
+        // Wired here, not in field initializers, which cannot refer to the book itself.
+        Action endGap = () => gapValid = false;
+        crossingLevels = new() { Changed = endGap };
+        visitWhenPriceAtOrAbove = new() { Changed = endGap };
+        visitWhenPriceAtOrBelow = new() { Changed = endGap };
+    }
 
     public MarketState Market { get; private set; } = new();
 
@@ -481,12 +494,6 @@ internal sealed class SymbolRuleBook(string symbol, Func<string, SymbolRuleBook>
         if (gapValid)
         {
             return;
-        }
-
-        if (!gapWired)
-        {
-            Action invalidate = () => gapValid = false;
-            (crossingLevels.Changed, visitWhenPriceAtOrAbove.Changed, visitWhenPriceAtOrBelow.Changed, gapWired) = (invalidate, invalidate, invalidate, true);
         }
 
         var low = crossingLevels.LastAtOrBelow(price) ?? decimal.MinValue;

@@ -113,7 +113,7 @@ internal sealed class RuleWriter(AlertsDbContext database, AlertEngine engine, I
         {
             // Kept as JSON with every default written out and each part's symbol named, as the API shows it back.
             var normalized = StoredConditions.Normalize(condition, rule.Symbol, symbol => instruments[symbol].Symbol);
-            var zones = instruments.Values.ToDictionary(instrument => instrument.Symbol, instrument => StoredConditions.DayZoneOf(instrument.Kind));
+            var zones = instruments.Values.ToDictionary(instrument => instrument.Symbol, instrument => InstrumentDays.ZoneOf(instrument.Kind));
             rule.ConditionJson = StoredConditions.Write(normalized, zones);
             condition = new ConditionRequest(condition.Type, null, null, null, null, null, null, null);
         }
