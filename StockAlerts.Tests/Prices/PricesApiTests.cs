@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Prices.History;
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Tests.Infrastructure;
 
@@ -121,6 +123,38 @@ public sealed class PricesApiTests(StorageKind storage)
         var last = bars[^1];
         Assert.That(last.GetProperty("low").GetDecimal(), Is.LessThanOrEqualTo(last.GetProperty("high").GetDecimal()));
         Assert.That(last.GetProperty("close").GetDecimal(), Is.EqualTo(latest));
+    }
+
+    [Test]
+    public async Task History_ByDay_GivesTheInstrumentsDays_KeptBeyondTheMinutes_AndTheDayStillForming()
+    {
+        // NVDA is a stock: its day is New York's. A day bar from 200 days ago (its minutes long pruned), and two minutes
+        // just before the period's end three days ago (the simulated feed the other tests poll writes only the current minute).
+        var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var to = PriceBar.MinuteOf(DateTime.UtcNow.AddDays(-3));
+        var oldDay = TimeZones.DayOf(to.AddDays(-200), newYork).Start;
+        var minute = to.AddMinutes(-2);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var database = scope.ServiceProvider.GetRequiredService<PricesDbContext>();
+            database.DailyBars.Add(new DailyBar { Symbol = "NVDA", Day = oldDay, Open = 100m, High = 110m, Low = 95m, Close = 105m, Minutes = 390 });
+            database.PriceBars.AddRange(
+                new PriceBar { Symbol = "NVDA", Start = minute, Open = 120m, High = 121m, Low = 119m, Close = 120.5m, OpenAt = minute, CloseAt = minute.AddSeconds(59) },
+                new PriceBar { Symbol = "NVDA", Start = minute.AddMinutes(1), Open = 120.5m, High = 123m, Low = 120m, Close = 122m, OpenAt = minute.AddMinutes(1), CloseAt = minute.AddMinutes(1).AddSeconds(59) });
+            await database.SaveChangesAsync();
+        }
+
+        var period = $"from={Uri.EscapeDataString(to.AddDays(-365).ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}";
+        var history = await user.GetFromJsonAsync<JsonElement>($"/api/prices/NVDA/history?interval=1d&{period}");
+        var bars = history.GetProperty("bars").EnumerateArray()
+            .Select(bar => (bar.GetProperty("time").GetDateTime().ToUniversalTime(), bar.GetProperty("open").GetDecimal(), bar.GetProperty("high").GetDecimal(), bar.GetProperty("low").GetDecimal(), bar.GetProperty("close").GetDecimal()))
+            .ToList();
+
+        Assert.That(bars, Is.EqualTo(new[]
+        {
+            (oldDay, 100m, 110m, 95m, 105m),
+            (TimeZones.DayOf(minute, newYork).Start, 120m, 123m, 119m, 122m),
+        }), "the stored day, then the day (New York's) still forming at the period's end, from its minutes so far");
     }
 
     [Test]

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Prices.Data;
+using StockAlerts.Modules.Prices.History;
 using StockAlerts.Modules.Shared.Api;
 
 namespace StockAlerts.Modules.Prices.GetPrices;
@@ -53,7 +54,7 @@ internal static class GetHistoryEndpoint
 {
     public static void MapGetHistory(this RouteGroupBuilder prices) =>
         prices.MapGet("/{symbol}/history", HandleAsync).WithName("GetPriceHistory")
-            .WithSummary("OHLC bars (?from=&to=&interval=1m|5m|1h|1d), from stored one-minute bars");
+            .WithSummary("OHLC bars (?from=&to=&interval=1m|5m|1h|1d): from stored one-minute bars; 1d bars are the instrument's days (New York for stocks, UTC for pairs), kept beyond the minutes' retention, the day still forming last");
 
     private static async Task<Results<Ok<HistoryView>, ProblemHttpResult>> HandleAsync(
         [AsParameters] GetHistoryRequest request, InstrumentCatalog catalog, PricesDbContext database, TimeProvider time, CancellationToken cancellationToken)
@@ -65,6 +66,13 @@ internal static class GetHistoryEndpoint
         }
         var now = time.GetUtcNow().UtcDateTime;
         var (from, to) = (request.FromUtc(now), request.ToUtc(now));
+        if (request.Interval == "1d")
+        {
+            // The same days the 1d indicators use, rolled up and kept after their minutes are pruned (a year's chart).
+            var days = await DailyBars.ReadAsync(database, instrument.Symbol, DailyBars.ZoneOf(instrument), from, to, cancellationToken, wholeDaysOnly: false);
+            return TypedResults.Ok(new HistoryView(instrument.Symbol, "1d", from, to, days.Select(day => new BarView(day.Day, day.Open, day.High, day.Low, day.Close)).ToList()));
+        }
+
         var step = request.Step;
         var minutes = await database.PriceBars.AsNoTracking()
             .Where(bar => bar.Symbol == instrument.Symbol && bar.Start >= from && bar.Start < to)

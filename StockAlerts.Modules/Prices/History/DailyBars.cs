@@ -14,8 +14,8 @@ internal static class DailyBars
     public static TimeZoneInfo ZoneOf(Instrument? instrument) =>
         TimeZones.TryFind(InstrumentDays.ZoneOf(instrument?.Kind.ToString() ?? "fx"), out var zone) ? zone : TimeZoneInfo.Utc;
 
-    /// <summary>The days the minutes (oldest first) cover that have ended by <paramref name="until"/>.</summary>
-    public static List<DailyBar> RollUp(string symbol, IEnumerable<PriceBar> minutes, TimeZoneInfo zone, DateTime until)
+    /// <summary>The days the minutes (oldest first) cover that have ended by <paramref name="until"/> (or all, the one still forming included).</summary>
+    public static List<DailyBar> RollUp(string symbol, IEnumerable<PriceBar> minutes, TimeZoneInfo zone, DateTime until, bool wholeDaysOnly = true)
     {
         var days = new List<DailyBar>();
         DateTime? end = null;
@@ -32,7 +32,7 @@ internal static class DailyBars
             }
 
             var (start, nextEnd) = TimeZones.DayOf(minute.Start, zone);
-            if (nextEnd > until)
+            if (wholeDaysOnly && nextEnd > until)
             {
                 break;
             }
@@ -44,8 +44,9 @@ internal static class DailyBars
         return days;
     }
 
-    /// <summary>Stored days from <paramref name="from"/>, then the complete days after them from the minutes.</summary>
-    public static async Task<List<DailyBarInfo>> ReadAsync(PricesDbContext database, string symbol, TimeZoneInfo zone, DateTime from, DateTime to, CancellationToken cancellationToken)
+    /// <summary>Stored days from <paramref name="from"/>, then the days after them from the minutes (whole ones only, or with the day still forming).</summary>
+    public static async Task<List<DailyBarInfo>> ReadAsync(PricesDbContext database, string symbol, TimeZoneInfo zone, DateTime from, DateTime to, CancellationToken cancellationToken,
+        bool wholeDaysOnly = true)
     {
         var stored = await database.DailyBars.AsNoTracking()
             .Where(bar => bar.Symbol == symbol && bar.Day >= from && bar.Day < to)
@@ -56,7 +57,7 @@ internal static class DailyBars
             .Where(bar => bar.Symbol == symbol && bar.Start >= after && bar.Start < to)
             .OrderBy(bar => bar.Start)
             .ToListAsync(cancellationToken);
-        return stored.Concat(RollUp(symbol, minutes, zone, to))
+        return stored.Concat(RollUp(symbol, minutes, zone, to, wholeDaysOnly))
             .Select(bar => new DailyBarInfo(bar.Day, bar.Open, bar.High, bar.Low, bar.Close))
             .ToList();
     }

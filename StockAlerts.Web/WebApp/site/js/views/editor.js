@@ -105,7 +105,7 @@ export default async function render(main, { params, query, signal, navigate }) 
     }));
 
   // ---- Backtest ----
-  const backtestRange = select(Object.entries(RANGES).map(([value, info]) => ({ value, label: `Last ${info.label}` })), { 'data-testid': 'backtest-range' });
+  const backtestRange = select(Object.entries(RANGES).filter(([, info]) => !info.chartOnly).map(([value, info]) => ({ value, label: `Last ${info.label}` })), { 'data-testid': 'backtest-range' });
   backtestRange.value = '1d';
   const backtestButton = h('button', { type: 'button', 'data-testid': 'backtest' }, 'Backtest');
   const backtestChart = h('div', { class: 'chart chart--small', 'data-testid': 'backtest-chart', role: 'img', 'aria-label': 'Where the alert would have fired', hidden: true });

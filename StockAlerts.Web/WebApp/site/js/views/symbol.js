@@ -15,6 +15,8 @@ export const RANGES = {
   '1d': { label: '1 day', ms: 86_400_000, interval: '5m' },
   '1w': { label: '1 week', ms: 7 * 86_400_000, interval: '1h' },
   '1m': { label: '1 month', ms: 30 * 86_400_000, interval: '1d' },
+  // Day bars are kept beyond the one-minute history, so a chart reaches back a year; a backtest replays minutes, so not it.
+  '1y': { label: '1 year', ms: 365 * 86_400_000, interval: '1d', chartOnly: true },
 };
 
 export async function loadHistory(symbol, range, { signal, to = new Date() } = {}) {
