@@ -24,10 +24,11 @@ internal sealed class SymbolRuleBook
     private readonly LevelIndex visitWhenPriceAtOrBelow;
     private readonly LevelIndex rearmWhenPriceAtOrBelow = new();
     private readonly LevelIndex rearmWhenPriceAtOrAbove = new();
-    private readonly LevelIndex movesUpByAmount = new();
-    private readonly LevelIndex movesUpByPercent = new();
-    private readonly LevelIndex movesDownByAmount = new();
-    private readonly LevelIndex movesDownByPercent = new();
+    // Any key added to or removed from these four ends the smallest thresholds kept of them (moveFloors).
+    private readonly LevelIndex movesUpByAmount;
+    private readonly LevelIndex movesUpByPercent;
+    private readonly LevelIndex movesDownByAmount;
+    private readonly LevelIndex movesDownByPercent;
     private readonly HashSet<RuleSlot> scanned = [];
     private readonly HashSet<RuleSlot> pending = [];
     private readonly HashSet<RuleSlot> marketReferenced = [];
@@ -43,6 +44,10 @@ internal sealed class SymbolRuleBook
     private double bandHigh;
     // The same for the price level indexes: prices strictly between gapLow and gapHigh reach no level.
     private bool gapValid;
+    // The smallest threshold of each window-move index, kept in the book: a move below them all, as most are, is
+    // answered without touching the indexes (on a symbol not seen for a while, each touch is a cache miss).
+    private (decimal? UpByAmount, decimal? UpByPercent, decimal? DownByAmount, decimal? DownByPercent) moveFloors;
+    private bool moveFloorsValid;
     private decimal gapLow;
     private decimal gapHigh;
     // Visit stamps are unique across books: a compound is a member of several, and a stamp one book gave it must
@@ -61,6 +66,11 @@ internal sealed class SymbolRuleBook
         crossingLevels = new() { Changed = endGap };
         visitWhenPriceAtOrAbove = new() { Changed = endGap };
         visitWhenPriceAtOrBelow = new() { Changed = endGap };
+        Action endMoveFloors = () => moveFloorsValid = false;
+        movesUpByAmount = new() { Changed = endMoveFloors };
+        movesUpByPercent = new() { Changed = endMoveFloors };
+        movesDownByAmount = new() { Changed = endMoveFloors };
+        movesDownByPercent = new() { Changed = endMoveFloors };
     }
 
     public MarketState Market { get; private set; } = new();
@@ -415,14 +425,25 @@ internal sealed class SymbolRuleBook
         }
 
         var (low, high) = Market.WidestWindow;
+        if (low is null && high is null)
+        {
+            return visits;
+        }
+
+        if (!moveFloorsValid)
+        {
+            moveFloors = (movesUpByAmount.Lowest, movesUpByPercent.Lowest, movesDownByAmount.Lowest, movesDownByPercent.Lowest);
+            moveFloorsValid = true;
+        }
+
         if (low is { } windowLow)
         {
-            CollectMoves(movesUpByAmount, movesUpByPercent, price - windowLow, windowLow);
+            CollectMoves(movesUpByAmount, moveFloors.UpByAmount, movesUpByPercent, moveFloors.UpByPercent, price - windowLow, windowLow);
         }
 
         if (high is { } windowHigh)
         {
-            CollectMoves(movesDownByAmount, movesDownByPercent, windowHigh - price, windowHigh);
+            CollectMoves(movesDownByAmount, moveFloors.DownByAmount, movesDownByPercent, moveFloors.DownByPercent, windowHigh - price, windowHigh);
         }
 
         return visits;
@@ -591,12 +612,34 @@ internal sealed class SymbolRuleBook
         }
     }
 
-    private void CollectMoves(LevelIndex byAmount, LevelIndex byPercent, decimal move, decimal basis)
+    // An index is queried only when the move reaches its smallest threshold (below it the query finds nothing).
+    private void CollectMoves(LevelIndex byAmount, decimal? amountFloor, LevelIndex byPercent, decimal? percentFloor, decimal move, decimal basis)
     {
-        byAmount.CollectAtOrBelow(WatchBand.Widen(move, up: true), visits, stamp);
-        if (basis > 0 && byPercent.Count > 0)
+        if (amountFloor is { } smallestAmount)
         {
-            byPercent.CollectAtOrBelow(WatchBand.Widen(move * 100 / basis, up: true), visits, stamp);
+            CollectMove(byAmount, smallestAmount, WatchBand.Widen(move, up: true));
+        }
+
+        if (basis > 0 && percentFloor is { } smallestPercent)
+        {
+            CollectMove(byPercent, smallestPercent, WatchBand.Widen(move * 100 / basis, up: true));
+        }
+    }
+
+    private void CollectMove(LevelIndex index, decimal floor, decimal reached)
+    {
+        if (reached >= floor)
+        {
+            index.CollectAtOrBelow(reached, visits, stamp);
+        }
+        else if (CheckSkips)
+        {
+            var missed = new List<RuleSlot>();
+            index.CollectAtOrBelow(reached, missed, Interlocked.Increment(ref stampSource));
+            if (missed.Count > 0)
+            {
+                throw new InvalidOperationException($"The smallest move threshold {floor} of {symbol} kept {missed.Count} visits from a move of {reached}");
+            }
         }
     }
 
