@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using StockAlerts.Modules.Alerts.Engine;
 using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Alerts;
@@ -17,6 +18,17 @@ internal sealed class AlertsMetrics(Telemetry telemetry)
 
     private readonly Counter<long> runawayStops = telemetry.Meter.CreateCounter<long>(
         "stockalerts.alerts.runaway_stops", "{rule}", "Rules paused for firing more than 15 times in 3 minutes.");
+
+    /// <summary>The index and this instance's share of a cluster as gauges.</summary>
+    public void ObserveIndex(AlertEngine engine, ClusterMembership membership)
+    {
+        telemetry.Meter.CreateObservableGauge("stockalerts.alerts.rules.indexed", () => engine.Count,
+            "{rule}", "Rules in this instance's index (in a cluster, those of the shards it owns).");
+        telemetry.Meter.CreateObservableGauge("stockalerts.alerts.cluster.owned_shards", () => Shards.CountOf(engine.Owned),
+            "{shard}", "Shards of the symbol space (of 64) whose rules this instance evaluates.");
+        telemetry.Meter.CreateObservableGauge("stockalerts.alerts.cluster.instances", () => Math.Max(1, membership.Members.Count),
+            "{instance}", "Ready instances sharing the shards, as this one last saw them (1 without Redis).");
+    }
 
     public void BatchEvaluated(long rules, TimeSpan duration)
     {

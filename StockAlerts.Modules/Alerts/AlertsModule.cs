@@ -28,6 +28,9 @@ public static class AlertsModule
         services.AddSingleton<AlertEngine>();
         services.AddSingleton<IndicatorWarmer>();
         services.AddSingleton<RuleChangeBus>();
+        services.AddSingleton<ClusterMembership>();
+        services.AddHostedService<ClusterShards>();
+        services.AddHealthChecks().AddCheck<ClusterHealth>("cluster", tags: [HealthTags.Ready]);
         services.AddSingleton<RuleSync>();
         services.AddHostedService(provider => provider.GetRequiredService<RuleSync>());
         services.AddSingleton<PendingFirings>();

@@ -14,6 +14,12 @@ public sealed class AlertsOptions
 
     /// <summary>How often each instance rereads rules changed since its last look, in case an announcement was lost.</summary>
     public int ReconcileSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// With Redis: how long an instance that stopped renewing its place still counts as a member. Its shards move to
+    /// the others once it runs out, so this bounds how long a crashed instance's rules wait (renewed 5 times a lease).
+    /// </summary>
+    public int InstanceLeaseSeconds { get; set; } = 5;
 }
 
 public sealed class AlertsOptionsValidator : AbstractValidator<AlertsOptions>
@@ -23,5 +29,6 @@ public sealed class AlertsOptionsValidator : AbstractValidator<AlertsOptions>
         RuleFor(options => options.MaxActiveRulesPerUser).InclusiveBetween(1, 1_000_000);
         RuleFor(options => options.MaxWindowMinutes).InclusiveBetween(1, 7 * 24 * 60);
         RuleFor(options => options.ReconcileSeconds).InclusiveBetween(5, 3600);
+        RuleFor(options => options.InstanceLeaseSeconds).InclusiveBetween(2, 120);
     }
 }

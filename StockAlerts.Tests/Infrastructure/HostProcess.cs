@@ -16,6 +16,7 @@ internal sealed class HostProcess : IAsyncDisposable
 
     private HostProcess(string name, Process process, Uri address)
     {
+        ProcessId = process.Id;
         Name = name;
         this.process = process;
         Address = address;
@@ -24,6 +25,9 @@ internal sealed class HostProcess : IAsyncDisposable
     public string Name { get; }
 
     public Uri Address { get; }
+
+    /// <summary>The process id, part of the name the instance takes in a cluster.</summary>
+    public int ProcessId { get; }
 
     public IEnumerable<string> Log => lines;
 

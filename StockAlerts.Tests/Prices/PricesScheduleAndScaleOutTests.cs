@@ -69,7 +69,7 @@ public sealed class PricesScheduleAndScaleOutTests
     }
 
     [Test]
-    public async Task TwoHostsOnOneRedis_APricePolledByHostA_IsEvaluatedByTheRulesOfHostB()
+    public async Task TwoHostsOnOneRedis_ShareTheShards_AndAPricePolledByHostA_IsEvaluatedByTheOwnerB()
     {
         await using var hostA = await TestApp.StartAsync(StorageKind.MariaDb);
         await using var hostB = await TestApp.StartAsync(StorageKind.MariaDb, new Dictionary<string, string?>
@@ -78,10 +78,21 @@ public sealed class PricesScheduleAndScaleOutTests
             ["ConnectionStrings:Redis"] = hostA.Settings["ConnectionStrings:Redis"],
             ["Prices:Providers:simulated:Enabled"] = "false",
         });
-        // A rule only host B's index knows yet (as right after an edit on B, before A reloads it).
+        // The two share the symbols' shards once each has seen the other ready; a rule on a symbol of B's shards is
+        // B's alone to evaluate, with every price A polls.
+        var engineA = hostA.Services.GetRequiredService<AlertEngine>();
+        var engineB = hostB.Services.GetRequiredService<AlertEngine>();
+        for (var wait = 0; wait < 100 && !((engineA.Owned & engineB.Owned) == 0 && (engineA.Owned | engineB.Owned) == Shards.All); wait++)
+        {
+            await Task.Delay(100);
+        }
+        Assert.That(engineA.Owned & engineB.Owned, Is.Zero, "each shard has one owner");
+        Assert.That(engineA.Owned | engineB.Owned, Is.EqualTo(Shards.All), "every shard has an owner");
+        var symbol = new[] { "TSLA", "AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "JPM", "EURUSD", "GBPUSD", "USDJPY", "AUDUSD" }
+            .First(candidate => Shards.Contains(engineB.Owned, Shards.Of(candidate)));
         var rule = new AlertRuleRecord
         {
-            Id = Guid.CreateVersion7(), UserId = "scale-out-user", Symbol = "TSLA", ConditionType = "Above", Level = 1m,
+            Id = Guid.CreateVersion7(), UserId = "scale-out-user", Symbol = symbol, ConditionType = "Above", Level = 1m,
             FrequencyType = "Once", Channels = "live", State = "active", Version = 1, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
         };
         await using (var scope = hostB.Services.CreateAsyncScope())
@@ -90,8 +101,10 @@ public sealed class PricesScheduleAndScaleOutTests
             database.Rules.Add(rule);
             await database.SaveChangesAsync();
         }
-        hostB.Services.GetRequiredService<AlertEngine>().Upsert(rule, DateTime.UtcNow);
-        var knownToHostA = hostA.Services.GetRequiredService<AlertEngine>().RuntimeOf(rule.Id) is not null;
+        engineB.Upsert(rule, DateTime.UtcNow);
+        // Even told of it, A does not take in a rule of a shard it does not own.
+        engineA.Upsert(rule, DateTime.UtcNow);
+        var knownToHostA = engineA.RuntimeOf(rule.Id) is not null;
 
         var firings = 0;
         for (var attempt = 0; attempt < 20 && firings == 0; attempt++)
@@ -102,7 +115,7 @@ public sealed class PricesScheduleAndScaleOutTests
             firings = await scope.ServiceProvider.GetRequiredService<AlertsDbContext>().Firings.CountAsync(firing => firing.RuleId == rule.Id);
         }
 
-        Assert.That(knownToHostA, Is.False, "only host B indexed the rule, so only B can fire it");
+        Assert.That(knownToHostA, Is.False, "only host B, the owner of its shard, indexes the rule, so only B can fire it");
         Assert.That(firings, Is.EqualTo(1), "host B evaluated the price host A polled, and fired once");
     }
 }

@@ -7,7 +7,20 @@ internal sealed class AlertRuleRecord
 
     public required string UserId { get; set; }
 
-    public required string Symbol { get; set; }
+    private string symbol = "";
+
+    public required string Symbol
+    {
+        get => symbol;
+        set
+        {
+            symbol = value;
+            Shard = Engine.Shards.Of(value);
+        }
+    }
+
+    /// <summary>The symbol's shard, stored so an instance of a cluster reads only the rules of the shards it owns.</summary>
+    public int Shard { get; set; } = -1;
 
     public string? Name { get; set; }
 

@@ -19,6 +19,7 @@ internal abstract class AlertsDbContext(DbContextOptions options) : DbContext(op
             rule.ToTable("alerts_rules");
             rule.HasIndex(entity => new { entity.UserId, entity.Symbol });
             rule.HasIndex(entity => entity.UpdatedAt);
+            rule.HasIndex(entity => entity.Shard);
             rule.Property(entity => entity.UserId).HasMaxLength(128);
             rule.Property(entity => entity.Symbol).HasMaxLength(20);
             rule.Property(entity => entity.Name).HasMaxLength(100);

@@ -8,7 +8,8 @@ namespace StockAlerts.Modules.Alerts.Engine;
 
 /// <summary>
 /// The process's rule index, behind one lock: the index itself is single-threaded and every price batch, edit and
-/// reload goes through here. Ready only once it has been built from the database.
+/// reload goes through here. Ready only once it has been built from the database. In a cluster it holds only the
+/// rules of the shards this instance owns (<see cref="Owned"/>); rules of other shards are not taken in.
 /// </summary>
 internal sealed class AlertEngine
 {
@@ -17,6 +18,7 @@ internal sealed class AlertEngine
     private readonly Dictionary<string, int> rulesPerSymbol = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ulong owned = Shards.All;
 
     public Task Ready => ready.Task;
 
@@ -33,6 +35,33 @@ internal sealed class AlertEngine
 
     public void MarkReady() => ready.TrySetResult();
 
+    /// <summary>The shards whose rules this instance indexes (all of them alone).</summary>
+    public ulong Owned
+    {
+        get
+        {
+            lock (gate)
+            {
+                return owned;
+            }
+        }
+    }
+
+    /// <summary>Owns these shards from now on: the rules of shards given up leave the index (how many is returned).</summary>
+    public int Own(ulong shards)
+    {
+        lock (gate)
+        {
+            owned = shards;
+            var leaving = symbols.Where(rule => !Shards.Contains(owned, Shards.Of(rule.Value[0]))).Select(rule => rule.Key).ToList();
+            foreach (var ruleId in leaving)
+            {
+                RemoveLocked(ruleId);
+            }
+            return leaving.Count;
+        }
+    }
+
     /// <summary>Puts the stored rule and its stored state into the index, replacing what was there.</summary>
     public void Upsert(AlertRuleRecord record, DateTime now) => Upsert([record], now);
 
@@ -45,9 +74,13 @@ internal sealed class AlertEngine
             foreach (var (rule, runtime) in rules)
             {
                 RemoveLocked(rule.Id);
+                if (!Shards.Contains(owned, Shards.Of(rule.Symbol)))
+                {
+                    continue;
+                }
                 index.Add(rule, runtime);
-                // A compound's every symbol is in use: their prices must be fetched.
-                var watched = rule.Condition.Compound is { } compound ? compound.Symbols.Append(rule.Symbol).Distinct().ToArray() : [rule.Symbol];
+                // A compound's every symbol is in use: their prices must be fetched. Its own symbol comes first.
+                var watched = rule.Condition.Compound is { } compound ? compound.Symbols.Prepend(rule.Symbol).Distinct().ToArray() : [rule.Symbol];
                 symbols[rule.Id] = watched;
                 foreach (var symbol in watched)
                 {
@@ -59,10 +92,12 @@ internal sealed class AlertEngine
 
     /// <summary>
     /// Puts these rules back as the database has them (one query per 1,000), and drops those it no longer has:
-    /// after a refused firing, or when another instance says they changed.
+    /// after a refused firing, or when another instance says they changed. Answers the states the index sees that
+    /// differ from the stored ones (a rule made on another instance of a cluster is judged first by its owner here).
     /// </summary>
-    public async Task ReloadAsync(AlertsDbContext database, IReadOnlyCollection<Guid> ruleIds, DateTime now, CancellationToken cancellationToken)
+    public async Task<List<RuleStateChange>> ReloadAsync(AlertsDbContext database, IReadOnlyCollection<Guid> ruleIds, DateTime now, CancellationToken cancellationToken)
     {
+        var differences = new List<RuleStateChange>();
         foreach (var ids in ruleIds.Chunk(1000))
         {
             var stored = await database.Rules.AsNoTracking().Where(rule => ids.Contains(rule.Id)).ToListAsync(cancellationToken);
@@ -71,7 +106,18 @@ internal sealed class AlertEngine
             {
                 Remove(gone);
             }
+            lock (gate)
+            {
+                foreach (var record in stored)
+                {
+                    if (index.FindRuntime(record.Id) is { } runtime && RuleMapping.StateName(runtime.State) != record.State)
+                    {
+                        differences.Add(new RuleStateChange(record.Id, runtime.State, runtime.Reason, record.Version, now) { StoredVersion = record.Version });
+                    }
+                }
+            }
         }
+        return differences;
     }
 
     public void Remove(Guid ruleId)

@@ -8,7 +8,7 @@ using StockAlerts.Modules.Shared;
 namespace StockAlerts.Modules.Alerts.Engine;
 
 /// <summary>Every price batch goes through the index; each firing is saved once, then published. A stale feed sets its rules to noData.</summary>
-internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, EvaluationOutcomes outcomes, AlertsMetrics metrics) :
+internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembership membership, EvaluationOutcomes outcomes, AlertsMetrics metrics) :
     INotificationHandler<PricesUpdated>,
     INotificationHandler<PricesWentStale>,
     IQueryHandler<GetSymbolsInUse, IReadOnlyCollection<string>>
@@ -35,6 +35,7 @@ internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, EvaluationOutc
         await outcomes.SaveAsync([], stateChanges, cancellationToken);
     }
 
-    public ValueTask<IReadOnlyCollection<string>> Handle(GetSymbolsInUse query, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(engine.SymbolsInUse());
+    /// <summary>In a cluster, every instance's: the poller runs on one of them, and each indexes only its own shards.</summary>
+    public async ValueTask<IReadOnlyCollection<string>> Handle(GetSymbolsInUse query, CancellationToken cancellationToken) =>
+        await membership.SymbolsInUseAsync(engine.SymbolsInUse());
 }

@@ -14,13 +14,15 @@ namespace StockAlerts.Modules.Alerts.Engine;
 
 /// <summary>
 /// Keeps this instance's index in step with the database: builds it at startup (with progress in the log), reloads
-/// rules other instances announce, and reconciles every minute in case an announcement was missed.
+/// rules other instances announce, reconciles every minute in case an announcement was missed, and reads the rules
+/// of shards this instance comes to own in a cluster.
 /// </summary>
 internal sealed partial class RuleSync(
     IServiceScopeFactory scopes,
     AlertEngine engine,
     IndicatorWarmer warmer,
     RuleChangeBus bus,
+    ClusterMembership membership,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<RuleSync> logger) : BackgroundService
@@ -28,17 +30,116 @@ internal sealed partial class RuleSync(
     private readonly ConcurrentDictionary<Guid, byte> failedReloads = new();
     private DateTime lastReconciled = DateTime.MinValue;
 
-    /// <summary>
-    /// Reads every stored rule into the index. Reading (the database and EF's materializing) and indexing run side by
-    /// side on two threads, handing over chunks of rules, so a cold start takes about the longer of the two, not both
-    /// (1M rules on MariaDB: reading alone 3.3 s, indexing about 10 s).
-    /// </summary>
+    /// <summary>Reads the stored rules of the shards this instance owns (every rule when alone) into the index.</summary>
     public async Task BuildIndexAsync(AlertsDbContext database, CancellationToken cancellationToken)
     {
-        const int Chunk = 5000;
         var started = time.GetUtcNow();
-        var total = await database.Rules.CountAsync(cancellationToken);
-        LogBuilding(total);
+        await FillShardsAsync(database, cancellationToken);
+        engine.Own(await JoinAsync());
+        var owned = Shards.In(engine.Owned).ToList();
+        var rules = engine.Owned == Shards.All ? database.Rules : database.Rules.Where(rule => owned.Contains(rule.Shard));
+        var total = await rules.CountAsync(cancellationToken);
+        LogBuilding(total, owned.Count);
+        var indexed = await ReadIntoIndexAsync(rules, total, cancellationToken);
+        lastReconciled = time.GetUtcNow().UtcDateTime;
+        await PrimeSymbolsAsync(engine.SymbolsInUse(), cancellationToken);
+        engine.MarkReady();
+        LogBuilt(indexed, (time.GetUtcNow() - started).TotalSeconds);
+        // Indicators warm from stored history after the index serves: prices meanwhile are evaluated as usual, and a
+        // rule waiting for its indicators shows noData (warmingUp) until then.
+        _ = Task.Run(() => WarmIndicatorsAsync(cancellationToken), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Joins the cluster as a member that is not ready yet and answers the shards it will own once it is (all of them
+    /// without Redis, or when Redis cannot be reached: the beats then correct it). The ready members keep evaluating
+    /// those shards until this one says it is ready, so a join leaves no gap.
+    /// </summary>
+    private async Task<ulong> JoinAsync()
+    {
+        if (!membership.Clustered)
+        {
+            return Shards.All;
+        }
+        try
+        {
+            var members = await membership.BeatAsync(ready: false, 0, 0);
+            var shards = Shards.OwnedBy(membership.Member, members.Append(membership.Member).Distinct().ToList());
+            LogJoined(membership.Member, members.Count, Shards.CountOf(shards));
+            return shards;
+        }
+        catch (StackExchange.Redis.RedisException exception)
+        {
+            LogJoinFailed(exception.GetType().Name);
+            return Shards.All;
+        }
+    }
+
+    /// <summary>
+    /// Rules stored before shards existed (or written by hand) carry -1: work their shard out, one update per symbol.
+    /// Every instance may do it at once; the updates agree.
+    /// </summary>
+    private async Task FillShardsAsync(AlertsDbContext database, CancellationToken cancellationToken)
+    {
+        var symbols = await database.Rules.Where(rule => rule.Shard < 0).Select(rule => rule.Symbol).Distinct().ToListAsync(cancellationToken);
+        if (symbols.Count == 0)
+        {
+            return;
+        }
+        LogFillingShards(symbols.Count);
+        foreach (var symbol in symbols)
+        {
+            var shard = Shards.Of(symbol);
+            await database.Rules.Where(rule => rule.Symbol == symbol && rule.Shard < 0).ExecuteUpdateAsync(rule => rule.SetProperty(column => column.Shard, shard), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Owns these shards from now on. Rules of shards given up leave the index at once; rules of shards gained are
+    /// read from the database (their stored state: fire counts, armed, trailing peaks) and start from the symbol's
+    /// latest price. If that read fails, the gained shards are given back to be tried again at the next beat.
+    /// </summary>
+    public async Task OwnAsync(ulong shards, int members, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        var before = engine.Owned;
+        var gained = shards & ~before;
+        var dropped = engine.Own(shards);
+        var loaded = 0;
+        if (gained != 0)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+                var taken = Shards.In(gained).ToList();
+                var rules = database.Rules.Where(rule => taken.Contains(rule.Shard));
+                loaded = await ReadIntoIndexAsync(rules, await rules.CountAsync(cancellationToken), cancellationToken);
+                await PrimeSymbolsAsync(engine.SymbolsInUse(), cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                engine.Own(shards & before);
+                LogTakeOverFailed(Shards.CountOf(gained), exception.GetType().Name);
+                return;
+            }
+        }
+        LogOwnership(members, Shards.CountOf(shards), Shards.CountOf(gained), Shards.CountOf(before & ~shards), loaded, dropped, engine.Count,
+            (time.GetUtcNow() - started).TotalSeconds);
+        if (gained != 0)
+        {
+            _ = Task.Run(() => WarmIndicatorsAsync(cancellationToken), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Reads the rules into the index. Reading (the database and EF's materializing) and indexing run side by side on
+    /// two threads, handing over chunks of rules, so it takes about the longer of the two, not both (1M rules on
+    /// MariaDB: reading alone 3.3 s, indexing about 10 s).
+    /// </summary>
+    private async Task<int> ReadIntoIndexAsync(IQueryable<AlertRuleRecord> rules, int total, CancellationToken cancellationToken)
+    {
+        const int Chunk = 5000;
         var now = time.GetUtcNow().UtcDateTime;
         var chunks = Channel.CreateBounded<List<AlertRuleRecord>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
         var indexing = Task.Run(async () =>
@@ -59,7 +160,7 @@ internal sealed partial class RuleSync(
         try
         {
             var chunk = new List<AlertRuleRecord>(Chunk);
-            await foreach (var rule in database.Rules.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var rule in rules.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
                 chunk.Add(rule);
                 if (chunk.Count == Chunk)
@@ -74,14 +175,7 @@ internal sealed partial class RuleSync(
         {
             chunks.Writer.TryComplete();
         }
-        var indexed = await indexing;
-        lastReconciled = time.GetUtcNow().UtcDateTime;
-        await PrimeSymbolsAsync(cancellationToken);
-        engine.MarkReady();
-        LogBuilt(indexed, (time.GetUtcNow() - started).TotalSeconds);
-        // Indicators warm from stored history after the index serves: prices meanwhile are evaluated as usual, and a
-        // rule waiting for its indicators shows noData (warmingUp) until then.
-        _ = Task.Run(() => WarmIndicatorsAsync(cancellationToken), CancellationToken.None);
+        return await indexing;
     }
 
     private async Task WarmIndicatorsAsync(CancellationToken cancellationToken)
@@ -97,7 +191,7 @@ internal sealed partial class RuleSync(
     }
 
     // Restored rules would sit in noData until their symbol's next poll; start each symbol from its stored quote.
-    private async Task PrimeSymbolsAsync(CancellationToken cancellationToken)
+    private async Task PrimeSymbolsAsync(IReadOnlyCollection<string> symbols, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         if (scope.ServiceProvider.GetService<IMediator>() is not { } mediator)
@@ -108,7 +202,7 @@ internal sealed partial class RuleSync(
         var stateChanges = new List<RuleStateChange>();
         try
         {
-            foreach (var quote in await mediator.Send(new GetLatestPrices(engine.SymbolsInUse()), cancellationToken))
+            foreach (var quote in await mediator.Send(new GetLatestPrices(symbols), cancellationToken))
             {
                 primed += engine.Prime(quote, stateChanges) ? 1 : 0;
             }
@@ -170,7 +264,9 @@ internal sealed partial class RuleSync(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await engine.ReloadAsync(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), ruleIds, time.GetUtcNow().UtcDateTime, CancellationToken.None);
+            var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+            var differences = await engine.ReloadAsync(database, ruleIds, time.GetUtcNow().UtcDateTime, CancellationToken.None);
+            await StoredRuleStates.SaveAsync(database, differences, CancellationToken.None);
             await warmer.WarmAsync(engine.SymbolsInUse(), CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -197,7 +293,10 @@ internal sealed partial class RuleSync(
         {
             engine.Upsert(rule, startedAt);
         }
-        var stored = (await database.Rules.Select(rule => rule.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var owned = engine.Owned;
+        var shards = Shards.In(owned).ToList();
+        var ownedRules = owned == Shards.All ? database.Rules : database.Rules.Where(rule => shards.Contains(rule.Shard));
+        var stored = (await ownedRules.Select(rule => rule.Id).ToListAsync(cancellationToken)).ToHashSet();
         foreach (var gone in engine.RuleIds().Where(id => !stored.Contains(id)))
         {
             engine.Remove(gone);
@@ -210,8 +309,24 @@ internal sealed partial class RuleSync(
         await warmer.WarmAsync(engine.SymbolsInUse(), cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: building the rule index from {Total:N0} stored rule(s)...")]
-    private partial void LogBuilding(int total);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: building the rule index from {Total:N0} stored rule(s) of {Shards} shard(s)...")]
+    private partial void LogBuilding(int total, int shards);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: joining as {Member} beside {Members} ready instance(s); this one will own {Shards} of 64 shards")]
+    private partial void LogJoined(string member, int members, int shards);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: Redis cannot be reached at startup ({Error}); indexing every shard until it can")]
+    private partial void LogJoinFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: working out the shard of the rules of {Count:N0} symbol(s) stored without one...")]
+    private partial void LogFillingShards(int count);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Cluster: {Members} ready instance(s); this one owns {Shards} of 64 shards (took {Gained}, gave up {Lost}): {Loaded:N0} rule(s) read, {Dropped:N0} dropped, {Count:N0} indexed, in {Seconds:0.00} s")]
+    private partial void LogOwnership(int members, int shards, int gained, int lost, int loaded, int dropped, int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: reading the rules of {Shards} shard(s) taken over failed ({Error}); trying again at the next beat")]
+    private partial void LogTakeOverFailed(int shards, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: indexed {Loaded:N0} of {Total:N0} rules")]
     private partial void LogProgress(int loaded, int total);

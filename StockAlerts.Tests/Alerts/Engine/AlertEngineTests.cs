@@ -28,6 +28,28 @@ public sealed class AlertEngineTests
         Assert.That(evaluation.Firings, Is.Empty, "130 -> 130.5 crosses nothing; 100 -> 130.5 would have");
     }
 
+    [Test]
+    public void InACluster_TheIndexHoldsOnlyTheRulesOfItsShards()
+    {
+        var engine = new AlertEngine();
+        var xyz = Rule(level: 120m);
+        var other = Rule(level: 120m);
+        other.Symbol = Enumerable.Range(0, 100).Select(index => $"S{index}").First(symbol => Shards.Of(symbol) != Shards.Of("XYZ"));
+        engine.Upsert([xyz, other], Start);
+
+        var dropped = engine.Own(1UL << Shards.Of("XYZ"));
+        engine.Upsert(other, Start);
+
+        Assert.That(dropped, Is.EqualTo(1), "the rule of the shard given up left");
+        Assert.That(engine.RuntimeOf(other.Id), Is.Null, "a rule of a shard not owned is not taken in");
+        Assert.That(engine.RuntimeOf(xyz.Id), Is.Not.Null);
+        Assert.That(engine.SymbolsInUse(), Is.EqualTo(new[] { "XYZ" }));
+
+        engine.Own(Shards.All);
+        engine.Upsert(other, Start);
+        Assert.That(engine.Count, Is.EqualTo(2), "owning the shard again, its rule is taken in");
+    }
+
     private static PriceChange Change(decimal price, decimal? previous, DateTime time) =>
         new("XYZ", price, previous, previous is null ? null : time.AddSeconds(-1), "test", time, time, null, null);
 

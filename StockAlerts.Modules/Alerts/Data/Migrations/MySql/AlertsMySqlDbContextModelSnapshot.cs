@@ -194,6 +194,9 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.MySql
                     b.Property<TimeOnly?>("ScheduleTo")
                         .HasColumnType("time(6)");
 
+                    b.Property<int>("Shard")
+                        .HasColumnType("int");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -248,6 +251,8 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.MySql
                         .HasColumnType("int");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Shard");
 
                     b.HasIndex("UpdatedAt");
 

@@ -189,6 +189,9 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.Sqlite
                     b.Property<TimeOnly?>("ScheduleTo")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Shard")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -243,6 +246,8 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Shard");
 
                     b.HasIndex("UpdatedAt");
 
