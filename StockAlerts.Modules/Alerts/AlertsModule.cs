@@ -29,6 +29,7 @@ public static class AlertsModule
         services.AddSingleton<IndicatorWarmer>();
         services.AddSingleton<RuleChangeBus>();
         services.AddSingleton<ClusterMembership>();
+        services.AddSingleton<RecentPrices>();
         services.AddHostedService<ClusterShards>();
         services.AddHealthChecks().AddCheck<ClusterHealth>("cluster", tags: [HealthTags.Ready]);
         services.AddSingleton<RuleSync>();
@@ -51,7 +52,8 @@ public static class AlertsModule
         services.AddSingleton(new RecurringJob(ResumeSnoozedRulesJob.JobId, TimeSpan.FromSeconds(5),
             (scope, cancellationToken) => scope.GetRequiredService<ResumeSnoozedRulesJob>().RunAsync(cancellationToken)));
         services.AddSingleton(new StartupTask("building the alert rule index",
-            (scope, cancellationToken) => scope.GetRequiredService<RuleSync>().BuildIndexAsync(scope.GetRequiredService<AlertsDbContext>(), cancellationToken)));
+            (scope, cancellationToken) => scope.GetRequiredService<RuleSync>().BuildIndexAsync(scope.GetRequiredService<AlertsDbContext>(), cancellationToken),
+            Exclusive: false));
         return services;
     }
 

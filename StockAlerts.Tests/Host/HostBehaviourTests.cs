@@ -39,6 +39,7 @@ public sealed class HostBehaviourTests(StorageKind storage)
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(checks.GetProperty("database").GetProperty("status").GetString(), Is.EqualTo("Healthy"));
         Assert.That(checks.TryGetProperty("redis", out var redis), Is.EqualTo(storage == StorageKind.MariaDb));
+        Assert.That(checks.TryGetProperty("cluster", out _), Is.True, "who evaluates which rules, alone or in a cluster");
         if (storage == StorageKind.MariaDb)
         {
             Assert.That(redis.GetProperty("status").GetString(), Is.EqualTo("Healthy"));

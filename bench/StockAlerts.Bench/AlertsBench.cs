@@ -162,7 +162,7 @@ internal static class AlertsBench
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         var options = Microsoft.Extensions.Options.Options.Create(new StockAlerts.Modules.Alerts.AlertsOptions());
         var sync = new RuleSync(scopes, engine, new IndicatorWarmer(scopes, engine, TimeProvider.System, NullLogger<IndicatorWarmer>.Instance), new RuleChangeBus(services, NullLogger<RuleChangeBus>.Instance),
-            new ClusterMembership(services, options), options, TimeProvider.System, NullLogger<RuleSync>.Instance);
+            new ClusterMembership(services, options, TimeProvider.System, NullLogger<ClusterMembership>.Instance), new RecentPrices(), options, TimeProvider.System, NullLogger<RuleSync>.Instance);
         var started = Stopwatch.GetTimestamp();
         await sync.BuildIndexAsync(reading, CancellationToken.None);
         Console.WriteLine($"index build from the database ({kind}, {engine.Count:N0} rules): {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s; " +

@@ -33,7 +33,7 @@ internal static class ColdStartBench
         return 0;
     }
 
-    private static async Task SeedAsync(Dictionary<string, string?> settings, int count)
+    public static async Task SeedAsync(Dictionary<string, string?> settings, int count)
     {
         await using var app = new BenchApp(settings);
         await using var scope = app.Services.CreateAsyncScope();
@@ -102,7 +102,7 @@ internal static class ColdStartBench
         }
     }
 
-    private static string Repository()
+    public static string Repository()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

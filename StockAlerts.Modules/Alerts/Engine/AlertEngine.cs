@@ -212,6 +212,29 @@ internal sealed class AlertEngine
         }
     }
 
+    /// <summary>
+    /// Shards taken over from an instance that died: each symbol's move from the price that instance last judged (at
+    /// its mark) to the latest one is judged now, as one price, so a level crossed while no one owned the shard still
+    /// fires (as over a gap in the feed, a crossing and a crossing back in between are one move that ends where it began).
+    /// </summary>
+    public BatchEvaluation CatchUp(IReadOnlyDictionary<string, decimal> judgedUpTo, DateTime now, List<RuleStateChange> stateChanges)
+    {
+        lock (gate)
+        {
+            var ticks = new List<PriceTick>();
+            foreach (var (symbol, then) in judgedUpTo)
+            {
+                if (index.Rewind(symbol, then) is { } latest && latest != then)
+                {
+                    ticks.Add(new PriceTick(symbol, latest, then, now));
+                }
+            }
+            var visitedBefore = index.Visited;
+            var firings = ticks.Count == 0 ? [] : index.EvaluateBatch(ticks, stateChanges).ToList();
+            return new BatchEvaluation(firings, index.Visited - visitedBefore);
+        }
+    }
+
     /// <summary>Time passes without prices: expiry, re-arm by time and confirmations happen when due.</summary>
     public IReadOnlyList<FiringCandidate> AdvanceClock(DateTime now, List<RuleStateChange> stateChanges)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -8,9 +9,10 @@ namespace StockAlerts.Modules.Alerts.Engine;
 /// This instance's place in a cluster, kept in Redis: a lease renewed every beat (an instance that stops renewing is
 /// gone once it runs out), "ready" once its index serves, the shards it owns, and the symbols its rules wait on (for
 /// the poller on whichever instance runs it). Redis's own clock times the leases, so the instances' clocks need not
-/// agree. Without Redis there is no cluster: the one process owns every shard.
+/// agree. The beats run on their own loop from the moment the instance joins, so a long read of rules (the index
+/// build, a hand-over) never lets the lease run out. Without Redis there is no cluster: the one process owns every shard.
 /// </summary>
-internal sealed class ClusterMembership(IServiceProvider services, IOptions<AlertsOptions> options)
+internal sealed partial class ClusterMembership(IServiceProvider services, IOptions<AlertsOptions> options, TimeProvider time, ILogger<ClusterMembership> logger) : IAsyncDisposable
 {
     private const string Prefix = "stockalerts:cluster:";
     private static readonly RedisKey[] Keys = [Prefix + "members", Prefix + "ready", Prefix + "owned"];
@@ -29,11 +31,13 @@ internal sealed class ClusterMembership(IServiceProvider services, IOptions<Aler
           redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
           redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
         end
-        return redis.call('ZRANGE', KEYS[2], 0, -1)
+        return {redis.call('ZRANGE', KEYS[2], 0, -1), redis.call('ZRANGE', KEYS[1], 0, -1)}
         """);
 
     private readonly IConnectionMultiplexer? redis = services.GetService<IConnectionMultiplexer>();
+    private readonly CancellationTokenSource stopping = new();
     private HashSet<string> publishedSymbols = [];
+    private Task beating = Task.CompletedTask;
 
     /// <summary>Unique per process: a restarted instance joins as a new member.</summary>
     public string Member { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
@@ -48,27 +52,105 @@ internal sealed class ClusterMembership(IServiceProvider services, IOptions<Aler
     /// <summary>The ready members at the last beat that reached Redis (this one alone before any).</summary>
     public IReadOnlyList<string> Members { get; private set; } = [];
 
+    /// <summary>The ready members and all members (those joining too) at the last beat that reached Redis.</summary>
+    public (IReadOnlyList<string> Ready, IReadOnlyList<string> All)? Latest { get; private set; }
+
+    /// <summary>
+    /// After Redis was away the others' leases ran out too: shards stay as they are until this time, while every
+    /// instance beats again, rather than this one take (and read) every shard because it beat first.
+    /// </summary>
+    public DateTimeOffset HoldUntil { get; private set; } = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// Joins as a member that is not ready yet and beats from now on with what <paramref name="state"/> says (ready,
+    /// the shards whose rules are read, how many rules). Answers the first beat's members, or null when Redis cannot
+    /// be reached (the beats go on trying).
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Ready, IReadOnlyList<string> All)?> JoinAsync(Func<(bool Ready, ulong Shards, int Rules)> state)
+    {
+        (IReadOnlyList<string>, IReadOnlyList<string>)? first = null;
+        try
+        {
+            var (ready, shards, rules) = state();
+            first = await BeatAsync(ready, shards, rules);
+        }
+        catch (RedisException exception)
+        {
+            LogUnreachable(exception.GetType().Name);
+        }
+        beating = Task.Run(() => BeatLoopAsync(state, reachable: first is not null));
+        return first;
+    }
+
+    private async Task BeatLoopAsync(Func<(bool Ready, ulong Shards, int Rules)> state, bool reachable)
+    {
+        using var timer = new PeriodicTimer(BeatEvery, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token))
+            {
+                try
+                {
+                    var (ready, shards, rules) = state();
+                    var members = await BeatAsync(ready, shards, rules);
+                    if (!reachable)
+                    {
+                        HoldUntil = time.GetUtcNow() + Lease;
+                        LogReachable(members.Ready.Count);
+                        reachable = true;
+                    }
+                }
+                catch (RedisException exception)
+                {
+                    if (reachable)
+                    {
+                        LogUnreachable(exception.GetType().Name);
+                        reachable = false;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     /// <summary>
     /// Renews the lease (and, once <paramref name="ready"/>, the place among the members that own shards) and answers
-    /// the ready members, in name order. Throws a <see cref="RedisException"/> when Redis cannot be reached.
+    /// the ready members and all members (those still joining too), in name order. Throws a <see cref="RedisException"/>
+    /// when Redis cannot be reached.
     /// </summary>
-    public async Task<IReadOnlyList<string>> BeatAsync(bool ready, ulong owned, int rules)
+    private async Task<(IReadOnlyList<string> Ready, IReadOnlyList<string> All)> BeatAsync(bool ready, ulong owned, int rules)
     {
-        var result = await redis!.GetDatabase().ScriptEvaluateAsync(Beat.ExecutableScript, Keys,
-            [Member, (long)Lease.TotalMilliseconds, ready ? "1" : "0", $"{owned:x16};{rules}"]);
-        var members = ((RedisResult[])result!).Select(member => (string)member!).Order(StringComparer.Ordinal).ToList();
-        Members = members;
+        var result = (RedisResult[])(await redis!.GetDatabase().ScriptEvaluateAsync(Beat.ExecutableScript, Keys,
+            [Member, (long)Lease.TotalMilliseconds, ready ? "1" : "0", $"{owned:x16};{rules}"]))!;
+        static List<string> Names(RedisResult list) => ((RedisResult[])list!).Select(member => (string)member!).Order(StringComparer.Ordinal).ToList();
+        var members = (Names(result[0]), Names(result[1]));
+        Members = members.Item1;
+        Latest = members;
         return members;
     }
 
     /// <summary>Leaves at once (a stop that says goodbye), so the others take this one's shards without waiting for the lease.</summary>
+    public async ValueTask DisposeAsync() => await StopBeatingAsync();
+
     public async Task LeaveAsync()
     {
+        await StopBeatingAsync();
         var database = redis!.GetDatabase();
         await database.SortedSetRemoveAsync(Keys[1], Member);
         await database.SortedSetRemoveAsync(Keys[0], Member);
         await database.HashDeleteAsync(Keys[2], Member);
         await database.KeyDeleteAsync(SymbolsKey(Member));
+    }
+
+    private async Task StopBeatingAsync()
+    {
+        if (!stopping.IsCancellationRequested)
+        {
+            await stopping.CancelAsync();
+        }
+        await beating;
     }
 
     /// <summary>Each ready member's shards and rule count, as it last said.</summary>
@@ -136,5 +218,48 @@ internal sealed class ClusterMembership(IServiceProvider services, IOptions<Aler
         }
     }
 
+    /// <summary>
+    /// Says that every price received up to <paramref name="receivedAt"/> has been judged here and its firings stored
+    /// (written after each batch, so an instance that takes over this one's shards knows where to start judging).
+    /// </summary>
+    public void Mark(DateTime receivedAt)
+    {
+        if (redis is null)
+        {
+            return;
+        }
+        try
+        {
+            redis.GetDatabase().StringSet(MarkKey(Member), receivedAt.Ticks, TimeSpan.FromMinutes(1), flags: CommandFlags.FireAndForget);
+        }
+        catch (RedisException)
+        {
+            // Without Redis no shard moves either.
+        }
+    }
+
+    /// <summary>The marks of these members (those still kept: a minute after their last).</summary>
+    public async Task<Dictionary<string, DateTime>> MarksAsync(IEnumerable<string> members)
+    {
+        var marks = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        var database = redis!.GetDatabase();
+        foreach (var member in members)
+        {
+            if (await database.StringGetAsync(MarkKey(member)) is { HasValue: true } value && long.TryParse(value.ToString(), out var ticks))
+            {
+                marks[member] = new DateTime(ticks, DateTimeKind.Utc);
+            }
+        }
+        return marks;
+    }
+
+    private static RedisKey MarkKey(string member) => Prefix + "mark:" + member;
+
     private static RedisKey SymbolsKey(string member) => Prefix + "symbols:" + member;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: Redis cannot be reached ({Error}); this instance keeps the shards it owns until it can")]
+    private partial void LogUnreachable(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: Redis reached again; {Members} ready instance(s) so far, shards stay as they are for one lease")]
+    private partial void LogReachable(int members);
 }

@@ -5,11 +5,11 @@ using StackExchange.Redis;
 namespace StockAlerts.Modules.Alerts.Engine;
 
 /// <summary>
-/// Keeps this instance's shards in step with the cluster. Every beat renews its lease, reads the ready members and
-/// works out its shards; shards it gains are read from the database (<see cref="RuleSync.OwnAsync"/>), shards it
-/// loses leave the index. A beat that cannot reach Redis changes nothing: the instance keeps what it owns rather
-/// than drop rules nobody else may have taken (two owners at once cost evaluation twice, which the database's
-/// conditional update on each firing absorbs; no owner would cost missed alerts).
+/// Keeps this instance's shards in step with the cluster: from the members its latest beat saw it works out its shards;
+/// shards it gains are read from the database (<see cref="RuleSync.OwnAsync"/>), shards it loses leave the index.
+/// While Redis cannot be reached nothing changes: the instance keeps what it owns rather than drop rules nobody else
+/// may have taken (two owners at once cost evaluation twice, which the database's conditional update on each firing
+/// absorbs; no owner would cost missed alerts).
 /// </summary>
 internal sealed partial class ClusterShards(ClusterMembership membership, AlertEngine engine, RuleSync sync, AlertsMetrics metrics, TimeProvider time, ILogger<ClusterShards> logger) : BackgroundService
 {
@@ -24,33 +24,35 @@ internal sealed partial class ClusterShards(ClusterMembership membership, AlertE
         }
         await engine.Ready.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(membership.BeatEvery, time);
-        var reachable = true;
+        IReadOnlyList<string> lastReady = [];
+        var departed = new Dictionary<int, string>();
         try
         {
             do
             {
+                if (membership.Latest is not { } latest || time.GetUtcNow() < membership.HoldUntil)
+                {
+                    continue;
+                }
+                var (ready, all) = latest;
+                var shards = Target(membership.Member, ready, all, engine.Owned);
+                foreach (var (shard, owner) in DepartedOwners(shards & ~engine.Owned, lastReady, all))
+                {
+                    departed[shard] = owner;
+                }
+                lastReady = ready;
+                // Remembered until the take-over succeeds: a retry must still judge the moves since the dead owner's mark.
+                if (shards != engine.Owned && await sync.OwnAsync(shards, ready.Count, departed, stoppingToken))
+                {
+                    departed.Clear();
+                }
                 try
                 {
-                    var members = await membership.BeatAsync(ready: true, engine.Owned, engine.Count);
-                    if (!reachable)
-                    {
-                        LogReachable(members.Count);
-                        reachable = true;
-                    }
-                    var shards = Shards.OwnedBy(membership.Member, members);
-                    if (shards != engine.Owned)
-                    {
-                        await sync.OwnAsync(shards, members.Count, stoppingToken);
-                    }
                     await membership.PublishSymbolsAsync(engine.SymbolsInUse());
                 }
-                catch (RedisException exception)
+                catch (RedisException)
                 {
-                    if (reachable)
-                    {
-                        LogUnreachable(exception.GetType().Name, Shards.CountOf(engine.Owned));
-                        reachable = false;
-                    }
+                    // The beats say so; the symbols are published again at the next turn.
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -58,6 +60,39 @@ internal sealed partial class ClusterShards(ClusterMembership membership, AlertE
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// The shards this instance should own: its share among all members, those still joining too (so a cluster started
+    /// at once does not have its first ready instance read everything), and of a joiner's share what it owns already,
+    /// until the joiner is ready (a join leaves no gap). A joiner that never gets ready leaves when its lease runs out.
+    /// </summary>
+    public static ulong Target(string member, IReadOnlyCollection<string> ready, IReadOnlyCollection<string> all, ulong owned)
+    {
+        var target = 0UL;
+        for (var shard = 0; shard < Shards.Count; shard++)
+        {
+            var owner = Shards.OwnerOf(shard, all);
+            if (owner == member || (owner is not null && !ready.Contains(owner) && Shards.Contains(owned, shard)))
+            {
+                target |= 1UL << shard;
+            }
+        }
+        return target;
+    }
+
+    /// <summary>Of the shards gained, those whose owner at the last beat is no member any more (it died or left), with that owner.</summary>
+    private Dictionary<int, string> DepartedOwners(ulong gained, IReadOnlyList<string> lastReady, IReadOnlyList<string> all)
+    {
+        var departed = new Dictionary<int, string>();
+        foreach (var shard in Shards.In(gained))
+        {
+            if (Shards.OwnerOf(shard, lastReady) is { } owner && owner != membership.Member && !all.Contains(owner))
+            {
+                departed[shard] = owner;
+            }
+        }
+        return departed;
     }
 
     /// <summary>
@@ -75,14 +110,16 @@ internal sealed partial class ClusterShards(ClusterMembership membership, AlertE
         {
             var mine = engine.Owned;
             await membership.LeaveAsync();
-            if (membership.Members.All(member => member == membership.Member))
-            {
-                return;
-            }
             var deadline = time.GetUtcNow() + HandOverWait;
             while (time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
             {
-                var taken = (await membership.OwnersAsync()).Where(owner => owner.Key != membership.Member).Aggregate(0UL, (all, owner) => all | owner.Value.Shards);
+                var others = (await membership.OwnersAsync()).Where(owner => owner.Key != membership.Member).ToList();
+                if (others.Count == 0)
+                {
+                    // The last one leaves: nobody to hand over to.
+                    return;
+                }
+                var taken = others.Aggregate(0UL, (all, owner) => all | owner.Value.Shards);
                 if ((mine & ~taken) == 0)
                 {
                     LogHandedOver(Shards.CountOf(mine));
@@ -98,11 +135,7 @@ internal sealed partial class ClusterShards(ClusterMembership membership, AlertE
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: Redis cannot be reached ({Error}); keeping the {Shards} shard(s) this instance owns until it can")]
-    private partial void LogUnreachable(string error, int shards);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: Redis reached again; {Members} ready instance(s)")]
-    private partial void LogReachable(int members);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: left; the other instances took this one's {Shards} shard(s)")]
     private partial void LogHandedOver(int shards);

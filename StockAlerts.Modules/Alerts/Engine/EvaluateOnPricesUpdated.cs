@@ -8,7 +8,7 @@ using StockAlerts.Modules.Shared;
 namespace StockAlerts.Modules.Alerts.Engine;
 
 /// <summary>Every price batch goes through the index; each firing is saved once, then published. A stale feed sets its rules to noData.</summary>
-internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembership membership, EvaluationOutcomes outcomes, AlertsMetrics metrics) :
+internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembership membership, RecentPrices recent, EvaluationOutcomes outcomes, AlertsMetrics metrics) :
     INotificationHandler<PricesUpdated>,
     INotificationHandler<PricesWentStale>,
     IQueryHandler<GetSymbolsInUse, IReadOnlyCollection<string>>
@@ -16,6 +16,10 @@ internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembers
     public async ValueTask Handle(PricesUpdated notification, CancellationToken cancellationToken)
     {
         await engine.Ready.WaitAsync(cancellationToken);
+        if (membership.Clustered)
+        {
+            recent.Add(notification.Changes);
+        }
         using var activity = Telemetry.ActivitySource.StartActivity("alerts.evaluate");
         activity?.SetTag("stockalerts.prices.count", notification.Changes.Count);
         var stateChanges = new List<RuleStateChange>();
@@ -24,7 +28,11 @@ internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembers
         metrics.BatchEvaluated(evaluation.RulesEvaluated, Stopwatch.GetElapsedTime(started));
         activity?.SetTag("stockalerts.alerts.rules_evaluated", evaluation.RulesEvaluated);
         activity?.SetTag("stockalerts.alerts.candidates", evaluation.Firings.Count);
-        await outcomes.SaveAsync(evaluation.Firings, stateChanges, cancellationToken);
+        // The mark says "judged and stored up to here": not while firings wait for the database.
+        if (await outcomes.SaveAsync(evaluation.Firings, stateChanges, cancellationToken) && notification.Changes.Count > 0)
+        {
+            membership.Mark(notification.Changes.Max(change => change.ReceivedAt));
+        }
     }
 
     public async ValueTask Handle(PricesWentStale notification, CancellationToken cancellationToken)

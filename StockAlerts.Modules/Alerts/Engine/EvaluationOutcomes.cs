@@ -14,7 +14,8 @@ internal sealed partial class EvaluationOutcomes(
     AlertsMetrics metrics,
     ILogger<EvaluationOutcomes> logger)
 {
-    public async Task SaveAsync(IReadOnlyList<FiringCandidate> firings, List<RuleStateChange> stateChanges, CancellationToken cancellationToken)
+    /// <summary>True when every firing so far is stored (none waits): only then may a cluster's mark move past these prices.</summary>
+    public async Task<bool> SaveAsync(IReadOnlyList<FiringCandidate> firings, List<RuleStateChange> stateChanges, CancellationToken cancellationToken)
     {
         // States first: a change computed before a firing (noData -> active after a gap) is saved onto the stored
         // version it came from, before the firing moves that version on; saved after, it would be refused.
@@ -32,13 +33,13 @@ internal sealed partial class EvaluationOutcomes(
         }
         if (firings.Count == 0)
         {
-            return;
+            return pending.IsEmpty;
         }
         if (!pending.IsEmpty)
         {
             // Keep the order of firings while earlier ones wait for the database.
             Defer(firings);
-            return;
+            return false;
         }
         try
         {
@@ -53,7 +54,9 @@ internal sealed partial class EvaluationOutcomes(
             // commit, while reloading a rule, the database refuses the saved ones when they are offered again).
             LogFiringsDeferred(exception.GetType().Name, firings.Count);
             Defer(firings);
+            return false;
         }
+        return pending.IsEmpty;
     }
 
     private void Defer(IReadOnlyList<FiringCandidate> firings)

@@ -23,11 +23,13 @@ internal sealed partial class RuleSync(
     IndicatorWarmer warmer,
     RuleChangeBus bus,
     ClusterMembership membership,
+    RecentPrices recent,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<RuleSync> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, byte> failedReloads = new();
+    private ulong loading;
     private DateTime lastReconciled = DateTime.MinValue;
 
     /// <summary>Reads the stored rules of the shards this instance owns (every rule when alone) into the index.</summary>
@@ -40,7 +42,11 @@ internal sealed partial class RuleSync(
         var rules = engine.Owned == Shards.All ? database.Rules : database.Rules.Where(rule => owned.Contains(rule.Shard));
         var total = await rules.CountAsync(cancellationToken);
         LogBuilding(total, owned.Count);
-        var indexed = await ReadIntoIndexAsync(rules, total, cancellationToken);
+        var indexed = await ReadIntoIndexAsync(membership.Clustered ? StillMine(database, owned) : [rules], total, cancellationToken);
+        if (membership.Clustered)
+        {
+            engine.Own(Prospective());
+        }
         lastReconciled = time.GetUtcNow().UtcDateTime;
         await PrimeSymbolsAsync(engine.SymbolsInUse(), cancellationToken);
         engine.MarkReady();
@@ -49,6 +55,24 @@ internal sealed partial class RuleSync(
         // rule waiting for its indicators shows noData (warmingUp) until then.
         _ = Task.Run(() => WarmIndicatorsAsync(cancellationToken), CancellationToken.None);
     }
+
+    /// <summary>
+    /// In a cluster the shards are read one at a time, each only while it is still this instance's to own: instances
+    /// started within seconds of each other see each other join and leave each other's part alone.
+    /// </summary>
+    private IEnumerable<IQueryable<AlertRuleRecord>> StillMine(AlertsDbContext database, IReadOnlyList<int> shards)
+    {
+        foreach (var shard in shards)
+        {
+            if (Shards.Contains(Prospective(), shard))
+            {
+                yield return database.Rules.Where(rule => rule.Shard == shard);
+            }
+        }
+    }
+
+    /// <summary>What this joining instance will own among the members its latest beat saw (those joining too).</summary>
+    private ulong Prospective() => membership.Latest is { } latest ? Shards.OwnedBy(membership.Member, latest.All) & engine.Owned : engine.Owned;
 
     /// <summary>
     /// Joins the cluster as a member that is not ready yet and answers the shards it will own once it is (all of them
@@ -61,18 +85,18 @@ internal sealed partial class RuleSync(
         {
             return Shards.All;
         }
-        try
+        // Shared with every member, those still joining too, so instances started together each read their own part
+        // rather than all of it (a ready instance takes over a joiner's part only if the joiner never gets ready).
+        // The beats say which shards are read: a shard still being read is not claimed yet.
+        if (await membership.JoinAsync(() => (engine.Ready.IsCompletedSuccessfully, engine.Owned & ~loading, engine.Count)) is not { } joined)
         {
-            var members = await membership.BeatAsync(ready: false, 0, 0);
-            var shards = Shards.OwnedBy(membership.Member, members.Append(membership.Member).Distinct().ToList());
-            LogJoined(membership.Member, members.Count, Shards.CountOf(shards));
-            return shards;
-        }
-        catch (StackExchange.Redis.RedisException exception)
-        {
-            LogJoinFailed(exception.GetType().Name);
+            LogJoinFailed();
             return Shards.All;
         }
+        var (ready, all) = joined;
+        var shards = Shards.OwnedBy(membership.Member, all);
+        LogJoined(membership.Member, ready.Count, all.Count - 1 - ready.Count, Shards.CountOf(shards));
+        return shards;
     }
 
     /// <summary>
@@ -97,13 +121,14 @@ internal sealed partial class RuleSync(
     /// <summary>
     /// Owns these shards from now on. Rules of shards given up leave the index at once; rules of shards gained are
     /// read from the database (their stored state: fire counts, armed, trailing peaks) and start from the symbol's
-    /// latest price. If that read fails, the gained shards are given back to be tried again at the next beat.
+    /// latest price. If that read fails, the gained shards are given back to be tried again at the next beat (false).
     /// </summary>
-    public async Task OwnAsync(ulong shards, int members, CancellationToken cancellationToken)
+    public async Task<bool> OwnAsync(ulong shards, int members, IReadOnlyDictionary<int, string> departedOwners, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         var before = engine.Owned;
         var gained = shards & ~before;
+        loading = gained;
         var dropped = engine.Own(shards);
         var loaded = 0;
         if (gained != 0)
@@ -114,14 +139,22 @@ internal sealed partial class RuleSync(
                 var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
                 var taken = Shards.In(gained).ToList();
                 var rules = database.Rules.Where(rule => taken.Contains(rule.Shard));
-                loaded = await ReadIntoIndexAsync(rules, await rules.CountAsync(cancellationToken), cancellationToken);
+                loaded = await ReadIntoIndexAsync([rules], await rules.CountAsync(cancellationToken), cancellationToken);
                 await PrimeSymbolsAsync(engine.SymbolsInUse(), cancellationToken);
+                if (departedOwners.Count > 0)
+                {
+                    await CatchUpAsync(scope.ServiceProvider, departedOwners, cancellationToken);
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 engine.Own(shards & before);
                 LogTakeOverFailed(Shards.CountOf(gained), exception.GetType().Name);
-                return;
+                return false;
+            }
+            finally
+            {
+                loading = 0;
             }
         }
         LogOwnership(members, Shards.CountOf(shards), Shards.CountOf(gained), Shards.CountOf(before & ~shards), loaded, dropped, engine.Count,
@@ -130,6 +163,29 @@ internal sealed partial class RuleSync(
         {
             _ = Task.Run(() => WarmIndicatorsAsync(cancellationToken), CancellationToken.None);
         }
+        return true;
+    }
+
+    /// <summary>
+    /// Shards whose owner died were judged by no one since its mark (the prices it had judged and stored firings for):
+    /// the move of each of their symbols since then is judged now. The mark is read after the rules, so a firing
+    /// stored just before the owner died is in the rules read and its price is behind the mark.
+    /// </summary>
+    private async Task CatchUpAsync(IServiceProvider services, IReadOnlyDictionary<int, string> departedOwners, CancellationToken cancellationToken)
+    {
+        var marks = await membership.MarksAsync(departedOwners.Values.Distinct());
+        var judgedUpTo = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var symbol in engine.SymbolsInUse())
+        {
+            if (departedOwners.TryGetValue(Shards.Of(symbol), out var owner) && marks.TryGetValue(owner, out var mark) && recent.At(symbol, mark) is { } price)
+            {
+                judgedUpTo[symbol] = price;
+            }
+        }
+        var stateChanges = new List<RuleStateChange>();
+        var evaluation = engine.CatchUp(judgedUpTo, time.GetUtcNow().UtcDateTime, stateChanges);
+        await services.GetRequiredService<EvaluationOutcomes>().SaveAsync(evaluation.Firings, stateChanges, cancellationToken);
+        LogCaughtUp(judgedUpTo.Count, marks.Count, departedOwners.Values.Distinct().Count(), evaluation.Firings.Count);
     }
 
     /// <summary>
@@ -137,7 +193,7 @@ internal sealed partial class RuleSync(
     /// two threads, handing over chunks of rules, so it takes about the longer of the two, not both (1M rules on
     /// MariaDB: reading alone 3.3 s, indexing about 10 s).
     /// </summary>
-    private async Task<int> ReadIntoIndexAsync(IQueryable<AlertRuleRecord> rules, int total, CancellationToken cancellationToken)
+    private async Task<int> ReadIntoIndexAsync(IEnumerable<IQueryable<AlertRuleRecord>> parts, int total, CancellationToken cancellationToken)
     {
         const int Chunk = 5000;
         var now = time.GetUtcNow().UtcDateTime;
@@ -160,13 +216,16 @@ internal sealed partial class RuleSync(
         try
         {
             var chunk = new List<AlertRuleRecord>(Chunk);
-            await foreach (var rule in rules.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            foreach (var rules in parts)
             {
-                chunk.Add(rule);
-                if (chunk.Count == Chunk)
+                await foreach (var rule in rules.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
                 {
-                    await chunks.Writer.WriteAsync(chunk, cancellationToken);
-                    chunk = new List<AlertRuleRecord>(Chunk);
+                    chunk.Add(rule);
+                    if (chunk.Count == Chunk)
+                    {
+                        await chunks.Writer.WriteAsync(chunk, cancellationToken);
+                        chunk = new List<AlertRuleRecord>(Chunk);
+                    }
                 }
             }
             await chunks.Writer.WriteAsync(chunk, cancellationToken);
@@ -312,11 +371,11 @@ internal sealed partial class RuleSync(
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: building the rule index from {Total:N0} stored rule(s) of {Shards} shard(s)...")]
     private partial void LogBuilding(int total, int shards);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: joining as {Member} beside {Members} ready instance(s); this one will own {Shards} of 64 shards")]
-    private partial void LogJoined(string member, int members, int shards);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: joining as {Member} beside {Ready} ready instance(s) and {Joining} joining; this one will own {Shards} of 64 shards")]
+    private partial void LogJoined(string member, int ready, int joining, int shards);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: Redis cannot be reached at startup ({Error}); indexing every shard until it can")]
-    private partial void LogJoinFailed(string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: Redis cannot be reached at startup; indexing every shard until it can")]
+    private partial void LogJoinFailed();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: working out the shard of the rules of {Count:N0} symbol(s) stored without one...")]
     private partial void LogFillingShards(int count);
@@ -324,6 +383,9 @@ internal sealed partial class RuleSync(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Cluster: {Members} ready instance(s); this one owns {Shards} of 64 shards (took {Gained}, gave up {Lost}): {Loaded:N0} rule(s) read, {Dropped:N0} dropped, {Count:N0} indexed, in {Seconds:0.00} s")]
     private partial void LogOwnership(int members, int shards, int gained, int lost, int loaded, int dropped, int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: judged the moves of {Symbols} symbol(s) since the marks of {Marks} of {Owners} departed owner(s): {Firings} firing(s)")]
+    private partial void LogCaughtUp(int symbols, int marks, int owners, int firings);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: reading the rules of {Shards} shard(s) taken over failed ({Error}); trying again at the next beat")]
     private partial void LogTakeOverFailed(int shards, string error);

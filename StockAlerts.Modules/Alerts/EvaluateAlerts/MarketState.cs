@@ -90,6 +90,9 @@ internal sealed class MarketState
         return true;
     }
 
+    /// <summary>A hand-over: the next move starts from the price the symbol's previous owner last judged.</summary>
+    public void Rewind(decimal price) => LastFreshPrice = price;
+
     /// <summary>The batch (or clock step) is over: what moved in it is no longer news to the next one.</summary>
     public void EndStep()
     {

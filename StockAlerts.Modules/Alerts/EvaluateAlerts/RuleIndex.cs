@@ -128,6 +128,17 @@ internal sealed class RuleIndex : IRuleEngine
         return primed;
     }
 
+    /// <summary>The symbol's latest fresh price, and from now on the start of its next move (a hand-over).</summary>
+    public decimal? Rewind(string symbol, decimal price)
+    {
+        if (!books.TryGetValue(symbol, out var book) || book.Market.LastFreshPrice is not { } latest || book.Market.IsStale)
+        {
+            return null;
+        }
+        book.Market.Rewind(price);
+        return latest;
+    }
+
     public RuleRuntime? FindRuntime(Guid ruleId) => slots.GetValueOrDefault(ruleId)?.Runtime;
 
     /// <summary>

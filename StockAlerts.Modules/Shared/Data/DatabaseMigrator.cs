@@ -25,12 +25,24 @@ public sealed partial class DatabaseMigrator(
     /// <summary>
     /// Migrates every module and runs the startup tasks (seeding, the rule index) unless only the schema is wanted
     /// (the users commands). Instances starting together on one MariaDB take turns: the first migrates and seeds,
-    /// the others wait for it and find nothing left to do.
+    /// the others wait for it and find nothing left to do; then each runs the tasks that only read (the rule index)
+    /// without the lock, side by side.
     /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken, bool schemaOnly = false)
     {
         await WaitForServerAsync(cancellationToken);
-        await using var startupLock = await TakeStartupLockAsync(cancellationToken);
+        await using (await TakeStartupLockAsync(cancellationToken))
+        {
+            await MigrateUnderLockAsync(cancellationToken, schemaOnly);
+        }
+        foreach (var task in schemaOnly ? [] : startupTasks.Where(task => !task.Exclusive))
+        {
+            await RunAsync(task, cancellationToken);
+        }
+    }
+
+    private async Task MigrateUnderLockAsync(CancellationToken cancellationToken, bool schemaOnly)
+    {
         await UseWriteAheadLogAsync(cancellationToken);
         foreach (var target in targets)
         {
@@ -53,14 +65,19 @@ public sealed partial class DatabaseMigrator(
             }
         }
 
-        foreach (var task in schemaOnly ? [] : startupTasks)
+        foreach (var task in schemaOnly ? [] : startupTasks.Where(task => task.Exclusive))
         {
-            var started = Stopwatch.GetTimestamp();
-            LogStartupTask(task.Name);
-            await using var scope = services.CreateAsyncScope();
-            await task.RunAsync(scope.ServiceProvider, cancellationToken);
-            LogStartupTaskDone(task.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await RunAsync(task, cancellationToken);
         }
+    }
+
+    private async Task RunAsync(StartupTask task, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        LogStartupTask(task.Name);
+        await using var scope = services.CreateAsyncScope();
+        await task.RunAsync(scope.ServiceProvider, cancellationToken);
+        LogStartupTaskDone(task.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     /// <summary>

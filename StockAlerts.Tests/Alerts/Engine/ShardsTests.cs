@@ -60,4 +60,21 @@ public sealed class ShardsTests
         Assert.That(new[] { "AAPL", "EURUSD", "TSLA" }.Select(Shards.Of), Is.EqualTo(new[] { Shards.Of("AAPL"), Shards.Of("EURUSD"), Shards.Of("TSLA") }));
         Assert.That(Enumerable.Range(0, 2000).Select(index => Shards.Of($"SYM{index}")).Distinct().Count(), Is.EqualTo(Shards.Count), "symbols spread over every shard");
     }
+
+    [Test]
+    public void AReadyMember_KeepsWhatAJoinerWillTake_UntilTheJoinerIsReady_AndTakesNothingElseOfIt()
+    {
+        var joiner = "host-d-404-3c4d5e6f";
+        var all = Three.Append(joiner).ToList();
+        var owned = Shards.OwnedBy(Three[0], Three);
+        var joinersShare = Shards.OwnedBy(joiner, all);
+
+        var whileJoining = ClusterShards.Target(Three[0], Three, all, owned);
+        var onceReady = ClusterShards.Target(Three[0], all, all, whileJoining);
+        var startedTogether = ClusterShards.Target(Three[0], [Three[0]], all, Shards.OwnedBy(Three[0], all));
+
+        Assert.That(whileJoining, Is.EqualTo(owned), "nothing moves before the joiner serves");
+        Assert.That(onceReady, Is.EqualTo(owned & ~joinersShare), "then exactly the joiner's share goes");
+        Assert.That(startedTogether, Is.EqualTo(Shards.OwnedBy(Three[0], all)), "a joiner's share nobody held is not read by the first ready instance");
+    }
 }

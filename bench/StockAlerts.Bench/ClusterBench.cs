@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using StackExchange.Redis;
+using StockAlerts.Modules.Prices.Contracts;
+
+namespace StockAlerts.Bench;
+
+/// <summary>
+/// Scale-out: the same stored rules and the same price stream with 1, 2, ... N real service processes on one MariaDB
+/// and one Redis. Per instance: rules indexed, resident memory once the index is built, and the CPU seconds it spends
+/// while the stream is evaluated (this machine has 2 cores, so CPU time per instance shows the share, not throughput).
+/// The bench publishes the prices on the relay channel as a polling instance does, so every instance receives every
+/// batch; one instance is the baseline of the ratios, measured in the same run.
+/// </summary>
+internal static class ClusterBench
+{
+    private const string RelayChannel = "stockalerts:prices:updated";
+    private const int Symbols = 5000;
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var count = options.Int("rules", 1_000_000);
+        var most = options.Int("instances", 3);
+        var seconds = options.Int("seconds", 30);
+        var rate = options.Int("rate", 2000);
+        if (options.Text("db-mysql") is null || options.Text("redis") is not { } redis)
+        {
+            Console.Error.WriteLine("the cluster bench needs --db-mysql \"$(bench/mariadb.sh)\" and --redis \"$(bench/redis.sh)\"");
+            return 2;
+        }
+        var settings = BenchApp.QuietSettings(options);
+        Console.WriteLine($"cluster bench: {count:N0} rules over {Symbols:N0} symbols on MariaDB, 1..{most} instances, {rate:N0} ticks/s for {seconds} s");
+        if (options.Int("seed", 1) == 1)
+        {
+            await ColdStartBench.SeedAsync(settings, count);
+        }
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis + ",allowAdmin=true");
+        var service = Path.Combine(ColdStartBench.Repository(), "StockAlerts.Web", "bin", "Release", "net10.0", "StockAlerts.Web.dll");
+        var results = new List<Round>();
+        for (var instances = 1; instances <= most; instances++)
+        {
+            results.Add(await RoundAsync(service, settings, connection, instances, count, seconds, rate));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| instances | rules per instance | memory per instance (RSS) | CPU s per instance while evaluating | CPU vs 1 instance | Redis bytes out |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        var baseline = results[0].Instances[0].Cpu;
+        foreach (var round in results)
+        {
+            Console.WriteLine($"| {round.Instances.Count} | {string.Join(" / ", round.Instances.Select(each => each.Rules.ToString("N0")))} "
+                + $"| {string.Join(" / ", round.Instances.Select(each => $"{each.MemoryMb:N0} MB"))} "
+                + $"| {string.Join(" / ", round.Instances.Select(each => each.Cpu.ToString("0.0")))} "
+                + $"| {string.Join(" / ", round.Instances.Select(each => (each.Cpu / baseline).ToString("0.00")))} | {round.RedisBytesOut / 1e6:0.0} MB |");
+        }
+        return 0;
+    }
+
+    private static async Task<Round> RoundAsync(string service, Dictionary<string, string?> settings, ConnectionMultiplexer redis, int instances, int count, int seconds, int rate)
+    {
+        Console.WriteLine($"-- {instances} instance(s)");
+        await redis.GetServers()[0].FlushDatabaseAsync();
+        var processes = new List<Process>();
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            for (var index = 0; index < instances; index++)
+            {
+                processes.Add(Start(service, settings, $"i{index}", started));
+            }
+            // Shared once: each instance has said its shards and rules, no shard twice, every rule in one index.
+            var owners = new Dictionary<string, (ulong Shards, int Rules)>();
+            while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(10))
+            {
+                owners = await OwnersAsync(redis);
+                if (owners.Count == instances && owners.Values.Sum(owner => owner.Rules) == count
+                    && owners.Values.Sum(owner => System.Numerics.BitOperations.PopCount(owner.Shards)) == 64)
+                {
+                    break;
+                }
+                await Task.Delay(500);
+            }
+            Console.WriteLine($"   shared after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s: "
+                + string.Join("; ", owners.Select(owner => $"{System.Numerics.BitOperations.PopCount(owner.Value.Shards)} shards, {owner.Value.Rules:N0} rules")));
+            // Let the start's garbage settle before memory is read.
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var memory = processes.Select(process => ResidentMb(process.Id)).ToList();
+            var idleFrom = processes.Select(process => CpuSeconds(process.Id)).ToList();
+            var idle = Stopwatch.GetTimestamp();
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var idlePerSecond = processes.Select((process, index) => (CpuSeconds(process.Id) - idleFrom[index]) / Stopwatch.GetElapsedTime(idle).TotalSeconds).ToList();
+
+            var bytesBefore = await RedisBytesOutAsync(redis);
+            var cpuFrom = processes.Select(process => CpuSeconds(process.Id)).ToList();
+            var window = Stopwatch.GetTimestamp();
+            var ticks = await FeedAsync(redis, seconds, rate);
+            // The instances finish what they received (firings are stored with durable commits).
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            var elapsed = Stopwatch.GetElapsedTime(window).TotalSeconds;
+            var bytesOut = await RedisBytesOutAsync(redis) - bytesBefore;
+            // A member's name carries its process id.
+            int RulesOf(Process process) => owners.FirstOrDefault(owner => owner.Key.Split('-')[^2] == process.Id.ToString()).Value.Rules;
+            var measured = processes.Select((process, index) => new Instance(RulesOf(process), memory[index],
+                CpuSeconds(process.Id) - cpuFrom[index] - idlePerSecond[index] * elapsed)).ToList();
+            Console.WriteLine($"   {ticks:N0} ticks fed; per instance: memory {string.Join(" / ", measured.Select(each => $"{each.MemoryMb:N0} MB"))}, "
+                + $"CPU while evaluating {string.Join(" / ", measured.Select(each => $"{each.Cpu:0.0} s"))} (idle CPU taken out: {string.Join(" / ", idlePerSecond.Select(each => $"{each * elapsed:0.0} s"))}), "
+                + $"Redis sent {bytesOut / 1e6:0.0} MB");
+            return new Round(measured, bytesOut);
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+                process.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A random walk over the seeded symbols (their seeded prices), in batches every 100 ms, on the relay channel.</summary>
+    private static async Task<int> FeedAsync(ConnectionMultiplexer redis, int seconds, int rate)
+    {
+        var random = new Random(42);
+        var symbols = Enumerable.Range(0, Symbols).Select(index => $"S{index:D5}").ToArray();
+        var prices = symbols.ToDictionary(symbol => symbol, _ => (decimal)Math.Round(20 + random.NextDouble() * 480, 2));
+        var last = new Dictionary<string, DateTime>();
+        var subscriber = redis.GetSubscriber();
+        var perBatch = Math.Max(1, rate / 10);
+        var ticks = 0;
+        var started = Stopwatch.GetTimestamp();
+        for (var batch = 0; batch < seconds * 10; batch++)
+        {
+            var now = DateTime.UtcNow;
+            var changes = new List<PriceChange>(perBatch);
+            foreach (var symbol in Enumerable.Range(0, perBatch).Select(_ => symbols[random.Next(Symbols)]).Distinct())
+            {
+                var previous = prices[symbol];
+                var price = Math.Round(previous * (1 + (decimal)((random.NextDouble() - 0.5) * 0.01)), 2);
+                prices[symbol] = price;
+                changes.Add(new PriceChange(symbol, price, previous, last.GetValueOrDefault(symbol, now.AddSeconds(-1)), "bench", now, now, null, null));
+                last[symbol] = now;
+            }
+            await subscriber.PublishAsync(RedisChannel.Literal(RelayChannel), JsonSerializer.Serialize(new { instance = "bench", changes }, JsonSerializerOptions.Web));
+            ticks += changes.Count;
+            var due = TimeSpan.FromMilliseconds(100 * (batch + 1)) - Stopwatch.GetElapsedTime(started);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due);
+            }
+        }
+        return ticks;
+    }
+
+    private static Process Start(string service, Dictionary<string, string?> settings, string name, long started)
+    {
+        var start = new ProcessStartInfo("dotnet", [service]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        start.Environment["URLS"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["Storage__DataDirectory"] = Directory.CreateTempSubdirectory("stockalerts-bench-").FullName;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text && (text.Contains("Cluster:", StringComparison.Ordinal) || text.Contains("rule index ready", StringComparison.Ordinal)))
+            {
+                Console.WriteLine($"   {Stopwatch.GetElapsedTime(started).TotalSeconds,5:0.0} s {name}: {text.Trim()}");
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task<Dictionary<string, (ulong Shards, int Rules)>> OwnersAsync(ConnectionMultiplexer redis)
+    {
+        var owners = new Dictionary<string, (ulong, int)>();
+        foreach (var entry in await redis.GetDatabase().HashGetAllAsync("stockalerts:cluster:owned"))
+        {
+            var parts = ((string)entry.Value!).Split(';');
+            owners[(string)entry.Name!] = (ulong.Parse(parts[0], System.Globalization.NumberStyles.HexNumber), int.Parse(parts[1]));
+        }
+        return owners;
+    }
+
+    private static async Task<long> RedisBytesOutAsync(ConnectionMultiplexer redis)
+    {
+        var info = await redis.GetServers()[0].InfoAsync("stats");
+        return long.Parse(info.SelectMany(group => group).First(pair => pair.Key == "total_net_output_bytes").Value);
+    }
+
+    private static double ResidentMb(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(line => line.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+
+    /// <summary>User and system time of the process (and its threads) so far, from /proc (clock ticks of 1/100 s).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record Instance(int Rules, double MemoryMb, double Cpu);
+
+    private sealed record Round(List<Instance> Instances, long RedisBytesOut);
+}
