@@ -36,6 +36,7 @@ public static class NotificationsModule
         services.AddWebPush();
         services.AddSingleton<PushHealth>();
         services.AddScoped<DeliverNotificationJob>();
+        services.AddSingleton<SentMemo>();
         services.AddScoped<PruneDevicesJob>();
         services.AddScoped<DeliverDueJob>();
         services.AddSingleton(new RecurringJob(DeliverDueJob.JobId, TimeSpan.FromSeconds(30),

@@ -17,6 +17,12 @@ public sealed class NotificationsOptions
 
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>
+    /// How long a delivery run holds the rows it claimed; a run that died (its process killed, its database gone)
+    /// leaves them to another run after this. Longer than a send with its retries may take.
+    /// </summary>
+    public int ClaimSeconds { get; set; } = 120;
+
     /// <summary>Devices not seen for this long are removed.</summary>
     public int DeviceRetentionDays { get; set; } = 270;
 }
@@ -28,6 +34,7 @@ public sealed class NotificationsOptionsValidator : AbstractValidator<Notificati
         RuleFor(options => options.LiveAckGraceSeconds).InclusiveBetween(0, 60);
         RuleFor(options => options.DeliveryDeadlineSeconds).InclusiveBetween(10, 7 * 86_400);
         RuleFor(options => options.MaxAttempts).InclusiveBetween(1, 50);
+        RuleFor(options => options.ClaimSeconds).InclusiveBetween(10, 3600);
         RuleFor(options => options.DeviceRetentionDays).InclusiveBetween(1, 3650);
     }
 }

@@ -67,6 +67,11 @@ internal sealed class RedisServer : IAsyncDisposable
             {
                 return false;
             }
+            catch (RedisServerException loading) when (loading.Message.StartsWith("LOADING", StringComparison.Ordinal))
+            {
+                // Up, still reading its append-only file.
+                return false;
+            }
         }, TimeSpan.FromSeconds(30), "Redis", log);
     }
 

@@ -352,6 +352,41 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
         Assert.That(google.MessagesTo(token), Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task APushSentByARunThatThenLostTheDatabase_IsRecordedAsSent_NotPushedAgain()
+    {
+        var user = await app.SignInAsync();
+        var token = $"lost-save-{Guid.NewGuid():N}";
+        await user.PostAsJsonAsync("/api/devices", new { token, platform = "android" });
+        await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 305 }, channels = new[] { "push" } });
+        await PricesAsync(300m, 310m);
+        var id = Guid.Parse((await LatestNotificationAsync(user)).GetProperty("id").GetString()!);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DeliverNotificationJob>().RunAsync(id, CancellationToken.None);
+        }
+        Assert.That(google.MessagesTo(token), Is.EqualTo(1));
+
+        // As if the database went away right after FCM accepted the push: the row's save is lost, it stays claimed.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var database = scope.ServiceProvider.GetRequiredService<StockAlerts.Modules.Notifications.Data.NotificationsDbContext>();
+            var stale = DateTime.UtcNow.AddMinutes(-10);
+            Guid? deadRun = Guid.NewGuid();
+            await database.Deliveries.Where(delivery => delivery.NotificationId == id)
+                .ExecuteUpdateAsync(delivery => delivery.SetProperty(column => column.Status, "sending").SetProperty(column => column.ClaimedAt, stale)
+                    .SetProperty(column => column.ClaimToken, deadRun).SetProperty(column => column.DeliveredAt, (DateTime?)null));
+        }
+        await app.Services.GetRequiredService<JobRunner>().RunAsync("notifications:deliver-due", CancellationToken.None);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DeliverNotificationJob>().RunAsync(id, CancellationToken.None);
+        }
+
+        Assert.That(await DeliveryStatusAsync(user), Is.EqualTo("sent"));
+        Assert.That(google.MessagesTo(token), Is.EqualTo(1), "the phone got it once");
+    }
+
     private static async Task<JsonElement> LatestNotificationAsync(HttpClient user)
     {
         var id = (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items")[0].GetProperty("id").GetString();

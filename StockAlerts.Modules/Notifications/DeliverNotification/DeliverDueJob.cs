@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using StockAlerts.Modules.Notifications.Data;
 
 namespace StockAlerts.Modules.Notifications.DeliverNotification;
@@ -7,7 +8,7 @@ namespace StockAlerts.Modules.Notifications.DeliverNotification;
 /// The safety net behind the scheduled delivery jobs: picks up rows whose job never ran (the process stopped between
 /// storing the notification and scheduling it) or whose run died holding the claim.
 /// </summary>
-internal sealed class DeliverDueJob(NotificationsDbContext database, DeliverNotificationJob deliver, TimeProvider time)
+internal sealed class DeliverDueJob(NotificationsDbContext database, DeliverNotificationJob deliver, IOptionsMonitor<NotificationsOptions> options, TimeProvider time)
 {
     public const string JobId = "notifications:deliver-due";
 
@@ -17,7 +18,7 @@ internal sealed class DeliverDueJob(NotificationsDbContext database, DeliverNoti
     {
         var now = time.GetUtcNow().UtcDateTime;
         var overdue = now - Overdue;
-        var abandoned = now - DeliverNotificationJob.ClaimLease;
+        var abandoned = now - TimeSpan.FromSeconds(options.CurrentValue.ClaimSeconds);
         var notificationIds = await database.Deliveries
             .Where(delivery => (delivery.Status == DeliveryStatus.Pending && (delivery.NextAttemptAt ?? delivery.CreatedAt) < overdue)
                 || (delivery.Status == DeliveryStatus.Sending && delivery.ClaimedAt < abandoned))

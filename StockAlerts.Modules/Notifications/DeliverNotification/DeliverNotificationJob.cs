@@ -27,13 +27,12 @@ internal sealed partial class DeliverNotificationJob(
     IMediator mediator,
     IBackgroundJobClient jobs,
     PushHealth health,
+    SentMemo memo,
     NotificationsMetrics metrics,
     IOptionsMonitor<NotificationsOptions> options,
     TimeProvider time,
     ILogger<DeliverNotificationJob> logger)
 {
-    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
-
     private const string WebPlatform = "web";
 
     [AutomaticRetry(Attempts = 3)]
@@ -48,6 +47,18 @@ internal sealed partial class DeliverNotificationJob(
             return;
         }
         var claimed = await ClaimAsync(notification, cancellationToken);
+        // A run that sent rows and then lost the database left them claimed: they are recorded, not sent again.
+        if (await memo.RecallAsync(claimed) is { Count: > 0 } sentBefore)
+        {
+            var done = claimed.Where(delivery => sentBefore.ContainsKey(delivery.Id)).ToList();
+            foreach (var delivery in done)
+            {
+                delivery.Receipt = sentBefore[delivery.Id] is { Length: > 0 } receipt ? receipt : null;
+            }
+            Finish(done, DeliveryStatus.Sent, null, time.GetUtcNow().UtcDateTime);
+            await database.SaveChangesAsync(cancellationToken);
+            claimed = claimed.Except(done).ToList();
+        }
         if (claimed.Count == 0)
         {
             return;
@@ -78,7 +89,7 @@ internal sealed partial class DeliverNotificationJob(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var token = Guid.NewGuid();
-        var expired = now - ClaimLease;
+        var expired = now - TimeSpan.FromSeconds(options.CurrentValue.ClaimSeconds);
         // Other notifications' pushes join this one only once their own grace for a live Ack is (nearly) over.
         var graceOver = now - TimeSpan.FromSeconds(options.CurrentValue.LiveAckGraceSeconds) + TimeSpan.FromSeconds(1);
         await database.Deliveries
@@ -146,6 +157,7 @@ internal sealed partial class DeliverNotificationJob(
         {
             case PushOutcome.Sent:
                 health.ReportSent();
+                await memo.RememberAsync(deliveries, result.MessageName);
                 foreach (var delivery in deliveries)
                 {
                     delivery.Receipt = result.MessageName;
@@ -191,6 +203,7 @@ internal sealed partial class DeliverNotificationJob(
         switch (result.Outcome)
         {
             case WebhookOutcome.Delivered:
+                await memo.RememberAsync([delivery], result.StatusCode?.ToString());
                 delivery.Receipt = result.StatusCode?.ToString();
                 Finish([delivery], DeliveryStatus.Sent, null, now);
                 break;
