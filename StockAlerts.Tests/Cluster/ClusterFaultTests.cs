@@ -235,34 +235,13 @@ public sealed class ClusterFaultTests
             ["RateLimits__PerUserPerMinute"] = "100000",
         });
 
-    /// <summary>Each ready instance's shards and rule count as it last said (the cluster's own record in Redis).</summary>
-    private async Task<IReadOnlyDictionary<string, (ulong Shards, int Rules)>> OwnersAsync()
-    {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",abortConnect=false,connectTimeout=2000");
-        var owners = new Dictionary<string, (ulong, int)>();
-        foreach (var entry in await connection.GetDatabase().HashGetAllAsync("stockalerts:cluster:owned"))
-        {
-            var parts = ((string)entry.Value!).Split(';');
-            owners[(string)entry.Name!] = (ulong.Parse(parts[0], System.Globalization.NumberStyles.HexNumber), int.Parse(parts[1]));
-        }
-        return owners;
-    }
+    private Task<IReadOnlyDictionary<string, (ulong Shards, int Rules)>> OwnersAsync() => ClusterOwners.ReadAsync(redis.ConnectionString);
 
-    /// <summary>This many instances, no shard owned twice, none without an owner.</summary>
-    private static bool SharedOnce(IReadOnlyDictionary<string, (ulong Shards, int Rules)> owners, int instances) =>
-        owners.Count == instances && owners.Values.Aggregate(0UL, (all, owner) => all | owner.Shards) == ulong.MaxValue
-        && owners.Values.Sum(owner => System.Numerics.BitOperations.PopCount(owner.Shards)) == 64;
+    private static bool SharedOnce(IReadOnlyDictionary<string, (ulong Shards, int Rules)> owners, int instances) => ClusterOwners.SharedOnce(owners, instances);
 
-    private static string Describe(IReadOnlyDictionary<string, (ulong Shards, int Rules)> owners) =>
-        string.Join("; ", owners.Select(owner => $"{owner.Key}: {System.Numerics.BitOperations.PopCount(owner.Value.Shards)} shards, {owner.Value.Rules} rules"));
+    private static string Describe(IReadOnlyDictionary<string, (ulong Shards, int Rules)> owners) => ClusterOwners.Describe(owners);
 
-    /// <summary>The process id of the instance that owns the symbol's shard (the member name carries it).</summary>
-    private static int? OwnerOf(IReadOnlyDictionary<string, (ulong Shards, int Rules)> owners, string symbol)
-    {
-        var shard = StockAlerts.Modules.Alerts.Engine.Shards.Of(symbol);
-        var owner = owners.FirstOrDefault(entry => (entry.Value.Shards >> shard & 1) != 0).Key;
-        return owner?.Split('-') is { Length: >= 3 } parts ? int.Parse(parts[^2]) : null;
-    }
+    private static int? OwnerOf(IReadOnlyDictionary<string, (ulong Shards, int Rules)> owners, string symbol) => ClusterOwners.OwnerOf(owners, symbol);
 
     private static async Task<(HttpClient Client, int Index)> SignUpAsync(HostProcess host, int index)
     {

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using StackExchange.Redis;
-using StockAlerts.Modules.Alerts.Engine;
 using StockAlerts.Tests.Fakes;
 using StockAlerts.Tests.Infrastructure;
 
@@ -39,9 +38,9 @@ public sealed class HandOverTests
         await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         var hosts = new[] { first, second };
         // Shared once: a joiner's share stays with its old owner until the joiner serves, so both may claim it a moment.
-        await WaitForAsync(async () => await OwnersAsync(redis) is { Count: 2 } owners
-            && (owners.Values.First() & owners.Values.Last()) == 0 && (owners.Values.First() | owners.Values.Last()) == Shards.All, "the two share the shards once", 30);
-        var owner = (await OwnerOfAsync(redis, "EURUSD", hosts))!;
+        await Eventually.TrueAsync(async () => ClusterOwners.SharedOnce(await ClusterOwners.ReadAsync(redis), 2), "the two share the shards once", 30);
+        var ownerId = ClusterOwners.OwnerOf(await ClusterOwners.ReadAsync(redis), "EURUSD");
+        var owner = hosts.Single(host => host.ProcessId == ownerId);
         try
         {
             await CrossWhileTheOwnerIsDeadAsync(owner, hosts.Single(host => host != owner));
@@ -54,17 +53,17 @@ public sealed class HandOverTests
     private async Task CrossWhileTheOwnerIsDeadAsync(HostProcess owner, HostProcess survivor)
     {
         var user = await SignUpAsync(survivor);
-        await WaitForAsync(async () => (await user.GetFromJsonAsync<JsonElement>("/api/prices/EURUSD")).GetProperty("price").GetDecimal() == 1.14m, "the first price", 20);
+        await Eventually.TrueAsync(async () => (await user.GetFromJsonAsync<JsonElement>("/api/prices/EURUSD")).GetProperty("price").GetDecimal() == 1.14m, "the first price", 20);
         var fired = await CreateAsync(user, 1.15m);
         var crossedWhileDead = await CreateAsync(user, 1.20m);
 
         eurusd = 1.16m;
-        await WaitForAsync(async () => await FiringsAsync(user, fired) == 1, "the owner fires the crossing of 1.15", 20);
+        await Eventually.TrueAsync(async () => await FiringsAsync(user, fired) == 1, "the owner fires the crossing of 1.15", 20);
         // Long enough for the owner's mark to pass the firing's price (a poll a second).
         await Task.Delay(TimeSpan.FromSeconds(3));
         owner.Kill();
         eurusd = 1.21m;
-        await WaitForAsync(async () => await FiringsAsync(user, crossedWhileDead) == 1, "the survivor fires the crossing of 1.20 made while no one owned the shard", 40);
+        await Eventually.TrueAsync(async () => await FiringsAsync(user, crossedWhileDead) == 1, "the survivor fires the crossing of 1.20 made while no one owned the shard", 40);
         // Past a second takeover chance and a reconcile.
         await Task.Delay(TimeSpan.FromSeconds(12));
         var log = string.Join('\n', survivor.Log.Where(line => line.Contains("Cluster:", StringComparison.Ordinal)));
@@ -122,40 +121,4 @@ public sealed class HandOverTests
 
     private static async Task<int> FiringsAsync(HttpClient user, string rule) =>
         (await user.GetFromJsonAsync<JsonElement>($"/api/alerts/{rule}/firings")).GetProperty("items").GetArrayLength();
-
-    private static async Task<Dictionary<string, ulong>> OwnersAsync(string redis)
-    {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
-        return (await connection.GetDatabase().HashGetAllAsync("stockalerts:cluster:owned"))
-            .ToDictionary(entry => (string)entry.Name!, entry => ulong.Parse(((string)entry.Value!).Split(';')[0], NumberStyles.HexNumber));
-    }
-
-    /// <summary>The host whose process owns the symbol's shard (a member's name carries its process id).</summary>
-    private static async Task<HostProcess?> OwnerOfAsync(string redis, string symbol, HostProcess[] hosts)
-    {
-        var owner = (await OwnersAsync(redis)).FirstOrDefault(entry => Shards.Contains(entry.Value, Shards.Of(symbol))).Key;
-        return owner is null ? null : hosts.SingleOrDefault(host => owner.Split('-')[^2] == host.ProcessId.ToString(CultureInfo.InvariantCulture));
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> done, string what, int seconds)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until && !await TryAsync(done))
-        {
-            await Task.Delay(200);
-        }
-        Assert.That(await TryAsync(done), Is.True, $"waited {seconds} s for: {what}");
-    }
-
-    private static async Task<bool> TryAsync(Func<Task<bool>> done)
-    {
-        try
-        {
-            return await done();
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
 }

@@ -28,7 +28,7 @@ public sealed class StreamTakeoverTests
         var user = await SignUpAsync(first);
         var created = await user.PostAsJsonAsync("/api/alerts", new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 1_000 }, channels = new[] { "live" } });
         created.EnsureSuccessStatusCode();
-        await WaitForAsync(() => stream.Subscribed.Contains("AAPL"), "the first instance follows AAPL", 20);
+        await Eventually.TrueAsync(() => stream.Subscribed.Contains("AAPL"), "the first instance follows AAPL", 20);
 
         await using var second = StartHost("stream-b", database, redis, stream, quotes);
         await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
@@ -36,11 +36,11 @@ public sealed class StreamTakeoverTests
         Assert.That(stream.Connections, Is.EqualTo(1), "the second instance waits: the plan allows one connection");
 
         first.Kill();
-        await WaitForAsync(() => stream.Connections == 2 && stream.Subscribed.Contains("AAPL"), "the second instance took the stream over", 40);
+        await Eventually.TrueAsync(() => stream.Connections == 2 && stream.Subscribed.Contains("AAPL"), "the second instance took the stream over", 40);
         await stream.TradeAsync(("AAPL", 187.5m));
         var reader = await SignInAsync(second, user);
 
-        await WaitForAsync(async () => (await reader.GetFromJsonAsync<JsonElement>("/api/prices/AAPL")).GetProperty("price").GetDecimal() == 187.5m,
+        await Eventually.TrueAsync(async () => (await reader.GetFromJsonAsync<JsonElement>("/api/prices/AAPL")).GetProperty("price").GetDecimal() == 187.5m,
             "the trade as AAPL's price on the second instance", 15);
     }
 
@@ -76,29 +76,5 @@ public sealed class StreamTakeoverTests
         var client = host.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TestApp.LoginAsync(client, email, "Correct-Horse-42"));
         return client;
-    }
-
-    private static Task WaitForAsync(Func<bool> done, string what, int seconds) => WaitForAsync(() => Task.FromResult(done()), what, seconds);
-
-    private static async Task WaitForAsync(Func<Task<bool>> done, string what, int seconds)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < until && !await TryAsync(done))
-        {
-            await Task.Delay(200);
-        }
-        Assert.That(await TryAsync(done), Is.True, $"waited {seconds} s for: {what}");
-    }
-
-    private static async Task<bool> TryAsync(Func<Task<bool>> done)
-    {
-        try
-        {
-            return await done();
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
     }
 }
