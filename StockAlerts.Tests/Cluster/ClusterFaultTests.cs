@@ -24,7 +24,7 @@ public sealed class ClusterFaultTests
 {
     private const int Instances = 3;
     private const int Users = 10;
-    private const int Rules = 150;
+    private const int Rules = 100;
     // A delivery run that died holding its rows (killed, or its database gone) leaves them after this.
     private const int ClaimSeconds = 20;
     private static readonly TimeSpan CreateEvery = TimeSpan.FromMilliseconds(200);
@@ -166,7 +166,7 @@ public sealed class ClusterFaultTests
                     + $"{unsettled.Notifications.Count} notifications, {google.Messages.Count} pushes, all pushed: {AllPushed(unsettled)}");
             }
             // Long enough for two reconciles on every instance, where a stale memory used to fire a second time.
-            await Task.Delay(TimeSpan.FromSeconds(25));
+            await Task.Delay(TimeSpan.FromSeconds(12));
             var final = await ReadAsync(database);
             var pushes = PushesPerDevice();
             // Each rule in one instance's index: the rule counts the owners last said add up to the stored rules.
@@ -229,7 +229,7 @@ public sealed class ClusterFaultTests
             ["Notifications__ClaimSeconds"] = ClaimSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // A gap of more than 5 s in the feed counts as one (the outage below is 10 s).
             ["Prices__MinimumStaleSeconds"] = "5",
-            ["Alerts__ReconcileSeconds"] = "10",
+            ["Alerts__ReconcileSeconds"] = "5",
             ["RateLimits__AuthPerMinute"] = "100000",
             ["RateLimits__PerAddressPerMinute"] = "100000",
             ["RateLimits__PerUserPerMinute"] = "100000",

@@ -65,7 +65,7 @@ public sealed class HandOverTests
         eurusd = 1.21m;
         await Eventually.TrueAsync(async () => await FiringsAsync(user, crossedWhileDead) == 1, "the survivor fires the crossing of 1.20 made while no one owned the shard", 40);
         // Past a second takeover chance and a reconcile.
-        await Task.Delay(TimeSpan.FromSeconds(12));
+        await Task.Delay(TimeSpan.FromSeconds(7));
         var log = string.Join('\n', survivor.Log.Where(line => line.Contains("Cluster:", StringComparison.Ordinal)));
 
         Assert.That(await FiringsAsync(user, crossedWhileDead), Is.EqualTo(1), $"fired once, not missed and not twice:\n{log}");

@@ -31,7 +31,7 @@ internal sealed class ClusterHealth(ClusterMembership membership, AlertEngine en
                 ? HealthCheckResult.Healthy($"{owners.Count} instance(s) share the 64 shards; this one owns {Shards.CountOf(engine.Owned)}", data)
                 : HealthCheckResult.Degraded($"{Shards.Count - Shards.CountOf(covered)} shard(s) without an owner (moving to another instance)", null, data);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             return HealthCheckResult.Degraded($"Redis cannot be reached ({exception.GetType().Name}); this instance keeps its {Shards.CountOf(engine.Owned)} shard(s)", data: data);
         }

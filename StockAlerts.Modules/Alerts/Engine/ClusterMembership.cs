@@ -74,7 +74,7 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
             var (ready, shards, rules) = state();
             first = await BeatAsync(ready, shards, rules);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             LogUnreachable(exception.GetType().Name);
         }
@@ -100,8 +100,10 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
                         reachable = true;
                     }
                 }
-                catch (RedisException exception)
+                catch (Exception exception) when (exception is not OperationCanceledException)
                 {
+                    // Whatever a beat meets (a timeout is no RedisException), the beats go on: a loop that died
+                    // would drop this instance from the cluster for good.
                     if (reachable)
                     {
                         LogUnreachable(exception.GetType().Name);
@@ -211,7 +213,7 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
             var union = await database.SetCombineAsync(SetOperation.Union, others.Select(SymbolsKey).ToArray());
             return local.Concat(union.Select(symbol => (string)symbol!)).Distinct(StringComparer.Ordinal).ToList();
         }
-        catch (RedisException)
+        catch (Exception unreachable) when (unreachable is RedisException or TimeoutException)
         {
             // Polling goes on for this instance's own symbols; the others' come back with Redis.
             return local;
@@ -232,7 +234,7 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
         {
             redis.GetDatabase().StringSet(MarkKey(Member), receivedAt.Ticks, TimeSpan.FromMinutes(1), flags: CommandFlags.FireAndForget);
         }
-        catch (RedisException)
+        catch (Exception unreachable) when (unreachable is RedisException or TimeoutException)
         {
             // Without Redis no shard moves either.
         }

@@ -30,29 +30,13 @@ internal sealed partial class ClusterShards(ClusterMembership membership, AlertE
         {
             do
             {
-                if (membership.Latest is not { } latest || time.GetUtcNow() < membership.HoldUntil)
-                {
-                    continue;
-                }
-                var (ready, all) = latest;
-                var shards = Target(membership.Member, ready, all, engine.Owned);
-                foreach (var (shard, owner) in DepartedOwners(shards & ~engine.Owned, lastReady, all))
-                {
-                    departed[shard] = owner;
-                }
-                lastReady = ready;
-                // Remembered until the take-over succeeds: a retry must still judge the moves since the dead owner's mark.
-                if (shards != engine.Owned && await sync.OwnAsync(shards, ready.Count, departed, stoppingToken))
-                {
-                    departed.Clear();
-                }
                 try
                 {
-                    await membership.PublishSymbolsAsync(engine.SymbolsInUse());
+                    lastReady = await FollowAsync(departed, lastReady, stoppingToken) ?? lastReady;
                 }
-                catch (RedisException)
+                catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    // The beats say so; the symbols are published again at the next turn.
+                    LogTurnFailed(exception.GetType().Name);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -60,6 +44,38 @@ internal sealed partial class ClusterShards(ClusterMembership membership, AlertE
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// One turn: the shards the latest beat calls for, and the symbols this instance's rules wait on. Answers the ready
+    /// members it went by (null when it held still), against which the next turn tells who departed.
+    /// </summary>
+    private async Task<IReadOnlyList<string>?> FollowAsync(Dictionary<int, string> departed, IReadOnlyList<string> lastReady, CancellationToken stoppingToken)
+    {
+        if (membership.Latest is not { } latest || time.GetUtcNow() < membership.HoldUntil)
+        {
+            return null;
+        }
+        var (ready, all) = latest;
+        var shards = Target(membership.Member, ready, all, engine.Owned);
+        foreach (var (shard, owner) in DepartedOwners(shards & ~engine.Owned, lastReady, all))
+        {
+            departed[shard] = owner;
+        }
+        // Remembered until the take-over succeeds: a retry must still judge the moves since the dead owner's mark.
+        if (shards != engine.Owned && await sync.OwnAsync(shards, ready.Count, departed, stoppingToken))
+        {
+            departed.Clear();
+        }
+        try
+        {
+            await membership.PublishSymbolsAsync(engine.SymbolsInUse());
+        }
+        catch (Exception unreachable) when (unreachable is RedisException or TimeoutException)
+        {
+            // The beats say so; the symbols are published again at the next turn.
+        }
+        return ready;
     }
 
     /// <summary>
@@ -129,13 +145,16 @@ internal sealed partial class ClusterShards(ClusterMembership membership, AlertE
             }
             LogLeftUnclaimed(Shards.CountOf(mine));
         }
-        catch (Exception exception) when (exception is RedisException or OperationCanceledException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException or OperationCanceledException)
         {
             // The lease runs out instead.
         }
     }
 
 
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster: following the cluster's shards failed this turn ({Error}); trying again at the next")]
+    private partial void LogTurnFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: left; the other instances took this one's {Shards} shard(s)")]
     private partial void LogHandedOver(int shards);

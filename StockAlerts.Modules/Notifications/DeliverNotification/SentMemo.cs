@@ -41,7 +41,7 @@ internal sealed class SentMemo(IServiceProvider services, TimeProvider time)
             var database = redis.GetDatabase();
             await Task.WhenAll(ids.Select(id => database.StringSetAsync(Key(id), receipt ?? "", Keep)));
         }
-        catch (RedisException)
+        catch (Exception unreachable) when (unreachable is RedisException or TimeoutException)
         {
             // The database save that follows is the record; this only covers its failure.
         }
@@ -74,7 +74,7 @@ internal sealed class SentMemo(IServiceProvider services, TimeProvider time)
                 }
             }
         }
-        catch (RedisException)
+        catch (Exception unreachable) when (unreachable is RedisException or TimeoutException)
         {
             // Without the memo a row taken again is sent again: at least once rather than lost.
         }
