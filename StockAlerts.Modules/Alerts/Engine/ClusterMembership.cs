@@ -49,8 +49,8 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
     /// <summary>A beat comes five times per lease, so two missed beats still leave the lease standing.</summary>
     public TimeSpan BeatEvery => Lease / 5;
 
-    /// <summary>The ready members at the last beat that reached Redis (this one alone before any).</summary>
-    public IReadOnlyList<string> Members { get; private set; } = [];
+    /// <summary>The ready members at the last beat that reached Redis (none before any).</summary>
+    public IReadOnlyList<string> Members => Latest?.Ready ?? [];
 
     /// <summary>The ready members and all members (those joining too) at the last beat that reached Redis.</summary>
     public (IReadOnlyList<string> Ready, IReadOnlyList<string> All)? Latest { get; private set; }
@@ -127,8 +127,7 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
         var result = (RedisResult[])(await redis!.GetDatabase().ScriptEvaluateAsync(Beat.ExecutableScript, Keys,
             [Member, (long)Lease.TotalMilliseconds, ready ? "1" : "0", $"{owned:x16};{rules}"]))!;
         static List<string> Names(RedisResult list) => ((RedisResult[])list!).Select(member => (string)member!).Order(StringComparer.Ordinal).ToList();
-        var members = (Names(result[0]), Names(result[1]));
-        Members = members.Item1;
+        (IReadOnlyList<string> Ready, IReadOnlyList<string> All) members = (Names(result[0]), Names(result[1]));
         Latest = members;
         return members;
     }
