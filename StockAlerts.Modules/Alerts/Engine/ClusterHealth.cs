@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
+using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Alerts.Engine;
 
@@ -31,7 +32,7 @@ internal sealed class ClusterHealth(ClusterMembership membership, AlertEngine en
                 ? HealthCheckResult.Healthy($"{owners.Count} instance(s) share the 64 shards; this one owns {Shards.CountOf(engine.Owned)}", data)
                 : HealthCheckResult.Degraded($"{Shards.Count - Shards.CountOf(covered)} shard(s) without an owner (moving to another instance)", null, data);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (exception.IsRedisFailure())
         {
             return HealthCheckResult.Degraded($"Redis cannot be reached ({exception.GetType().Name}); this instance keeps its {Shards.CountOf(engine.Owned)} shard(s)", data: data);
         }

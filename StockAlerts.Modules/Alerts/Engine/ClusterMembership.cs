@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Alerts.Engine;
 
@@ -74,7 +75,7 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
             var (ready, shards, rules) = state();
             first = await BeatAsync(ready, shards, rules);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (exception.IsRedisFailure())
         {
             LogUnreachable(exception.GetType().Name);
         }
@@ -132,9 +133,9 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
         return members;
     }
 
-    /// <summary>Leaves at once (a stop that says goodbye), so the others take this one's shards without waiting for the lease.</summary>
     public async ValueTask DisposeAsync() => await StopBeatingAsync();
 
+    /// <summary>Leaves at once (a stop that says goodbye), so the others take this one's shards without waiting for the lease.</summary>
     public async Task LeaveAsync()
     {
         await StopBeatingAsync();
@@ -212,7 +213,7 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
             var union = await database.SetCombineAsync(SetOperation.Union, others.Select(SymbolsKey).ToArray());
             return local.Concat(union.Select(symbol => (string)symbol!)).Distinct(StringComparer.Ordinal).ToList();
         }
-        catch (Exception unreachable) when (unreachable is RedisException or TimeoutException)
+        catch (Exception unreachable) when (unreachable.IsRedisFailure())
         {
             // Polling goes on for this instance's own symbols; the others' come back with Redis.
             return local;
@@ -233,7 +234,7 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
         {
             redis.GetDatabase().StringSet(MarkKey(Member), receivedAt.Ticks, TimeSpan.FromMinutes(1), flags: CommandFlags.FireAndForget);
         }
-        catch (Exception unreachable) when (unreachable is RedisException or TimeoutException)
+        catch (Exception unreachable) when (unreachable.IsRedisFailure())
         {
             // Without Redis no shard moves either.
         }

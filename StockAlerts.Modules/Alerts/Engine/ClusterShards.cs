@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Alerts.Engine;
 
@@ -71,7 +72,7 @@ internal sealed partial class ClusterShards(ClusterMembership membership, AlertE
         {
             await membership.PublishSymbolsAsync(engine.SymbolsInUse());
         }
-        catch (Exception unreachable) when (unreachable is RedisException or TimeoutException)
+        catch (Exception unreachable) when (unreachable.IsRedisFailure())
         {
             // The beats say so; the symbols are published again at the next turn.
         }
@@ -145,7 +146,7 @@ internal sealed partial class ClusterShards(ClusterMembership membership, AlertE
             }
             LogLeftUnclaimed(Shards.CountOf(mine));
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException or OperationCanceledException)
+        catch (Exception exception) when (exception.IsRedisFailure() || exception is OperationCanceledException)
         {
             // The lease runs out instead.
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using StockAlerts.Modules.Shared.Data;
 using StockAlerts.Modules.Notifications.Data;
 
 namespace StockAlerts.Modules.Notifications.DeliverNotification;
@@ -41,7 +42,7 @@ internal sealed class SentMemo(IServiceProvider services, TimeProvider time)
             var database = redis.GetDatabase();
             await Task.WhenAll(ids.Select(id => database.StringSetAsync(Key(id), receipt ?? "", Keep)));
         }
-        catch (Exception unreachable) when (unreachable is RedisException or TimeoutException)
+        catch (Exception unreachable) when (unreachable.IsRedisFailure())
         {
             // The database save that follows is the record; this only covers its failure.
         }
@@ -74,7 +75,7 @@ internal sealed class SentMemo(IServiceProvider services, TimeProvider time)
                 }
             }
         }
-        catch (Exception unreachable) when (unreachable is RedisException or TimeoutException)
+        catch (Exception unreachable) when (unreachable.IsRedisFailure())
         {
             // Without the memo a row taken again is sent again: at least once rather than lost.
         }
