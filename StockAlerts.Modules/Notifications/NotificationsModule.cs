@@ -35,6 +35,8 @@ public static class NotificationsModule
         services.AddWebhooks(configuration);
         services.AddWebPush();
         services.AddSingleton<PushHealth>();
+        services.AddSingleton<LiveConnections>();
+        services.AddHostedService<LiveRedelivery>();
         services.AddScoped<DeliverNotificationJob>();
         services.AddSingleton<SentMemo>();
         services.AddScoped<PruneDevicesJob>();

@@ -15,7 +15,9 @@ namespace StockAlerts.Tests.Cluster;
 /// evaluated by one of them), users with two phones each creating "once" rules that must each fire exactly once, while
 /// mid-burst Redis or MariaDB is stopped and started again, the owner of most of the rules' symbols is killed with
 /// -9, or a fourth instance joins. Afterwards every rule has one firing, every firing one notification, every phone
-/// got each notification once, and the instances' indexes hold every rule once between them.
+/// got each notification once, each user's open app (one SignalR connection, moved to another instance when its own
+/// goes) got each of its user's notifications live and none again once its acknowledgement counted, and the
+/// instances' indexes hold every rule once between them.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -94,7 +96,10 @@ public sealed class ClusterFaultTests
         RunAsync("a fourth instance added", async cluster =>
         {
             var added = StartHost(Instances, cluster.Database);
-            cluster.Hosts.Add(added);
+            lock (cluster.Hosts)
+            {
+                cluster.Hosts.Add(added);
+            }
             await added.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         }, expectedInstances: Instances + 1);
 
@@ -124,6 +129,7 @@ public sealed class ClusterFaultTests
         }
         google.Reset();
         var hosts = new List<HostProcess>();
+        var apps = new List<LiveApp>();
         try
         {
             // The first instance migrates the empty database; the others join it.
@@ -137,6 +143,7 @@ public sealed class ClusterFaultTests
             Assert.That(shared, Is.True, $"the instances share the shards, each one owner: {Describe(await OwnersAsync())}");
 
             var users = await Task.WhenAll(Enumerable.Range(0, Users).Select(index => SignUpAsync(hosts[index % Instances], index)));
+            apps.AddRange(await Task.WhenAll(users.Select(user => LiveApp.OpenAsync(() => Snapshot(hosts), user.Index, user.Client.DefaultRequestHeaders.Authorization!.Parameter!))));
             var outcomes = new ConcurrentDictionary<decimal, HttpStatusCode?>();
             var burst = CreateRulesAsync(hosts.ToList(), users, outcomes);
             await Task.Delay(TimeSpan.FromSeconds(8));
@@ -158,12 +165,12 @@ public sealed class ClusterFaultTests
             {
                 var state = last = await ReadAsync(database);
                 return state.Rules.Count > 0 && state.Rules.All(rule => state.FiringsPerRule.GetValueOrDefault(rule.Id) >= 1)
-                    && state.Notifications.Count >= state.Rules.Count && AllPushed(state);
+                    && state.Notifications.Count >= state.Rules.Count && AllPushed(state) && AllLive(state, apps);
             }, TimeSpan.FromSeconds(ClaimSeconds + 90));
             if (!settled && last is { } unsettled)
             {
                 TestContext.Out.WriteLine($"not settled: {unsettled.Rules.Count(rule => unsettled.FiringsPerRule.GetValueOrDefault(rule.Id) == 0)} of {unsettled.Rules.Count} rules without a firing, "
-                    + $"{unsettled.Notifications.Count} notifications, {google.Messages.Count} pushes, all pushed: {AllPushed(unsettled)}");
+                    + $"{unsettled.Notifications.Count} notifications, {google.Messages.Count} pushes, all pushed: {AllPushed(unsettled)}, all live: {AllLive(unsettled, apps)}");
             }
             // Long enough for two reconciles on every instance, where a stale memory used to fire a second time.
             await Task.Delay(TimeSpan.FromSeconds(12));
@@ -198,11 +205,22 @@ public sealed class ClusterFaultTests
                     var received = pushes.GetValueOrDefault(device.Token) ?? [];
                     Assert.That(received.Order().ToList(), Is.EqualTo(expected), $"device {device.Token} got each of its user's notifications exactly once");
                 }
+                foreach (var (app, index) in apps.Select((app, index) => (app, index)))
+                {
+                    var expected = final.Notifications.Where(notification => notification.UserId == UserOf(final, index)).Select(notification => Guid.Parse(notification.Id)).Order().ToList();
+                    Assert.That(app.Received.Keys.Order().ToList(), Is.EqualTo(expected), $"user {index}'s open app got each of its user's notifications live, and no one else's");
+                    Assert.That(app.AfterAcknowledged, Is.Empty, $"user {index}'s open app got nothing again once its acknowledgement counted");
+                }
             });
-            TestContext.Progress.WriteLine($"{final.Rules.Count} rules, {final.FiringsPerRule.Values.Sum()} firings, {final.Notifications.Count} notifications, {google.Messages.Count} pushes");
+            TestContext.Progress.WriteLine($"{final.Rules.Count} rules, {final.FiringsPerRule.Values.Sum()} firings, {final.Notifications.Count} notifications, {google.Messages.Count} pushes, "
+                + $"{apps.Sum(app => app.Received.Values.Sum())} live messages ({apps.Sum(app => app.Received.Values.Sum(times => times - 1))} of them again, before an acknowledgement counted) over {apps.Sum(app => app.Connections)} connections");
         }
         finally
         {
+            foreach (var app in apps)
+            {
+                await app.DisposeAsync();
+            }
             foreach (var host in hosts)
             {
                 if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
@@ -226,6 +244,7 @@ public sealed class ClusterFaultTests
             ["Firebase__CredentialsPath"] = key.WriteFile(google.TokenUri),
             ["Firebase__BaseUrl"] = google.BaseUrl,
             ["Notifications__LiveAckGraceSeconds"] = "1",
+            ["Notifications__LiveResendSeconds"] = "3",
             ["Notifications__ClaimSeconds"] = ClaimSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // A gap of more than 5 s in the feed counts as one (the outage below is 10 s).
             ["Prices__MinimumStaleSeconds"] = "5",
@@ -266,7 +285,7 @@ public sealed class ClusterFaultTests
             var user = users[rule % users.Length];
             var host = hosts[random.Next(hosts.Count)];
             var level = 0.1m + rule * 0.0001m;
-            var body = new { symbol = Symbols[rule % Symbols.Length], condition = new { type = "above", level }, frequency = new { type = "once" }, channels = new[] { "push" } };
+            var body = new { symbol = Symbols[rule % Symbols.Length], condition = new { type = "above", level }, frequency = new { type = "once" }, channels = new[] { "push", "live" } };
             requests.Add(Task.Run(async () =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.Address, "/api/alerts")) { Content = JsonContent.Create(body) };
@@ -296,6 +315,22 @@ public sealed class ClusterFaultTests
         return state.Devices.All(device =>
             state.Notifications.Where(notification => notification.UserId == device.UserId)
                 .All(notification => pushes.GetValueOrDefault(device.Token)?.Contains(notification.Id) == true));
+    }
+
+    private static bool AllLive(StoredState state, List<LiveApp> apps) =>
+        apps.Select((app, index) => (app, index)).All(open => state.Notifications.Where(notification => notification.UserId == UserOf(state, open.index))
+            .All(notification => open.app.Received.ContainsKey(Guid.Parse(notification.Id))));
+
+    /// <summary>The user signed up as number index, known by the tokens of its phones.</summary>
+    private static string? UserOf(StoredState state, int index) =>
+        state.Devices.FirstOrDefault(device => device.Token.StartsWith($"cluster-{index}-", StringComparison.Ordinal))?.UserId;
+
+    private static IReadOnlyList<HostProcess> Snapshot(List<HostProcess> hosts)
+    {
+        lock (hosts)
+        {
+            return hosts.ToList();
+        }
     }
 
     /// <summary>Notification ids each phone received, once per time received (a digest counts each id in it).</summary>

@@ -46,6 +46,7 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
             ["Prices:Providers:finnhub:BaseUrl"] = quotes.BaseUrl + "/finnhub",
             ["Prices:Providers:finnhub:MaxSymbolsPerRun"] = "20",
             ["Notifications:LiveAckGraceSeconds"] = "1",
+            ["Notifications:LiveResendSeconds"] = "2",
             ["Webhooks:AllowPrivateTargets"] = "true",
         });
     }
@@ -70,7 +71,11 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
         (await user.PostAsJsonAsync("/api/devices", new { token = secondToken, platform = "ios" })).EnsureSuccessStatusCode();
         await using var hub = await HubClients.ConnectAsync(app, user, "/hubs/notifications");
         var live = new ConcurrentQueue<LiveNotification>();
-        hub.On<LiveNotification>(nameof(INotificationsClient.NotificationCreated), live.Enqueue);
+        hub.On<LiveNotification>(nameof(INotificationsClient.NotificationCreated), notification =>
+        {
+            live.Enqueue(notification);
+            _ = hub.InvokeAsync<bool>("Ack", notification.Id);
+        });
         var ruleId = await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 105 }, channels = new[] { "push", "live" } });
 
         await PricesAsync(100m, 110m);
@@ -134,6 +139,64 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
 
         Assert.That(pushed.Message.ContainsKey("notification"), Is.False, "the app showed it live, so the phone must not show a second banner");
         Assert.That(Data(pushed).ContainsKey("notificationId"), Is.True);
+    }
+
+    [Test]
+    public async Task ALiveNotificationNoConnectionAcknowledged_IsSentAgainAtMostThreeTimes_AnAcknowledgedOneOnlyOnce()
+    {
+        var silent = await app.SignInAsync();
+        var acking = await app.SignInAsync();
+        await using var silentHub = await HubClients.ConnectAsync(app, silent, "/hubs/notifications");
+        await using var ackingHub = await HubClients.ConnectAsync(app, acking, "/hubs/notifications");
+        var toSilent = new ConcurrentQueue<Guid>();
+        var toAcking = new ConcurrentQueue<Guid>();
+        silentHub.On<LiveNotification>(nameof(INotificationsClient.NotificationCreated), notification => toSilent.Enqueue(notification.Id));
+        ackingHub.On<LiveNotification>(nameof(INotificationsClient.NotificationCreated), notification =>
+        {
+            toAcking.Enqueue(notification.Id);
+            _ = ackingHub.InvokeAsync<bool>("Ack", notification.Id);
+        });
+        await CreateRuleAsync(silent, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 145 }, channels = new[] { "live" } });
+        await CreateRuleAsync(acking, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 145 }, channels = new[] { "live" } });
+
+        await PricesAsync(140m, 150m);
+        // Sent, then again every 2 s while unacknowledged, three times at most; waited out well past that.
+        await WaitForAsync(() => toSilent.Count >= 4);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var silentIds = await NotificationIdsAsync(silent);
+        var ackingIds = await NotificationIdsAsync(acking);
+
+        Assert.That(silentIds, Has.Count.EqualTo(1));
+        Assert.That(toSilent, Is.EqualTo(Enumerable.Repeat(silentIds[0], 4)), "the first send and three more, then no more");
+        Assert.That(toAcking, Is.EqualTo(ackingIds), "acknowledged at once: sent once");
+    }
+
+    [Test]
+    public async Task AConnectionOpenedAfterTheFirstSend_StillGetsTheNotificationLive_UntilItAcknowledges()
+    {
+        // The first send went to no connection (as when Redis was away, or the app was moving to another instance).
+        var user = await app.SignInAsync();
+        await CreateRuleAsync(user, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 165 }, channels = new[] { "live" } });
+        var other = await app.SignInAsync();
+        await CreateRuleAsync(other, new { symbol = "AAPL", condition = new { type = "crossesAbove", level = 165 }, channels = new[] { "push" } });
+        await PricesAsync(160m, 170m);
+        await WaitForAsync(async () => (await NotificationIdsAsync(user)).Count == 1 && (await NotificationIdsAsync(other)).Count == 1);
+
+        await using var hub = await HubClients.ConnectAsync(app, user, "/hubs/notifications");
+        var live = new ConcurrentQueue<Guid>();
+        hub.On<LiveNotification>(nameof(INotificationsClient.NotificationCreated), notification =>
+        {
+            live.Enqueue(notification.Id);
+            _ = hub.InvokeAsync<bool>("Ack", notification.Id);
+        });
+        await using var otherHub = await HubClients.ConnectAsync(app, other, "/hubs/notifications");
+        var toOther = new ConcurrentQueue<Guid>();
+        otherHub.On<LiveNotification>(nameof(INotificationsClient.NotificationCreated), notification => toOther.Enqueue(notification.Id));
+        await WaitForAsync(() => !live.IsEmpty);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        Assert.That(live, Is.EqualTo(await NotificationIdsAsync(user)), "once, then acknowledged");
+        Assert.That(toOther, Is.Empty, "a rule without the live channel is not sent live, and no user gets another's");
     }
 
     [Test]
@@ -392,6 +455,9 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
         var id = (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items")[0].GetProperty("id").GetString();
         return await user.GetFromJsonAsync<JsonElement>($"/api/notifications/{id}");
     }
+
+    private static async Task<List<Guid>> NotificationIdsAsync(HttpClient user) =>
+        (await user.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetGuid()).ToList();
 
     private static async Task<string?> DeliveryStatusAsync(HttpClient user)
     {

@@ -37,6 +37,9 @@ internal sealed class NotificationRecord
     /// <summary>When the open app confirmed it showed the notification live; the push then goes out silent.</summary>
     public DateTime? LiveAckedAt { get; set; }
 
+    /// <summary>Its rule asked for the live channel: open connections get it until one acknowledges it (LiveRedelivery).</summary>
+    public bool Live { get; set; }
+
     public List<DeliveryRecord> Deliveries { get; set; } = [];
 }
 

@@ -23,6 +23,8 @@ internal abstract class NotificationsDbContext(DbContextOptions options) : DbCon
             notification.ToTable("notifications_notifications");
             notification.HasIndex(entity => entity.FiringId).IsUnique();
             notification.HasIndex(entity => new { entity.UserId, entity.Id });
+            // The user's recent ones: catch-up by time and live redelivery.
+            notification.HasIndex(entity => new { entity.UserId, entity.CreatedAt });
             notification.Property(entity => entity.UserId).HasMaxLength(128);
             notification.Property(entity => entity.Symbol).HasMaxLength(20);
             notification.Property(entity => entity.Kind).HasMaxLength(30);

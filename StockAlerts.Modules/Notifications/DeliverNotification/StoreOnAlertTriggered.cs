@@ -65,12 +65,9 @@ internal sealed partial class StoreOnAlertTriggered(
         }
         metrics.Created(notifications.Count);
 
-        foreach (var (notification, firing) in notifications.Zip(fresh))
+        foreach (var notification in notifications.Where(notification => notification.Live))
         {
-            if (firing.Channels.Contains("live"))
-            {
-                await SendLiveAsync(notification, cancellationToken);
-            }
+            await SendLiveAsync(notification, cancellationToken);
         }
         ScheduleDeliveries(notifications);
     }
@@ -114,6 +111,7 @@ internal sealed partial class StoreOnAlertTriggered(
             Title = firing.Title,
             Body = firing.Message,
             CreatedAt = now,
+            Live = firing.Channels.Contains("live"),
         };
         if (firing.Channels.Contains("push"))
         {
@@ -130,8 +128,7 @@ internal sealed partial class StoreOnAlertTriggered(
     {
         try
         {
-            await hub.Clients.User(notification.UserId).NotificationCreated(new LiveNotification(
-                notification.Id, notification.RuleId, notification.Symbol, notification.Price, notification.Title, notification.Body, notification.CreatedAt));
+            await hub.Clients.User(notification.UserId).NotificationCreated(LiveNotification.Of(notification));
             // Handed to SignalR: whether the user had a connection open is not known here.
             metrics.Delivered("live", DeliveryStatus.Sent);
         }

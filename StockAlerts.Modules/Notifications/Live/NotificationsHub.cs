@@ -13,23 +13,25 @@ namespace StockAlerts.Modules.Notifications.Live;
 /// has shown one, so the phone does not get a second banner for it.
 /// </summary>
 [Authorize]
-internal sealed class NotificationsHub(NotificationsDbContext database, Telemetry telemetry, TimeProvider time) : Hub<INotificationsClient>
+internal sealed class NotificationsHub(NotificationsDbContext database, LiveConnections connections, Telemetry telemetry, TimeProvider time) : Hub<INotificationsClient>
 {
     private const string HubName = "notifications";
 
     public override Task OnConnectedAsync()
     {
         telemetry.HubConnected(HubName);
+        connections.Opened(Context.ConnectionId, Context.User!.GetUserId());
         return base.OnConnectedAsync();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         telemetry.HubDisconnected(HubName);
+        connections.Closed(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
 
-    [Description("Says the open app showed this notification: its push then goes out silent (no second banner). Answers false when it was unknown or already acknowledged.")]
+    [Description("Says the open app showed this notification: its push then goes out silent (no second banner) and it is not sent live again. Answers false when it was unknown or already acknowledged.")]
     public async Task<bool> Ack(Guid notificationId)
     {
         var userId = Context.User!.GetUserId();

@@ -69,7 +69,12 @@ function advanceSyncedUntil(createdAt) {
 }
 
 function receiveLive(live) {
-  if (items.has(live.id)) return;
+  // Known already (from the inbox, or sent again because no acknowledgement reached the server): acknowledge it so
+  // the server stops sending it, but show it once.
+  if (items.has(live.id)) {
+    ack(live.id);
+    return;
+  }
   // The hub sends a slimmer shape than the list: time is the notification's createdAt.
   const notification = {
     id: live.id, ruleId: live.ruleId, symbol: live.symbol, price: live.price, title: live.title, body: live.body,

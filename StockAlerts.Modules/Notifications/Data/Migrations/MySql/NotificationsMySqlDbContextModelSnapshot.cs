@@ -175,6 +175,9 @@ namespace StockAlerts.Modules.Notifications.Data.Migrations.MySql
                         .HasPrecision(28, 10)
                         .HasColumnType("decimal(28,10)");
 
+                    b.Property<bool>("Live")
+                        .HasColumnType("tinyint(1)");
+
                     b.Property<DateTime?>("LiveAckedAt")
                         .HasColumnType("datetime(6)");
 
@@ -207,6 +210,8 @@ namespace StockAlerts.Modules.Notifications.Data.Migrations.MySql
 
                     b.HasIndex("FiringId")
                         .IsUnique();
+
+                    b.HasIndex("UserId", "CreatedAt");
 
                     b.HasIndex("UserId", "Id");
 

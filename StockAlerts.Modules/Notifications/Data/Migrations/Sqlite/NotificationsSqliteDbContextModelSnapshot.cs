@@ -170,6 +170,9 @@ namespace StockAlerts.Modules.Notifications.Data.Migrations.Sqlite
                         .HasPrecision(28, 10)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Live")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("LiveAckedAt")
                         .HasColumnType("TEXT");
 
@@ -202,6 +205,8 @@ namespace StockAlerts.Modules.Notifications.Data.Migrations.Sqlite
 
                     b.HasIndex("FiringId")
                         .IsUnique();
+
+                    b.HasIndex("UserId", "CreatedAt");
 
                     b.HasIndex("UserId", "Id");
 
