@@ -88,7 +88,7 @@ internal static class KeysSetup
         {
             repository.GetAllElements();
         }
-        catch (RedisException)
+        catch (Exception unreachable) when (unreachable.IsRedisFailure())
         {
             // Redis is not up yet: the ring is checked again the first time a key is needed.
         }

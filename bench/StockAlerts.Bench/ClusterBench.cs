@@ -167,7 +167,7 @@ internal static class ClusterBench
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, line) =>
         {
-            if (line.Data is { } text && (text.Contains("Cluster:", StringComparison.Ordinal) || text.Contains("rule index ready", StringComparison.Ordinal)))
+            if (line.Data is { } text && (text.Contains("Cluster:", StringComparison.Ordinal) || text.Contains("rule index ready", StringComparison.Ordinal) || text.Contains("memory handed back", StringComparison.Ordinal)))
             {
                 Console.WriteLine($"   {Stopwatch.GetElapsedTime(started).TotalSeconds,5:0.0} s {name}: {text.Trim()}");
             }

@@ -40,8 +40,11 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
     private HashSet<string> publishedSymbols = [];
     private Task beating = Task.CompletedTask;
 
-    /// <summary>Unique per process: a restarted instance joins as a new member.</summary>
-    public string Member { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    /// <summary>How many names a joining instance weighs to even out the shares (see <see cref="Shards.MostEven"/>).</summary>
+    private const int NameCandidates = 64;
+
+    /// <summary>Unique per process: a restarted instance joins as a new member. Chosen when it joins.</summary>
+    public string Member { get; private set; } = NewName();
 
     public bool Clustered => redis is not null;
 
@@ -67,11 +70,14 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
     /// the shards whose rules are read, how many rules). Answers the first beat's members, or null when Redis cannot
     /// be reached (the beats go on trying).
     /// </summary>
-    public async Task<(IReadOnlyList<string> Ready, IReadOnlyList<string> All)?> JoinAsync(Func<(bool Ready, ulong Shards, int Rules)> state)
+    public async Task<(IReadOnlyList<string> Ready, IReadOnlyList<string> All)?> JoinAsync(Func<(bool Ready, ulong Shards, int Rules)> state, IReadOnlyList<long> rulesPerShard)
     {
         (IReadOnlyList<string>, IReadOnlyList<string>)? first = null;
         try
         {
+            // Members whose lease ran out may still be listed until the next beat removes them: a small misjudgement at worst.
+            var others = (await redis!.GetDatabase().SortedSetRangeByRankAsync(Keys[0])).Select(member => (string)member!).ToList();
+            Member = Shards.MostEven(others, Enumerable.Range(0, NameCandidates).Select(_ => NewName()).ToList(), rulesPerShard);
             var (ready, shards, rules) = state();
             first = await BeatAsync(ready, shards, rules);
         }
@@ -134,6 +140,8 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
     }
 
     public async ValueTask DisposeAsync() => await StopBeatingAsync();
+
+    private static string NewName() => $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>Leaves at once (a stop that says goodbye), so the others take this one's shards without waiting for the lease.</summary>
     public async Task LeaveAsync()

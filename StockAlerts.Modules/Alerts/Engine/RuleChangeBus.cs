@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Alerts.Engine;
 
@@ -34,7 +35,7 @@ internal sealed partial class RuleChangeBus(IServiceProvider services, ILogger<R
                 await subscriber.PublishAsync(Channel, $"{Instance}:{string.Join(',', ids)}");
             }
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception.IsRedisFailure())
         {
             LogAnnounceFailed(ruleIds.Count, exception.GetType().Name);
         }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime;
 using System.Threading.Channels;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -32,12 +34,31 @@ internal sealed partial class RuleSync(
     private ulong loading;
     private DateTime lastReconciled = DateTime.MinValue;
 
+    /// <summary>Below this many rules given away the memory they held is left to the collector's own pace.</summary>
+    private const int ReturnMemoryAfterDropping = 50_000;
+
+    /// <summary>
+    /// Hands the memory of an index build, or of rules given to other instances, back to the operating system. Reading
+    /// the index leaves as much garbage as the index itself, and rules given away leave their part of it; a collection
+    /// at the runtime's own pace keeps that as free heap, so an instance of three would hold the memory of the whole
+    /// index it read before it saw the others join. One blocking, compacting collection at those moments only (rare:
+    /// at start and when members change), logged with its pause.
+    /// </summary>
+    private void ReturnMemory()
+    {
+        var before = Environment.WorkingSet;
+        var started = Stopwatch.GetTimestamp();
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        LogMemoryReturned(before / 1_048_576, Environment.WorkingSet / 1_048_576, GC.GetTotalMemory(false) / 1_048_576, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
     /// <summary>Reads the stored rules of the shards this instance owns (every rule when alone) into the index.</summary>
     public async Task BuildIndexAsync(AlertsDbContext database, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         await FillShardsAsync(database, cancellationToken);
-        engine.Own(await JoinAsync());
+        engine.Own(await JoinAsync(database, cancellationToken));
         var owned = Shards.In(engine.Owned).ToList();
         var rules = engine.Owned == Shards.All ? database.Rules : database.Rules.Where(rule => owned.Contains(rule.Shard));
         var total = await rules.CountAsync(cancellationToken);
@@ -49,6 +70,8 @@ internal sealed partial class RuleSync(
         }
         lastReconciled = time.GetUtcNow().UtcDateTime;
         await PrimeSymbolsAsync(engine.SymbolsInUse(), cancellationToken);
+        // Before this instance serves (in a cluster the others evaluate its part until it is ready), so the pause costs no tick.
+        ReturnMemory();
         engine.MarkReady();
         LogBuilt(indexed, (time.GetUtcNow() - started).TotalSeconds);
         // Indicators warm from stored history after the index serves: prices meanwhile are evaluated as usual, and a
@@ -79,16 +102,23 @@ internal sealed partial class RuleSync(
     /// without Redis, or when Redis cannot be reached: the beats then correct it). The ready members keep evaluating
     /// those shards until this one says it is ready, so a join leaves no gap.
     /// </summary>
-    private async Task<ulong> JoinAsync()
+    private async Task<ulong> JoinAsync(AlertsDbContext database, CancellationToken cancellationToken)
     {
         if (!membership.Clustered)
         {
             return Shards.All;
         }
+        // The joiner picks a name that shares the stored rules evenly (one indexed count per shard).
+        var rulesPerShard = new long[Shards.Count];
+        foreach (var shard in await database.Rules.Where(rule => rule.Shard >= 0).GroupBy(rule => rule.Shard)
+            .Select(group => new { Shard = group.Key, Count = group.LongCount() }).ToListAsync(cancellationToken))
+        {
+            rulesPerShard[shard.Shard] = shard.Count;
+        }
         // Shared with every member, those still joining too, so instances started together each read their own part
         // rather than all of it (a ready instance takes over a joiner's part only if the joiner never gets ready).
         // The beats say which shards are read: a shard still being read is not claimed yet.
-        if (await membership.JoinAsync(() => (engine.Ready.IsCompletedSuccessfully, engine.Owned & ~loading, engine.Count)) is not { } joined)
+        if (await membership.JoinAsync(() => (engine.Ready.IsCompletedSuccessfully, engine.Owned & ~loading, engine.Count), rulesPerShard) is not { } joined)
         {
             LogJoinFailed();
             return Shards.All;
@@ -156,6 +186,10 @@ internal sealed partial class RuleSync(
             {
                 loading = 0;
             }
+        }
+        if (dropped >= ReturnMemoryAfterDropping)
+        {
+            ReturnMemory();
         }
         LogOwnership(members, Shards.CountOf(shards), Shards.CountOf(gained), Shards.CountOf(before & ~shards), loaded, dropped, engine.Count,
             (time.GetUtcNow() - started).TotalSeconds);
@@ -392,6 +426,9 @@ internal sealed partial class RuleSync(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: indexed {Loaded:N0} of {Total:N0} rules")]
     private partial void LogProgress(int loaded, int total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: memory handed back after the index changed: resident {Before:N0} MB -> {After:N0} MB ({Heap:N0} MB in use), {Milliseconds:0} ms pause")]
+    private partial void LogMemoryReturned(long before, long after, long heap, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: rule index ready with {Count:N0} rule(s) in {Seconds:0.0} s")]
     private partial void LogBuilt(int count, double seconds);

@@ -44,6 +44,37 @@ internal static class Shards
         return mask;
     }
 
+    /// <summary>
+    /// Of these names for a member about to join <paramref name="others"/>, the one under which the rules are shared
+    /// most evenly (the largest share smallest; <paramref name="rulesPerShard"/> weighs each shard, plus one so an
+    /// empty database still evens out the shards). Rendezvous hashing over 64 shards leaves shares uneven by chance
+    /// (25/20/19 shards among three is usual); a joiner picks its name, and with it its share, from many candidates
+    /// instead. Nothing else changes: owners are still the highest score over the members' names, so the others
+    /// agree on them without being told, and a join still moves only shards to the joiner.
+    /// </summary>
+    public static string MostEven(IReadOnlyCollection<string> others, IReadOnlyList<string> candidates, IReadOnlyList<long> rulesPerShard)
+    {
+        var best = candidates[0];
+        var bestLoad = long.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            var members = others.Where(other => other != candidate).Append(candidate).ToList();
+            var loads = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (var shard = 0; shard < Count; shard++)
+            {
+                var owner = OwnerOf(shard, members)!;
+                loads[owner] = loads.GetValueOrDefault(owner) + rulesPerShard[shard] + 1;
+            }
+            var load = loads.Values.Max();
+            if (load < bestLoad)
+            {
+                best = candidate;
+                bestLoad = load;
+            }
+        }
+        return best;
+    }
+
     public static string? OwnerOf(int shard, IReadOnlyCollection<string> members)
     {
         string? owner = null;

@@ -116,7 +116,15 @@ internal sealed partial class PollPricesJob(
         }
         else if (status.LastErrorCode != error.Code || status.ErrorKind != error.Kind.ToString())
         {
-            LogProviderError(status.Provider, error.Kind, error.Code, error.Message, pausedUntil);
+            // Once when a failure starts or changes; the providers' own line for each poll is Debug.
+            if (pausedUntil is { } until)
+            {
+                LogProviderErrorPaused(status.Provider, error.Kind, error.Code, error.Message, until);
+            }
+            else
+            {
+                LogProviderError(status.Provider, error.Kind, error.Code, error.Message);
+            }
         }
         var success = result.Quotes.Count > 0 ? now : status.LastSuccessAt;
         await store.SaveProviderStatusAsync(new ProviderStatus(status.Provider, success, now, error.Code, error.Message, error.Kind.ToString(), pausedUntil), cancellationToken);
@@ -132,7 +140,10 @@ internal sealed partial class PollPricesJob(
     private partial void LogProviderThrottled(string provider, ProviderErrorKind kind, string code, DateTime pausedUntil);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: {Provider} failed ({Kind}, {Code}): {Message}; paused until {PausedUntil:u}")]
-    private partial void LogProviderError(string provider, ProviderErrorKind kind, string code, string message, DateTime? pausedUntil);
+    private partial void LogProviderErrorPaused(string provider, ProviderErrorKind kind, string code, string message, DateTime pausedUntil);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prices: {Provider} failed ({Kind}, {Code}): {Message}; polling goes on, and the log says when this ends or changes")]
+    private partial void LogProviderError(string provider, ProviderErrorKind kind, string code, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Prices: {Provider} recovered after {Code}")]
     private partial void LogRecovered(string provider, string code);

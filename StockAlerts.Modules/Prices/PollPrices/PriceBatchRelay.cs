@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using StockAlerts.Modules.Prices.Contracts;
+using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Prices.PollPrices;
 
@@ -30,7 +31,7 @@ internal sealed partial class PriceBatchRelay(IServiceProvider services, IServic
         {
             await redis.GetSubscriber().PublishAsync(Channel, message);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception.IsRedisFailure())
         {
             // This instance has evaluated the batch; the others catch up with the next one.
             LogRelayPublishFailed(exception, changes.Count);
@@ -88,7 +89,7 @@ internal sealed partial class PriceBatchRelay(IServiceProvider services, IServic
             {
                 return await connection.GetSubscriber().SubscribeAsync(Channel);
             }
-            catch (RedisException exception)
+            catch (Exception exception) when (exception.IsRedisFailure())
             {
                 LogSubscribeFailed(exception);
                 await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);

@@ -22,7 +22,8 @@ internal static partial class ApilayerRates
         var result = await RequestAsync(httpClient, endpoint, settings, pairs, invalid, logger, timeProvider, cancellationToken);
         if (result.Error is { } error)
         {
-            LogFailed(logger, ProviderFailures.LevelOf(error), endpoint.Provider, error.Code, error.Message);
+            // Debug: the poll job says a failure once when it starts (or changes) and once when it ends, not at every poll.
+            LogFailed(logger, LogLevel.Debug, endpoint.Provider, error.Code, error.Message);
         }
         return result;
     }

@@ -23,7 +23,8 @@ internal sealed partial class FinnhubProvider(
         if (string.IsNullOrWhiteSpace(settings.ApiKey) || ProviderFailures.BuildUri(settings.BaseUrl, "quote") is null)
         {
             var error = string.IsNullOrWhiteSpace(settings.ApiKey) ? ProviderFailures.MissingKey(ProviderName) : ProviderFailures.BadBaseUrl(ProviderName);
-            LogFailed(logger, ProviderFailures.LevelOf(error), ProviderName, error.Code, error.Message);
+            // Debug: the poll job says a failure once when it starts (or changes) and once when it ends, not at every poll.
+            LogFailed(logger, LogLevel.Debug, ProviderName, error.Code, error.Message);
             return ProviderResult.Failed(error);
         }
 

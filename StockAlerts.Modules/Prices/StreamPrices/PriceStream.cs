@@ -10,6 +10,7 @@ using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Prices.PollPrices;
 using StockAlerts.Modules.Prices.Providers;
 using StockAlerts.Modules.Prices.Quotes;
+using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Prices.StreamPrices;
 
@@ -296,7 +297,7 @@ internal sealed partial class PriceStream(
             }
             return holdsStream = held;
         }
-        catch (RedisException)
+        catch (Exception unreachable) when (unreachable.IsRedisFailure())
         {
             // Without Redis nobody can take the lease over, and this instance may not know it still holds it: wait.
             return holdsStream = false;
@@ -311,7 +312,7 @@ internal sealed partial class PriceStream(
             {
                 await redis.GetDatabase().LockReleaseAsync(leaseKey, holder);
             }
-            catch (RedisException)
+            catch (Exception unreachable) when (unreachable.IsRedisFailure())
             {
                 // The lease runs out by itself.
             }

@@ -62,6 +62,28 @@ public sealed class ShardsTests
     }
 
     [Test]
+    public void MembersJoiningOneByOne_PickNamesThatShareTheRulesEvenly()
+    {
+        // Uneven shards, as symbols' popularity makes them.
+        var rules = Enumerable.Range(0, Shards.Count).Select(shard => (long)(1000 + shard * 7919 % 900)).ToList();
+        var chosen = new List<string>();
+        var firstCandidates = new List<string>();
+        for (var joiner = 0; joiner < 3; joiner++)
+        {
+            var candidates = Enumerable.Range(0, 64).Select(index => $"host-{joiner}-{1000 + joiner}-{index * 2654435761u:x8}").ToList();
+            chosen.Add(Shards.MostEven(chosen, candidates, rules));
+            firstCandidates.Add(candidates[0]);
+        }
+        var even = rules.Sum() / 3.0;
+
+        Assert.That(LargestShare(chosen, rules) / even, Is.LessThan(1.04), "within a few percent of a third each");
+        Assert.That(LargestShare(firstCandidates, rules) / even, Is.GreaterThan(LargestShare(chosen, rules) / even), "names taken as they come share less evenly");
+    }
+
+    private static long LargestShare(List<string> members, List<long> rules) =>
+        members.Max(member => Shards.In(Shards.OwnedBy(member, members)).Sum(shard => rules[shard]));
+
+    [Test]
     public void AReadyMember_KeepsWhatAJoinerWillTake_UntilTheJoinerIsReady_AndTakesNothingElseOfIt()
     {
         var joiner = "host-d-404-3c4d5e6f";
