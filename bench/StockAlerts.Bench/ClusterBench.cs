@@ -25,13 +25,14 @@ internal static class ClusterBench
         var most = options.Int("instances", 3);
         var seconds = options.Int("seconds", 30);
         var rate = options.Int("rate", 2000);
+        var warmup = options.Int("warmup", 10);
         if (options.Text("db-mysql") is null || options.Text("redis") is not { } redis)
         {
             Console.Error.WriteLine("the cluster bench needs --db-mysql \"$(bench/mariadb.sh)\" and --redis \"$(bench/redis.sh)\"");
             return 2;
         }
         var settings = BenchApp.QuietSettings(options);
-        Console.WriteLine($"cluster bench: {count:N0} rules over {Symbols:N0} symbols on MariaDB, 1..{most} instances, {rate:N0} ticks/s for {seconds} s");
+        Console.WriteLine($"cluster bench: {count:N0} rules over {Symbols:N0} symbols on MariaDB, 1..{most} instances, {rate:N0} ticks/s for {seconds} s after {warmup} s of warm-up");
         if (options.Int("seed", 1) == 1)
         {
             await ColdStartBench.SeedAsync(settings, count);
@@ -41,24 +42,27 @@ internal static class ClusterBench
         var results = new List<Round>();
         for (var instances = 1; instances <= most; instances++)
         {
-            results.Add(await RoundAsync(service, settings, connection, instances, count, seconds, rate));
+            results.Add(await RoundAsync(service, settings, connection, instances, count, seconds, rate, warmup));
         }
 
         Console.WriteLine();
-        Console.WriteLine("| instances | rules per instance | memory per instance (RSS) | CPU s per instance while evaluating | CPU vs 1 instance | Redis bytes out |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| instances | rules per instance | memory per instance (RSS) | evaluating, s per instance | vs 1 instance | process CPU s per instance (idle taken out) | vs 1 instance | Redis bytes out |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         var baseline = results[0].Instances[0].Cpu;
+        var evaluationBaseline = results[0].Instances[0].Evaluation;
         foreach (var round in results)
         {
             Console.WriteLine($"| {round.Instances.Count} | {string.Join(" / ", round.Instances.Select(each => each.Rules.ToString("N0")))} "
                 + $"| {string.Join(" / ", round.Instances.Select(each => $"{each.MemoryMb:N0} MB"))} "
+                + $"| {string.Join(" / ", round.Instances.Select(each => each.Evaluation.ToString("0.00")))} "
+                + $"| {string.Join(" / ", round.Instances.Select(each => (each.Evaluation / evaluationBaseline).ToString("0.00")))} "
                 + $"| {string.Join(" / ", round.Instances.Select(each => each.Cpu.ToString("0.0")))} "
                 + $"| {string.Join(" / ", round.Instances.Select(each => (each.Cpu / baseline).ToString("0.00")))} | {round.RedisBytesOut / 1e6:0.0} MB |");
         }
         return 0;
     }
 
-    private static async Task<Round> RoundAsync(string service, Dictionary<string, string?> settings, ConnectionMultiplexer redis, int instances, int count, int seconds, int rate)
+    private static async Task<Round> RoundAsync(string service, Dictionary<string, string?> settings, ConnectionMultiplexer redis, int instances, int count, int seconds, int rate, int warmup)
     {
         Console.WriteLine($"-- {instances} instance(s)");
         await redis.GetServers()[0].FlushDatabaseAsync();
@@ -84,7 +88,14 @@ internal static class ClusterBench
             }
             Console.WriteLine($"   shared after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s: "
                 + string.Join("; ", owners.Select(owner => $"{System.Numerics.BitOperations.PopCount(owner.Value.Shards)} shards, {owner.Value.Rules:N0} rules")));
-            // Let the start's garbage settle before memory is read.
+            // Steady state is measured: the stream's code is compiled (tiered JIT) in every instance first, a cost each
+            // pays once whatever its share. Then the start's garbage settles before memory is read.
+            if (warmup > 0)
+            {
+                await FeedAsync(redis, warmup, rate);
+                // Until the warm-up's firings are stored: the idle CPU measured next must be idle.
+                await QuietAsync(processes);
+            }
             await Task.Delay(TimeSpan.FromSeconds(5));
             var memory = processes.Select(process => ResidentMb(process.Id)).ToList();
             var idleFrom = processes.Select(process => CpuSeconds(process.Id)).ToList();
@@ -94,6 +105,7 @@ internal static class ClusterBench
 
             var bytesBefore = await RedisBytesOutAsync(redis);
             var cpuFrom = processes.Select(process => CpuSeconds(process.Id)).ToList();
+            var evaluationFrom = await Task.WhenAll(processes.Select(EvaluationSecondsAsync));
             var window = Stopwatch.GetTimestamp();
             var ticks = await FeedAsync(redis, seconds, rate);
             // The instances finish what they received (firings are stored with durable commits).
@@ -102,10 +114,12 @@ internal static class ClusterBench
             var bytesOut = await RedisBytesOutAsync(redis) - bytesBefore;
             // A member's name carries its process id.
             int RulesOf(Process process) => owners.FirstOrDefault(owner => owner.Key.Split('-')[^2] == process.Id.ToString()).Value.Rules;
+            var evaluationTo = await Task.WhenAll(processes.Select(EvaluationSecondsAsync));
             var measured = processes.Select((process, index) => new Instance(RulesOf(process), memory[index],
-                CpuSeconds(process.Id) - cpuFrom[index] - idlePerSecond[index] * elapsed)).ToList();
+                CpuSeconds(process.Id) - cpuFrom[index] - idlePerSecond[index] * elapsed, evaluationTo[index] - evaluationFrom[index])).ToList();
             Console.WriteLine($"   {ticks:N0} ticks fed; per instance: memory {string.Join(" / ", measured.Select(each => $"{each.MemoryMb:N0} MB"))}, "
-                + $"CPU while evaluating {string.Join(" / ", measured.Select(each => $"{each.Cpu:0.0} s"))} (idle CPU taken out: {string.Join(" / ", idlePerSecond.Select(each => $"{each * elapsed:0.0} s"))}), "
+                + $"evaluating (the engine's timing) {string.Join(" / ", measured.Select(each => $"{each.Evaluation:0.00} s"))}, "
+                + $"process CPU {string.Join(" / ", measured.Select(each => $"{each.Cpu:0.0} s"))} (idle CPU taken out: {string.Join(" / ", idlePerSecond.Select(each => $"{each * elapsed:0.0} s"))}), "
                 + $"Redis sent {bytesOut / 1e6:0.0} MB");
             return new Round(measured, bytesOut);
         }
@@ -118,6 +132,20 @@ internal static class ClusterBench
                 process.Dispose();
             }
         }
+    }
+
+    /// <summary>Waits (at most 30 s) until every instance uses under a tenth of a core for three seconds running.</summary>
+    private static async Task QuietAsync(List<Process> processes)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var quietSeconds = 0;
+        while (quietSeconds < 3 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30))
+        {
+            var before = processes.Select(process => CpuSeconds(process.Id)).ToList();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            quietSeconds = processes.Select((process, index) => CpuSeconds(process.Id) - before[index]).All(used => used < 0.1) ? quietSeconds + 1 : 0;
+        }
+        Console.WriteLine($"   quiet {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s after the warm-up");
     }
 
     /// <summary>A random walk over the seeded symbols (their seeded prices), in batches every 100 ms, on the relay channel.</summary>
@@ -162,9 +190,14 @@ internal static class ClusterBench
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
         start.Environment["Logging__LogLevel__Default"] = "Information";
-        start.Environment["URLS"] = $"http://127.0.0.1:{FreePort()}";
+        var address = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["URLS"] = address;
+        // The engine's own timing of each price batch is read from /metrics.
+        start.Environment["Telemetry__Prometheus"] = "true";
+        start.Environment["Telemetry__ScrapeToken"] = ScrapeToken;
         start.Environment["Storage__DataDirectory"] = Directory.CreateTempSubdirectory("stockalerts-bench-").FullName;
         var process = Process.Start(start)!;
+        Addresses[process.Id] = address;
         process.OutputDataReceived += (_, line) =>
         {
             if (line.Data is { } text && (text.Contains("Cluster:", StringComparison.Ordinal) || text.Contains("rule index ready", StringComparison.Ordinal) || text.Contains("memory handed back", StringComparison.Ordinal)))
@@ -176,6 +209,22 @@ internal static class ClusterBench
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    private static readonly string ScrapeToken = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+    private static readonly Dictionary<int, string> Addresses = [];
+    private static readonly HttpClient Scraper = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Seconds the instance's rule index has spent on price batches so far (the alerts.evaluation.duration histogram's sum).</summary>
+    private static async Task<double> EvaluationSecondsAsync(Process process)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Addresses[process.Id]}/metrics");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ScrapeToken);
+        using var response = await Scraper.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var line = (await response.Content.ReadAsStringAsync()).Split('\n')
+            .FirstOrDefault(text => text.StartsWith("stockalerts_alerts_evaluation_duration_seconds_sum", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<Dictionary<string, (ulong Shards, int Rules)>> OwnersAsync(ConnectionMultiplexer redis)
@@ -213,7 +262,7 @@ internal static class ClusterBench
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed record Instance(int Rules, double MemoryMb, double Cpu);
+    private sealed record Instance(int Rules, double MemoryMb, double Cpu, double Evaluation);
 
     private sealed record Round(List<Instance> Instances, long RedisBytesOut);
 }

@@ -17,6 +17,7 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
 {
     private const string Prefix = "stockalerts:cluster:";
     private static readonly RedisKey[] Keys = [Prefix + "members", Prefix + "ready", Prefix + "owned"];
+    private static readonly RedisKey JoinTurnKey = Prefix + "joining";
 
     // Leases are scored by Redis's TIME in milliseconds; expired members leave all three keys in the same step.
     private static readonly LuaScript Beat = LuaScript.Prepare("""
@@ -75,11 +76,26 @@ internal sealed partial class ClusterMembership(IServiceProvider services, IOpti
         (IReadOnlyList<string>, IReadOnlyList<string>)? first = null;
         try
         {
-            // Members whose lease ran out may still be listed until the next beat removes them: a small misjudgement at worst.
-            var others = (await redis!.GetDatabase().SortedSetRangeByRankAsync(Keys[0])).Select(member => (string)member!).ToList();
-            Member = Shards.MostEven(others, Enumerable.Range(0, NameCandidates).Select(_ => NewName()).ToList(), rulesPerShard);
-            var (ready, shards, rules) = state();
-            first = await BeatAsync(ready, shards, rules);
+            var database = redis!.GetDatabase();
+            // Joiners take turns between seeing the members and the first beat (milliseconds each, the lock lapses
+            // after 2 s), so instances started together each choose seeing the ones before.
+            var turn = Guid.NewGuid().ToString("N");
+            for (var attempt = 0; attempt < 40 && !await database.LockTakeAsync(JoinTurnKey, turn, TimeSpan.FromSeconds(2)); attempt++)
+            {
+                await Task.Delay(50);
+            }
+            try
+            {
+                // Members whose lease ran out may still be listed until the next beat removes them: a small misjudgement at worst.
+                var others = (await database.SortedSetRangeByRankAsync(Keys[0])).Select(member => (string)member!).ToList();
+                Member = Shards.MostEven(others, Enumerable.Range(0, NameCandidates).Select(_ => NewName()).ToList(), rulesPerShard);
+                var (ready, shards, rules) = state();
+                first = await BeatAsync(ready, shards, rules);
+            }
+            finally
+            {
+                await database.LockReleaseAsync(JoinTurnKey, turn);
+            }
         }
         catch (Exception exception) when (exception.IsRedisFailure())
         {

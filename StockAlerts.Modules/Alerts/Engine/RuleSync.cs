@@ -34,8 +34,8 @@ internal sealed partial class RuleSync(
     private ulong loading;
     private DateTime lastReconciled = DateTime.MinValue;
 
-    /// <summary>Below this many rules given away the memory they held is left to the collector's own pace.</summary>
-    private const int ReturnMemoryAfterDropping = 50_000;
+    /// <summary>Below this many rules read or given away, their memory is left to the collector's own pace.</summary>
+    private const int ReturnMemoryFrom = 50_000;
 
     /// <summary>
     /// Hands the memory of an index build, or of rules given to other instances, back to the operating system. Reading
@@ -70,10 +70,19 @@ internal sealed partial class RuleSync(
         }
         lastReconciled = time.GetUtcNow().UtcDateTime;
         await PrimeSymbolsAsync(engine.SymbolsInUse(), cancellationToken);
-        // Before this instance serves (in a cluster the others evaluate its part until it is ready), so the pause costs no tick.
-        ReturnMemory();
+        var handBack = indexed >= ReturnMemoryFrom;
+        if (handBack && membership.Clustered)
+        {
+            // Before this instance serves: the others evaluate its part until it is ready, so the pause costs no tick.
+            ReturnMemory();
+        }
         engine.MarkReady();
         LogBuilt(indexed, (time.GetUtcNow() - started).TotalSeconds);
+        if (handBack && !membership.Clustered)
+        {
+            // Alone, after serving starts, so the start is not later for it; prices arriving meanwhile wait once.
+            ReturnMemory();
+        }
         // Indicators warm from stored history after the index serves: prices meanwhile are evaluated as usual, and a
         // rule waiting for its indicators shows noData (warmingUp) until then.
         _ = Task.Run(() => WarmIndicatorsAsync(cancellationToken), CancellationToken.None);
@@ -187,7 +196,7 @@ internal sealed partial class RuleSync(
                 loading = 0;
             }
         }
-        if (dropped >= ReturnMemoryAfterDropping)
+        if (dropped >= ReturnMemoryFrom)
         {
             ReturnMemory();
         }

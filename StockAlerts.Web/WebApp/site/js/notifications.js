@@ -69,8 +69,8 @@ function advanceSyncedUntil(createdAt) {
 }
 
 function receiveLive(live) {
-  // Known already (from the inbox, or sent again because no acknowledgement reached the server): acknowledge it so
-  // the server stops sending it, but show it once.
+  // Known already (from the inbox, or sent again because no acknowledgement reached the server, as from a hidden
+  // tab): acknowledge it so the server stops sending it (its push went out long before), and show it once.
   if (items.has(live.id)) {
     ack(live.id);
     return;
