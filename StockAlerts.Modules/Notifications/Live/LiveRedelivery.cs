@@ -54,7 +54,7 @@ internal sealed partial class LiveRedelivery(
     }
 
     /// <summary>One look at the open connections' users: their unacknowledged live notifications older than one period.</summary>
-    internal async Task SweepAsync(TimeSpan every, CancellationToken cancellationToken)
+    private async Task SweepAsync(TimeSpan every, CancellationToken cancellationToken)
     {
         var open = connections.Snapshot();
         if (open.Count == 0)
@@ -66,10 +66,11 @@ internal sealed partial class LiveRedelivery(
         {
             await using var scope = scopes.CreateAsyncScope();
             var database = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-            foreach (var users in open.Select(connection => connection.UserId).Distinct().Chunk(500))
+            var byUser = open.ToLookup(connection => connection.UserId);
+            foreach (var users in byUser.Select(user => user.Key).Chunk(500))
             {
                 var due = await UnacknowledgedAsync(database, users, now - Window, now - every, cancellationToken);
-                await SendAsync(open, due, now, every);
+                await SendAsync(byUser, due, now, every);
             }
             if (failing)
             {
@@ -100,9 +101,8 @@ internal sealed partial class LiveRedelivery(
             .Take(5_000)
             .ToListAsync(cancellationToken);
 
-    private async Task SendAsync(IReadOnlyList<LiveConnections.Connection> open, List<NotificationRecord> due, DateTime now, TimeSpan every)
+    private async Task SendAsync(ILookup<string, LiveConnections.Connection> byUser, List<NotificationRecord> due, DateTime now, TimeSpan every)
     {
-        var byUser = open.ToLookup(connection => connection.UserId);
         foreach (var notification in due)
         {
             foreach (var connection in byUser[notification.UserId])

@@ -22,8 +22,7 @@ internal static partial class ApilayerRates
         var result = await RequestAsync(httpClient, endpoint, settings, pairs, invalid, logger, timeProvider, cancellationToken);
         if (result.Error is { } error)
         {
-            // Debug: the poll job says a failure once when it starts (or changes) and once when it ends, not at every poll.
-            LogFailed(logger, LogLevel.Debug, endpoint.Provider, error.Code, error.Message);
+            LogFailed(logger, endpoint.Provider, error.Code, error.Message);
         }
         return result;
     }
@@ -91,8 +90,9 @@ internal static partial class ApilayerRates
         }
     }
 
-    [LoggerMessage(Message = "Price provider {Provider} failed with {Code}: {Cause}")]
-    private static partial void LogFailed(ILogger logger, LogLevel level, string provider, string code, string cause);
+    // Debug: the poll job says a failure once when it starts (or changes) and once when it ends, not at every poll.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Price provider {Provider} failed with {Code}: {Cause}")]
+    private static partial void LogFailed(ILogger logger, string provider, string code, string cause);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Price provider {Provider} has no rates for the {Count} requested pair(s) (106)")]
     private static partial void LogNoResults(ILogger logger, string provider, int count);

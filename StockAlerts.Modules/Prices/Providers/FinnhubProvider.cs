@@ -23,8 +23,7 @@ internal sealed partial class FinnhubProvider(
         if (string.IsNullOrWhiteSpace(settings.ApiKey) || ProviderFailures.BuildUri(settings.BaseUrl, "quote") is null)
         {
             var error = string.IsNullOrWhiteSpace(settings.ApiKey) ? ProviderFailures.MissingKey(ProviderName) : ProviderFailures.BadBaseUrl(ProviderName);
-            // Debug: the poll job says a failure once when it starts (or changes) and once when it ends, not at every poll.
-            LogFailed(logger, LogLevel.Debug, ProviderName, error.Code, error.Message);
+            LogFailed(logger, ProviderName, error.Code, error.Message);
             return ProviderResult.Failed(error);
         }
 
@@ -126,8 +125,9 @@ internal sealed partial class FinnhubProvider(
 
     private static decimal? Positive(decimal? value) => value > 0 ? value : null;
 
-    [LoggerMessage(Message = "Price provider {Provider} failed with {Code}: {Cause}")]
-    private static partial void LogFailed(ILogger logger, LogLevel level, string provider, string code, string cause);
+    // Debug: the poll job says a failure once when it starts (or changes) and once when it ends, not at every poll.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Price provider {Provider} failed with {Code}: {Cause}")]
+    private static partial void LogFailed(ILogger logger, string provider, string code, string cause);
 
     [LoggerMessage(Message = "Price provider {Provider} failed for {Symbol} with {Code}: {Cause}")]
     private static partial void LogSymbolFailed(ILogger logger, LogLevel level, string provider, string symbol, string code, string cause);
