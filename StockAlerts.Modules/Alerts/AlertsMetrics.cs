@@ -13,6 +13,10 @@ internal sealed class AlertsMetrics(Telemetry telemetry)
         "stockalerts.alerts.evaluation.duration", "s", "Time the rule index took for one price batch, waiting for its lock included.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1] });
 
+    private readonly Counter<double> evaluationCpu = telemetry.Meter.CreateCounter<double>(
+        "stockalerts.alerts.evaluation.cpu", "s",
+        "CPU time the evaluating thread spent on price batches: unlike the duration, not the time it waited for a core (Linux only).");
+
     private readonly Counter<long> firings = telemetry.Meter.CreateCounter<long>(
         "stockalerts.alerts.firings", "{firing}", "Firings saved (each one once, however many instances saw it).");
 
@@ -30,10 +34,14 @@ internal sealed class AlertsMetrics(Telemetry telemetry)
             "{instance}", "Ready instances sharing the shards, as this one last saw them (1 without Redis).");
     }
 
-    public void BatchEvaluated(long rules, TimeSpan duration)
+    public void BatchEvaluated(long rules, TimeSpan duration, double? cpuSeconds)
     {
         rulesEvaluated.Add(rules);
         evaluationDuration.Record(duration.TotalSeconds);
+        if (cpuSeconds is { } cpu)
+        {
+            evaluationCpu.Add(cpu);
+        }
     }
 
     public void Fired(bool runawayStopped)

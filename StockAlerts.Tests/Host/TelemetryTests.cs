@@ -147,6 +147,10 @@ public sealed class TelemetryTests
         Assert.That(metrics.Sum("stockalerts.alerts.firings"), Is.EqualTo(1));
         Assert.That(metrics.Sum("stockalerts.alerts.rules.evaluated"), Is.GreaterThanOrEqualTo(1));
         Assert.That(metrics.Of("stockalerts.alerts.evaluation.duration"), Has.Count.EqualTo(1), "one price batch, one evaluation");
+        // The evaluating thread's own CPU clock: something, and never more than the wall time around the same work.
+        Assert.That(metrics.Of("stockalerts.alerts.evaluation.cpu"), Has.Count.EqualTo(1));
+        Assert.That(metrics.Of("stockalerts.alerts.evaluation.cpu").Single().Value,
+            Is.GreaterThan(0).And.LessThanOrEqualTo(metrics.Of("stockalerts.alerts.evaluation.duration").Single().Value + 0.0005));
         Assert.That(metrics.Sum("stockalerts.notifications.created"), Is.EqualTo(1));
         Assert.That(metrics.Sum("stockalerts.notifications.deliveries", "channel=live", "outcome=sent"), Is.EqualTo(1));
         Assert.That(metrics.Sum("stockalerts.notifications.deliveries", "channel=push", "outcome=sent"), Is.EqualTo(1));

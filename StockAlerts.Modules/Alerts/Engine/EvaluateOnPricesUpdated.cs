@@ -24,8 +24,9 @@ internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembers
         activity?.SetTag("stockalerts.prices.count", notification.Changes.Count);
         var stateChanges = new List<RuleStateChange>();
         var started = Stopwatch.GetTimestamp();
+        var cpuStarted = ThreadCpu.Now();
         var evaluation = engine.Evaluate(notification.Changes, stateChanges);
-        metrics.BatchEvaluated(evaluation.RulesEvaluated, Stopwatch.GetElapsedTime(started));
+        metrics.BatchEvaluated(evaluation.RulesEvaluated, Stopwatch.GetElapsedTime(started), ThreadCpu.Since(cpuStarted));
         activity?.SetTag("stockalerts.alerts.rules_evaluated", evaluation.RulesEvaluated);
         activity?.SetTag("stockalerts.alerts.candidates", evaluation.Firings.Count);
         // The mark says "judged and stored up to here": not while firings wait for the database.
