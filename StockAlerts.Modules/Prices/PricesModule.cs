@@ -41,6 +41,7 @@ public static class PricesModule
         services.AddSingleton<InstrumentCatalog>();
         services.AddSingleton<Staleness>();
         services.AddSingleton<LatestQuotes>();
+        services.AddSingleton<KeptQuotes>();
         services.AddSingleton<LiveSubscriptions>();
         services.AddSingleton<BarRecorder>();
         services.AddSingleton<PriceStreamer>();

@@ -29,6 +29,7 @@ public sealed class ClusterFaultTests
     private const int Rules = 100;
     // A delivery run that died holding its rows (killed, or its database gone) leaves them after this.
     private const int ClaimSeconds = 20;
+    private const int ReconcileSeconds = 5;
     private static readonly TimeSpan CreateEvery = TimeSpan.FromMilliseconds(200);
     private static readonly string[] Symbols = ["EURUSD", "GBPUSD", "USDJPY", "USDCHF", "AUDUSD", "USDCAD"];
 
@@ -132,11 +133,10 @@ public sealed class ClusterFaultTests
         var apps = new List<LiveApp>();
         try
         {
-            // The first instance migrates the empty database; the others join it.
-            hosts.Add(StartHost(0, database));
-            await hosts[0].WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-            hosts.AddRange(Enumerable.Range(1, Instances - 1).Select(index => StartHost(index, database)));
-            await Task.WhenAll(hosts.Skip(1).Select(host => host.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
+            // Started together on the empty database, as an orchestrator starts replicas: one migrates under the
+            // database's lock while the others wait for it, and they join one at a time.
+            hosts.AddRange(Enumerable.Range(0, Instances).Select(index => StartHost(index, database)));
+            await Task.WhenAll(hosts.Select(host => host.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
 
             // The three share the 64 shards once each has seen the others ready: each shard one owner.
             var shared = await WaitUntilAsync(async () => SharedOnce(await OwnersAsync(), Instances), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
@@ -173,7 +173,7 @@ public sealed class ClusterFaultTests
                     + $"{unsettled.Notifications.Count} notifications, {google.Messages.Count} pushes, all pushed: {AllPushed(unsettled)}, all live: {AllLive(unsettled, apps)}");
             }
             // Long enough for two reconciles on every instance, where a stale memory used to fire a second time.
-            await Task.Delay(TimeSpan.FromSeconds(12));
+            await Task.Delay(TimeSpan.FromSeconds(2 * ReconcileSeconds + 1));
             var final = await ReadAsync(database);
             var pushes = PushesPerDevice();
             // Each rule in one instance's index: the rule counts the owners last said add up to the stored rules.
@@ -248,7 +248,7 @@ public sealed class ClusterFaultTests
             ["Notifications__ClaimSeconds"] = ClaimSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // A gap of more than 5 s in the feed counts as one (the outage below is 10 s).
             ["Prices__MinimumStaleSeconds"] = "5",
-            ["Alerts__ReconcileSeconds"] = "5",
+            ["Alerts__ReconcileSeconds"] = ReconcileSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RateLimits__AuthPerMinute"] = "100000",
             ["RateLimits__PerAddressPerMinute"] = "100000",
             ["RateLimits__PerUserPerMinute"] = "100000",

@@ -76,6 +76,9 @@ internal sealed class Sessions(UsersDbContext database, IMemoryCache cache, Time
         return active;
     }
 
+    /// <summary>What this instance last saw of the session, if it looked within <see cref="CheckEvery"/>.</summary>
+    public static bool? LastKnown(IMemoryCache cache, Guid sessionId) => cache.TryGetValue(sessionId, out bool active) ? active : null;
+
     public static Guid? SessionOf(ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(SessionClaim), out var id) ? id : null;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Caching.Memory;
 using StockAlerts.Modules.Shared.Data;
 using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Modules.Shared.Options;
@@ -73,7 +74,9 @@ internal static class UsersSetup
     public static void UseActiveSessions(this WebApplication app) =>
         app.Use(async (context, next) =>
         {
-            if (context.User.Identity?.IsAuthenticated == true && Sessions.SessionOf(context.User) is not null
+            // The instance's last look at the session answers most requests, without making a database context.
+            if (context.User.Identity?.IsAuthenticated == true && Sessions.SessionOf(context.User) is { } session
+                && Sessions.LastKnown(context.RequestServices.GetRequiredService<IMemoryCache>(), session) is not true
                 && !await context.RequestServices.GetRequiredService<Sessions>().IsActiveAsync(context.User, context.RequestAborted))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
