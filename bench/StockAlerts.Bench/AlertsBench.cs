@@ -6,6 +6,7 @@ using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.Engine;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Alerts.EvaluateAlerts.Indicators;
+using StockAlerts.Modules.Shared;
 using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Bench;
@@ -123,6 +124,21 @@ internal static class AlertsBench
         Console.WriteLine($"naive scan of the same rules: {naiveRate:N1} ticks/s ({naiveFirings:N0} firings in its {naiveTicks} ticks)");
         Console.WriteLine($"ratio: {indexedRate / naiveRate:N0}x");
 
+        if (options.Int("split", 0) is > 1 and var parts && compoundShare == 0)
+        {
+            // An instance's share in a cluster, the engine alone: N indexes, each with the rules of its part of the
+            // symbols (by shard) and evaluating only those symbols' ticks, as an instance does; the whole index is the
+            // baseline, each measured on its thread's own CPU clock, one after the other on fresh indexes.
+            var whole = SplitRun(rules, ticks, symbols, prices, _ => true);
+            Console.WriteLine($"split: one index of all {rules.Count:N0} rules, {ticks.Count:N0} ticks: {whole.Cpu:0.00} s CPU");
+            for (var part = 0; part < parts; part++)
+            {
+                var share = part;
+                var measured = SplitRun(rules, ticks, symbols, prices, symbol => Shards.Of(symbol) % parts == share);
+                Console.WriteLine($"split: part {part + 1} of {parts}: {measured.Rules:N0} rules, {measured.Ticks:N0} ticks: {measured.Cpu:0.00} s CPU, {measured.Cpu / whole.Cpu:0.00} of the whole");
+            }
+        }
+
         if (databaseRules > 0)
         {
             // SQLite by default (a temp file); MariaDB/MySQL with --db-mysql "<connection string>" (an empty database).
@@ -135,6 +151,27 @@ internal static class AlertsBench
             Directory.Delete(folder, recursive: true);
         }
         return 0;
+    }
+
+    private static (int Rules, int Ticks, double Cpu) SplitRun(List<AlertRule> rules, List<PriceTick> ticks, string[] symbols, Dictionary<string, decimal> prices, Func<string, bool> mine)
+    {
+        var index = new RuleIndex();
+        foreach (var rule in rules.Where(rule => mine(rule.Symbol)))
+        {
+            index.Add(rule);
+        }
+        foreach (var symbol in symbols.Where(mine))
+        {
+            index.Evaluate(new PriceTick(symbol, prices[symbol], null, Start.AddHours(-1)));
+        }
+        var own = ticks.Where(tick => mine(tick.Symbol)).ToList();
+        GC.Collect();
+        var started = ThreadCpu.Now();
+        foreach (var tick in own)
+        {
+            index.Evaluate(tick);
+        }
+        return (index.Count, own.Count, ThreadCpu.Since(started) ?? double.NaN);
     }
 
     private static async Task MeasureBuildFromDatabaseAsync(Func<AlertsDbContext> open, string kind, int count, Random random, string[] symbols, Dictionary<string, decimal> prices)

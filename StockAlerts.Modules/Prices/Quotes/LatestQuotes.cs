@@ -9,8 +9,8 @@ namespace StockAlerts.Modules.Prices.Quotes;
 /// The stored latest quotes of catalog instruments with their stale flag, for every reader of prices. With the Redis
 /// store, quotes read are kept for up to a second and replaced by every price batch this instance receives (each
 /// instance receives every batch), so a read costs no Redis round trip while the symbol's price is moving; a batch
-/// lost in transit delays a reader by at most that second. A quote seen again at an unchanged price is not a batch:
-/// its freshness is read again after the second.
+/// lost in transit delays a reader by at most that second. A quote seen again at an unchanged price is not a batch,
+/// so a kept quote that reads as stale is always read again.
 /// </summary>
 internal sealed class LatestQuotes(IQuoteStore store, Staleness staleness, KeptQuotes kept, TimeProvider time) : INotificationHandler<PricesUpdated>
 {
@@ -23,15 +23,18 @@ internal sealed class LatestQuotes(IQuoteStore store, Staleness staleness, KeptQ
         var now = time.GetUtcNow().UtcDateTime;
         var quotes = new Dictionary<string, StoredQuote>(instruments.Count, StringComparer.Ordinal);
         var missing = new List<string>();
-        foreach (var symbol in instruments.Select(instrument => instrument.Symbol).Distinct())
+        foreach (var instrument in instruments.DistinctBy(instrument => instrument.Symbol))
         {
-            if (keeping && kept.Quotes.TryGetValue(symbol, out var entry) && now - entry.ReadAt < KeepFor)
+            // A kept quote that reads as stale is asked for again: the store may have seen it since (an unchanged
+            // price is no batch), and a stale flag must not outlast the feed's return.
+            if (keeping && kept.Quotes.TryGetValue(instrument.Symbol, out var entry) && now - entry.ReadAt < KeepFor
+                && !staleness.IsStale(entry.Quote, instrument.Kind, now))
             {
-                quotes[symbol] = entry.Quote;
+                quotes[instrument.Symbol] = entry.Quote;
             }
             else
             {
-                missing.Add(symbol);
+                missing.Add(instrument.Symbol);
             }
         }
         if (missing.Count > 0)
