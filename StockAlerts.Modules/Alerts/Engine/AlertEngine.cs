@@ -190,6 +190,15 @@ internal sealed class AlertEngine
         }
     }
 
+    /// <summary>The symbols these rules watch, of those in the index.</summary>
+    public IReadOnlyCollection<string> SymbolsOf(IEnumerable<Guid> ruleIds)
+    {
+        lock (gate)
+        {
+            return ruleIds.SelectMany(ruleId => symbols.GetValueOrDefault(ruleId) ?? []).ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
     public IReadOnlyCollection<string> SymbolsInUse()
     {
         lock (gate)

@@ -369,7 +369,13 @@ internal sealed partial class RuleSync(
             var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
             var differences = await engine.ReloadAsync(database, ruleIds, time.GetUtcNow().UtcDateTime, CancellationToken.None);
             await StoredRuleStates.SaveAsync(database, differences, CancellationToken.None);
-            await warmer.WarmAsync(engine.SymbolsInUse(), CancellationToken.None);
+            // Only the symbols of the reloaded rules this index holds: in a cluster most announcements are other
+            // instances' firings, and asking every symbol in use, each under the index's lock, for each of them kept
+            // the evaluating thread waiting on that lock (the reconcile still looks at every symbol).
+            if (engine.SymbolsOf(ruleIds) is { Count: > 0 } symbols)
+            {
+                await warmer.WarmAsync(symbols, CancellationToken.None);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
