@@ -235,13 +235,7 @@ internal static class ReadsBench
             throw new TimeoutException("the service was not ready within 120 s");
         }
 
-        /// <summary>User and system time of the service so far, from /proc (clock ticks of 1/100 s).</summary>
-        public double CpuSeconds()
-        {
-            var stat = File.ReadAllText($"/proc/{process.Id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
-        }
+        public double CpuSeconds() => ClusterBench.CpuSeconds(process.Id);
 
         public void Dispose()
         {

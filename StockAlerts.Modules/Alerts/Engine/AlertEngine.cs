@@ -220,8 +220,9 @@ internal sealed class AlertEngine
             {
                 if (!Follows(change.Symbol))
                 {
-                    var before = passed.GetValueOrDefault(change.Symbol);
-                    passed[change.Symbol] = new PassedPrice(change.Price, change.ReceivedAt, change.PreviousClose ?? before?.PreviousClose, change.DayOpen ?? before?.DayOpen, Stale: false);
+                    var known = passed.TryGetValue(change.Symbol, out var before);
+                    passed[change.Symbol] = new PassedPrice(change.Price, change.ReceivedAt, change.PreviousClose ?? (known ? before.PreviousClose : null),
+                        change.DayOpen ?? (known ? before.DayOpen : null), Stale: false);
                     continue;
                 }
                 if (change.AfterGap)
@@ -285,7 +286,7 @@ internal sealed class AlertEngine
                 {
                     MarkStaleLocked(symbol.Symbol, symbol.LastPrice, symbol.DetectedAt, stateChanges);
                 }
-                else if (passed.GetValueOrDefault(symbol.Symbol) is { } last)
+                else if (passed.TryGetValue(symbol.Symbol, out var last))
                 {
                     passed[symbol.Symbol] = last with { Stale = true, StaleAt = symbol.DetectedAt };
                 }
@@ -316,7 +317,8 @@ internal sealed class AlertEngine
         }
     }
 
-    private sealed record PassedPrice(decimal Price, DateTime Time, decimal? PreviousClose, decimal? DayOpen, bool Stale, DateTime? StaleAt = null);
+    // A value, so noting a price allocates nothing.
+    private readonly record struct PassedPrice(decimal Price, DateTime Time, decimal? PreviousClose, decimal? DayOpen, bool Stale, DateTime? StaleAt = null);
 
     private void RemoveLocked(Guid ruleId)
     {
