@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Caching.Memory;
 using StockAlerts.Modules.Shared.Data;
 using StockAlerts.Modules.Shared.Jobs;
 using StockAlerts.Modules.Shared.Options;
@@ -74,10 +73,7 @@ internal static class UsersSetup
     public static void UseActiveSessions(this WebApplication app) =>
         app.Use(async (context, next) =>
         {
-            // The instance's last look at the session answers most requests, without making a database context.
-            if (context.User.Identity?.IsAuthenticated == true && Sessions.SessionOf(context.User) is { } session
-                && Sessions.LastKnown(context.RequestServices.GetRequiredService<IMemoryCache>(), session) is not true
-                && !await context.RequestServices.GetRequiredService<Sessions>().IsActiveAsync(context.User, context.RequestAborted))
+            if (context.User.Identity?.IsAuthenticated == true && !await Sessions.IsActiveAsync(context.RequestServices, context.User, context.RequestAborted))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext

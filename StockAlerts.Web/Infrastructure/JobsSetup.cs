@@ -105,7 +105,7 @@ internal static partial class JobsSetup
                 // The cookie is a session like a device's tokens: signing out, or a password change, ends it at once.
                 if (await context.AuthenticateAsync(IdentityConstants.ApplicationScheme) is { Succeeded: true } cookie
                     && Sessions.SessionOf(cookie.Principal) is not null
-                    && await context.RequestServices.GetRequiredService<Sessions>().IsActiveAsync(cookie.Principal, context.RequestAborted))
+                    && await Sessions.IsActiveAsync(context.RequestServices, cookie.Principal, context.RequestAborted))
                 {
                     context.User = cookie.Principal;
                 }

@@ -38,7 +38,7 @@ internal static class ClusterBench
             await ColdStartBench.SeedAsync(settings, count);
         }
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis + ",allowAdmin=true");
-        var service = Path.Combine(ColdStartBench.Repository(), "StockAlerts.Web", "bin", "Release", "net10.0", "StockAlerts.Web.dll");
+        var service = ColdStartBench.ServiceDll();
         var results = new List<Round>();
         for (var instances = 1; instances <= most; instances++)
         {
@@ -264,7 +264,7 @@ internal static class ClusterBench
         return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

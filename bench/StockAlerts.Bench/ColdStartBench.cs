@@ -23,7 +23,7 @@ internal static class ColdStartBench
             await SeedAsync(settings, count);
         }
 
-        var service = Path.Combine(Repository(), "StockAlerts.Web", "bin", "Release", "net10.0", "StockAlerts.Web.dll");
+        var service = ServiceDll();
         var modes = options.Text("gc") is { } only ? [only == "server"] : new[] { false, true };
         foreach (var serverGc in modes)
         {
@@ -101,6 +101,9 @@ internal static class ColdStartBench
             await process.WaitForExitAsync();
         }
     }
+
+    /// <summary>The service as built in Release, which every bench that starts real processes runs.</summary>
+    public static string ServiceDll() => Path.Combine(Repository(), "StockAlerts.Web", "bin", "Release", "net10.0", "StockAlerts.Web.dll");
 
     public static string Repository()
     {

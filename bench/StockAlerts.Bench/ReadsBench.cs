@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace StockAlerts.Bench;
@@ -184,16 +183,13 @@ internal static class ReadsBench
 
         public static ServiceProcess Start(Dictionary<string, string?> settings)
         {
-            var service = Path.Combine(ColdStartBench.Repository(), "StockAlerts.Web", "bin", "Release", "net10.0", "StockAlerts.Web.dll");
+            var service = ColdStartBench.ServiceDll();
             var start = new ProcessStartInfo("dotnet", [service]) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var (key, value) in settings)
             {
                 start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
             }
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var address = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
-            listener.Stop();
+            var address = $"http://127.0.0.1:{ClusterBench.FreePort()}";
             start.Environment["URLS"] = address;
             start.Environment["Storage__DataDirectory"] = Directory.CreateTempSubdirectory("stockalerts-bench-").FullName;
             var process = Process.Start(start)!;
