@@ -43,6 +43,20 @@ for trx in "${trx_files[@]}"; do
   failed=$((failed + $(count failed) + $(count error) + $(count timeout) + $(count aborted)))
 done
 skipped=$((total - passed - failed))
+if [ "$failed" -ne 0 ]; then
+  # The console log is long; name each failed test and the start of its message right above the count line.
+  for trx in "${trx_files[@]}"; do
+    awk '
+      /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+        match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+        gsub(/&quot;/, "\"", name); gsub(/&amp;/, "\\&", name); print "FAILED " name; inside = 1; lines = 0; next }
+      inside && /<\/UnitTestResult>/ { inside = 0; msg = 0 }
+      inside && /<Message>/ { msg = 1 }
+      inside && msg && lines < 6 { line = $0; gsub(/<\/?Message>|^[ \t]+/, "", line); gsub(/&lt;/, "<", line); gsub(/&gt;/, ">", line); gsub(/&quot;/, "\"", line); gsub(/&amp;/, "\\&", line); print "  " line; lines++ }
+      inside && /<\/Message>/ { msg = 0 }
+    ' "$trx"
+  done
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$total" -eq 0 ]; then
   exit 1
