@@ -7,6 +7,7 @@ namespace StockAlerts.Bench;
 // dotnet run -c Release --project bench/StockAlerts.Bench -- coldstart [--rules 1000000] [--db-mysql "<connection string>"] [--seed 0: reuse the seeded database] [--gc workstation|server]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- reads [--connections 32] [--seconds 10] [--only /health/live|/api/prices/|symbols=] [--db-mysql "<connection string>" --redis host:port]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- cluster --db-mysql "$(bench/mariadb.sh)" --redis "$(bench/redis.sh)" [--rules 1000000] [--instances 3] [--rate 2000] [--seconds 30] [--seed 0]
+// dotnet run -c Release --project bench/StockAlerts.Bench -- burst --db-mysql "$(bench/mariadb.sh)" --redis "$(bench/redis.sh)" [--users 1000] [--devices 2] [--rules 100000] [--minute-rules 10000] [--seconds 60] [--live-users 50] [--grace 3]
 internal static class BenchEntry
 {
     public static async Task<int> Main(string[] args)
@@ -29,8 +30,10 @@ internal static class BenchEntry
                 return await ReadsBench.RunAsync(options);
             case "cluster":
                 return await ClusterBench.RunAsync(options);
+            case "burst":
+                return await BurstBench.RunAsync(options);
             default:
-                Console.Error.WriteLine("usage: StockAlerts.Bench prices|alerts|stream|firings|coldstart|cluster|reads [--name value ...]");
+                Console.Error.WriteLine("usage: StockAlerts.Bench prices|alerts|stream|firings|coldstart|cluster|reads|burst [--name value ...]");
                 return 2;
         }
     }
