@@ -38,6 +38,7 @@ public static class NotificationsModule
         services.AddSingleton<LiveConnections>();
         services.AddHostedService<LiveRedelivery>();
         services.AddScoped<DeliverNotificationJob>();
+        services.AddScoped<DeliverBatchJob>();
         services.AddSingleton<SentMemo>();
         services.AddScoped<PruneDevicesJob>();
         services.AddScoped<DeliverDueJob>();

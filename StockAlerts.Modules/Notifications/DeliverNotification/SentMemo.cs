@@ -17,6 +17,7 @@ internal sealed class SentMemo(IServiceProvider services, TimeProvider time)
     private static readonly TimeSpan Keep = TimeSpan.FromDays(1);
     private readonly IConnectionMultiplexer? redis = services.GetService<IConnectionMultiplexer>();
     private readonly ConcurrentDictionary<Guid, (DateTime At, string Receipt)> local = new();
+    private DateTime lastPruned;
 
     public async Task RememberAsync(IEnumerable<DeliveryRecord> deliveries, string? receipt)
     {
@@ -26,8 +27,11 @@ internal sealed class SentMemo(IServiceProvider services, TimeProvider time)
         {
             local[id] = (now, receipt ?? "");
         }
-        if (local.Count > 10_000)
+        // Old entries are dropped at most once a minute: after a burst the memo holds a day's hundreds of thousands,
+        // and looking through them on every send made each push cost a scan of them all.
+        if (local.Count > 10_000 && now - lastPruned > TimeSpan.FromMinutes(1))
         {
+            lastPruned = now;
             foreach (var old in local.Where(entry => entry.Value.At < now - Keep).Select(entry => entry.Key).ToList())
             {
                 local.TryRemove(old, out _);

@@ -145,23 +145,28 @@ internal sealed partial class StoreOnAlertTriggered(
     }
 
     /// <summary>
-    /// One delivery job per user for the pushes (a run takes every push row of the user that is due, so the
-    /// batch's pushes share it and go out as one digest), and one per notification with a webhook (a run takes
-    /// only its own webhook row).
+    /// One delivery run per user for the pushes (a run takes every push row of the user that is due, so the batch's
+    /// pushes share it and go out as one digest), and one per notification with a webhook (a run takes only its own
+    /// webhook row); the runs are scheduled in batches, one job each.
     /// </summary>
     private void ScheduleDeliveries(List<NotificationRecord> notifications)
     {
         // The delay gives the open app time to acknowledge, and lets a burst of firings share one push.
         var delay = TimeSpan.FromSeconds(Math.Max(options.CurrentValue.LiveAckGraceSeconds, 0));
         var pushScheduled = new HashSet<string>();
+        var runs = new List<Guid>();
         foreach (var notification in notifications)
         {
             var webhook = notification.Deliveries.Any(delivery => delivery.Channel == "webhook");
             var firstPush = notification.Deliveries.Any(delivery => delivery.Channel == "push") && pushScheduled.Add(notification.UserId);
             if (webhook || firstPush)
             {
-                jobs.Schedule<DeliverNotificationJob>(job => job.RunAsync(notification.Id, CancellationToken.None), delay);
+                runs.Add(notification.Id);
             }
+        }
+        foreach (var batch in runs.Chunk(DeliverBatchJob.BatchSize))
+        {
+            jobs.Schedule<DeliverBatchJob>(job => job.RunAsync(batch, CancellationToken.None), delay);
         }
     }
 
