@@ -94,6 +94,56 @@ public sealed class FiringGuardTests(StorageKind storage)
         }
     }
 
+    /// <summary>
+    /// The same guards when the firings come together (on MariaDB one joined UPDATE moves the batch's rules): the
+    /// database refuses exactly the rules it should, the others are stored and moved, and the refused stay as stored.
+    /// </summary>
+    [Test]
+    public async Task ABatchOfFirings_SomeFromAMemoryThatIsWrong_StoresExactlyTheOthers()
+    {
+        var tickTime = FrequencyGate.StartOfLocalDay(DateTime.UtcNow, TimeZoneInfo.Utc).AddHours(12);
+        string[] differences = ["none", "once already fired", "none", "maxFires reached", "cooldown not over", "already fired today", "paused", "expired", "deleted", "edited meanwhile", "none"];
+        var engine = new AlertEngine();
+        engine.MarkReady();
+        var rules = new List<(AlertRuleRecord Stored, AlertRuleRecord? Current, string Difference)>();
+        foreach (var difference in differences)
+        {
+            var stored = await StoreRuleAsync(rule => rule.FrequencyType = "EveryTime");
+            var believed = Copy(stored);
+            await ChangeStoredAsync(stored.Id, difference, tickTime);
+            var current = await StoredAsync(stored.Id, allowMissing: true);
+            believed.FireCount = current?.FireCount ?? 0;
+            believed.ArmedAtFireCount = believed.FireCount;
+            engine.Upsert(believed, tickTime);
+            rules.Add((stored, current, difference));
+        }
+        engine.Evaluate(rules.Select(rule => Change(rule.Stored.Symbol, 40m, null, tickTime.AddSeconds(-1))).ToList(), []);
+        var candidates = engine.Evaluate(rules.Select(rule => Change(rule.Stored.Symbol, 60m, 40m, tickTime)).ToList(), []).Firings;
+        Assert.That(candidates, Has.Count.EqualTo(differences.Length), "the evaluator offers a firing of each");
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var recorder = new FiringRecorder(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), engine, scope.ServiceProvider.GetRequiredService<RuleChangeBus>(),
+            scope.ServiceProvider.GetRequiredService<FiringPublisher>(), scope.ServiceProvider.GetRequiredService<PublishedMarks>(), scope.ServiceProvider.GetRequiredService<PriceStyles>(), TimeProvider.System, NullLogger<FiringRecorder>.Instance);
+        var recorded = await recorder.RecordAsync(candidates, CancellationToken.None);
+
+        var expected = rules.Where(rule => rule.Difference == "none").Select(rule => rule.Stored.Id).ToList();
+        Assert.That(recorded.Select(candidate => candidate.RuleId), Is.EquivalentTo(expected));
+        foreach (var (stored, current, difference) in rules)
+        {
+            Assert.That(await FiringsAsync(stored.Id), Is.EqualTo(difference == "none" ? 1 : 0), difference);
+            if (current is null)
+            {
+                continue;
+            }
+            var after = await StoredAsync(stored.Id);
+            Assert.That((after.FireCount, after.Version), Is.EqualTo(difference == "none" ? (current.FireCount + 1, current.Version + 1) : (current.FireCount, current.Version)), difference);
+            if (difference == "none")
+            {
+                Assert.That((after.LastFiredPrice, after.LastFiredAt), Is.EqualTo(((decimal?)60m, (DateTime?)tickTime)), "the move writes the firing's values onto its own rule");
+            }
+        }
+    }
+
     private async Task ChangeStoredAsync(Guid ruleId, string difference, DateTime tickTime)
     {
         await using var scope = app.Services.CreateAsyncScope();
