@@ -80,8 +80,7 @@ public sealed class FiringGuardTests(StorageKind storage)
         Assert.That(candidates, Has.Count.EqualTo(1), "the evaluator offers a firing");
 
         await using var scope = app.Services.CreateAsyncScope();
-        var recorder = new FiringRecorder(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), engine, scope.ServiceProvider.GetRequiredService<RuleChangeBus>(),
-            scope.ServiceProvider.GetRequiredService<FiringPublisher>(), scope.ServiceProvider.GetRequiredService<PublishedMarks>(), scope.ServiceProvider.GetRequiredService<PriceStyles>(), TimeProvider.System, NullLogger<FiringRecorder>.Instance);
+        var recorder = Recorder(scope, engine);
         var recorded = await recorder.RecordAsync(candidates[0], CancellationToken.None);
 
         Assert.That(recorded, Is.EqualTo(saved));
@@ -122,8 +121,7 @@ public sealed class FiringGuardTests(StorageKind storage)
         Assert.That(candidates, Has.Count.EqualTo(differences.Length), "the evaluator offers a firing of each");
 
         await using var scope = app.Services.CreateAsyncScope();
-        var recorder = new FiringRecorder(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), engine, scope.ServiceProvider.GetRequiredService<RuleChangeBus>(),
-            scope.ServiceProvider.GetRequiredService<FiringPublisher>(), scope.ServiceProvider.GetRequiredService<PublishedMarks>(), scope.ServiceProvider.GetRequiredService<PriceStyles>(), TimeProvider.System, NullLogger<FiringRecorder>.Instance);
+        var recorder = Recorder(scope, engine);
         var recorded = await recorder.RecordAsync(candidates, CancellationToken.None);
 
         var expected = rules.Where(rule => rule.Difference == "none").Select(rule => rule.Stored.Id).ToList();
@@ -143,6 +141,11 @@ public sealed class FiringGuardTests(StorageKind storage)
             }
         }
     }
+
+    /// <summary>The service's recorder, with this test's engine as the memory that believes the rules.</summary>
+    private static FiringRecorder Recorder(AsyncServiceScope scope, AlertEngine engine) =>
+        new(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), engine, scope.ServiceProvider.GetRequiredService<RuleChangeBus>(),
+            scope.ServiceProvider.GetRequiredService<FiringPublisher>(), scope.ServiceProvider.GetRequiredService<PublishedMarks>(), scope.ServiceProvider.GetRequiredService<PriceStyles>(), TimeProvider.System, NullLogger<FiringRecorder>.Instance);
 
     private async Task ChangeStoredAsync(Guid ruleId, string difference, DateTime tickTime)
     {

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
@@ -98,7 +97,7 @@ internal static class BurstBench
         var burst = Enumerable.Range(0, burstRules).Select(index => Rule(users[index % users.Count], BurstSymbol, 101m + index % 9000 * 0.01m)).ToList();
         // Levels spread evenly over the minute's climb from 100 to 200, so firings come at an even pace.
         var minute = Enumerable.Range(0, minuteRules).Select(index => Rule(users[index % users.Count], $"M{index % MinuteSymbols:D2}", Math.Round(100.01m + (decimal)random.NextDouble() * 99.98m, 2))).ToList();
-        await SeedRulesAsync(services, [.. burst, .. minute]);
+        await FiringsBench.SeedAsync(services, [.. burst, .. minute]);
         Console.WriteLine($"set up in {Stopwatch.GetElapsedTime(setup).TotalSeconds:0} s");
 
         // The open apps: a notifications hub connection per signed-in user.
@@ -106,14 +105,7 @@ internal static class BurstBench
         var hubs = new List<HubConnection>();
         foreach (var token in tokens)
         {
-            var hub = new HubConnectionBuilder()
-                .WithUrl(new Uri(app.ClientOptions.BaseAddress, "/hubs/notifications"), connection =>
-                {
-                    connection.Transports = HttpTransportType.WebSockets;
-                    connection.SkipNegotiation = true;
-                    connection.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                })
-                .Build();
+            var hub = StreamBench.Hub(app, "/hubs/notifications", token);
             hub.On<LiveNotification>("NotificationCreated", notification => received.TryAdd(notification.RuleId, Stopwatch.GetTimestamp()));
             await hub.StartAsync();
             hubs.Add(hub);
@@ -242,25 +234,6 @@ internal static class BurstBench
             Id = Guid.NewGuid(), UserId = user, Token = $"fcm-{user}-{index}", Platform = index % 2 == 0 ? "android" : "ios", CreatedAt = now, LastSeenAt = now,
         })));
         await database.SaveChangesAsync();
-    }
-
-    private static async Task SeedRulesAsync(IServiceProvider services, List<AlertRule> rules)
-    {
-        var now = DateTime.UtcNow;
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var database = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
-            foreach (var chunk in rules.Chunk(20_000))
-            {
-                await using var transaction = await database.Database.BeginTransactionAsync();
-                await new TableCommands(database, typeof(AlertRuleRecord)).InsertAsync(chunk.Select(rule => AlertsBench.ToRecord(rule, now)).ToList(), CancellationToken.None);
-                await transaction.CommitAsync();
-            }
-        }
-        var engine = services.GetRequiredService<AlertEngine>();
-        await engine.Ready;
-        await services.GetRequiredService<RuleSync>().ReloadAsync(rules.Select(rule => rule.Id).ToList());
-        Console.WriteLine($"seeded {rules.Count:N0} rules; the service's index holds {engine.Count:N0}");
     }
 
     /// <summary>One price for each symbol, through the same ingest a provider's poll uses.</summary>

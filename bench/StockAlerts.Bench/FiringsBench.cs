@@ -161,7 +161,7 @@ internal static class FiringsBench
         return (ticks.Count / seconds, found.Select(Firing.Of).ToList(), bytes / (double)ticks.Count);
     }
 
-    private static async Task SeedAsync(IServiceProvider services, List<AlertRule> rules)
+    public static async Task SeedAsync(IServiceProvider services, List<AlertRule> rules)
     {
         var now = DateTime.UtcNow;
         await using (var scope = services.CreateAsyncScope())

@@ -163,7 +163,7 @@ internal static class StreamBench
         return At(a) / At(b);
     }
 
-    private static HubConnection Hub(BenchApp app, string path, string token) =>
+    public static HubConnection Hub(BenchApp app, string path, string token) =>
         new HubConnectionBuilder()
             .WithUrl(new Uri(app.ClientOptions.BaseAddress, path), hub =>
             {
