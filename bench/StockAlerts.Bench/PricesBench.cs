@@ -32,7 +32,10 @@ internal static class PricesBench
             ["Prices:Providers:simulated:Enabled"] = "false",
             ["Prices:MaxSymbolsPerConnection"] = "5000",
             ["Prices:MaxUpdatesPerSecond"] = "10",
-            ["Realtime:MaxConnectionsPerUser"] = "1000",
+            // Every client is the same signed-in user here: its per-user caps are raised (they still run).
+            ["Realtime:CallsPerSecond"] = "10000",
+            ["RateLimits:PerUserPerMinute"] = "1000000",
+            ["Realtime:MaxConnectionsPerUser"] = Math.Max(1000, clientCount).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (options.Text("mysql") is { } mysql)

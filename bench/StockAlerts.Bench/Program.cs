@@ -1,6 +1,6 @@
 namespace StockAlerts.Bench;
 
-// dotnet run -c Release --project bench/StockAlerts.Bench -- prices [--symbols 5000] [--clients 50] [--rounds 20]
+// dotnet run -c Release --project bench/StockAlerts.Bench -- prices [--symbols 5000] [--clients 50] [--per-client 100] [--rounds 20] [--mysql "<connection string>"] [--redis host:port]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- alerts [--rules 1000000] [--symbols 5000] [--split 3: the engine alone with each third of the symbols]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- stream [--symbols 50] [--rate 1000] [--seconds 15] [--probes 30]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- firings [--rules 10000] [--symbols 50] [--ticks 10000] [--rules-csv f --ticks-csv f] [--out folder] [--db-mysql "<connection string>"] [--redis host:port]
