@@ -415,6 +415,45 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
         Assert.That(google.MessagesTo(token), Is.EqualTo(1));
     }
 
+    /// <summary>
+    /// Rows whose delivery was never scheduled (the process stopped between storing and scheduling): the safety net
+    /// sends one that is overdue, and leaves one older than the delivery deadline, which it no longer reads at all.
+    /// </summary>
+    [Test]
+    public async Task DeliverDue_SendsAnOverdueRow_AndLeavesOnePastTheDeliveryDeadline()
+    {
+        // Two users, so the overdue row's run (which takes every due push row of its user) cannot take the other.
+        var (recent, old) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var tokens = new Dictionary<Guid, string>();
+        foreach (var (id, age) in new[] { (recent, TimeSpan.FromMinutes(2)), (old, TimeSpan.FromHours(2)) })
+        {
+            var user = await app.SignInAsync();
+            tokens[id] = $"due-{Guid.NewGuid():N}";
+            await user.PostAsJsonAsync("/api/devices", new { token = tokens[id], platform = "android" });
+            await using var scope = app.Services.CreateAsyncScope();
+            var database = scope.ServiceProvider.GetRequiredService<StockAlerts.Modules.Notifications.Data.NotificationsDbContext>();
+            var device = await database.Devices.SingleAsync(candidate => candidate.Token == tokens[id]);
+            var at = DateTime.UtcNow - age;
+            database.Notifications.Add(new StockAlerts.Modules.Notifications.Data.NotificationRecord
+            {
+                Id = id, UserId = device.UserId, FiringId = Guid.NewGuid(), RuleId = Guid.NewGuid(), Symbol = "AAPL", Price = 310m, Level = 305m,
+                Kind = "CrossesAbove", Title = "AAPL", Body = $"AAPL crossed 305, {age} ago", CreatedAt = at,
+                Deliveries = [new() { Id = Guid.CreateVersion7(), NotificationId = id, UserId = device.UserId, Channel = "push", Target = device.Id.ToString(), Status = "pending", CreatedAt = at }],
+            });
+            await database.SaveChangesAsync();
+        }
+
+        await app.Services.GetRequiredService<JobRunner>().RunAsync("notifications:deliver-due", CancellationToken.None);
+
+        Assert.That(google.MessagesTo(tokens[recent]), Is.EqualTo(1), "the overdue row went out, once");
+        Assert.That(google.MessagesTo(tokens[old]), Is.EqualTo(0), "two hours late is past the deadline (an hour): not sent");
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var database = scope.ServiceProvider.GetRequiredService<StockAlerts.Modules.Notifications.Data.NotificationsDbContext>();
+            Assert.That(await database.Deliveries.Where(delivery => delivery.NotificationId == old).Select(delivery => delivery.Status).SingleAsync(), Is.EqualTo("pending"));
+        }
+    }
+
     [Test]
     public async Task APushSentByARunThatThenLostTheDatabase_IsRecordedAsSent_NotPushedAgain()
     {

@@ -38,6 +38,9 @@ internal abstract class NotificationsDbContext(DbContextOptions options) : DbCon
             delivery.ToTable("notifications_deliveries");
             delivery.HasIndex(entity => new { entity.NotificationId, entity.Channel, entity.Target }).IsUnique();
             delivery.HasIndex(entity => new { entity.UserId, entity.Status });
+            // notifications:deliver-due looks only at rows young enough to still be delivered; CreatedAt never
+            // changes, so this index costs an insert nothing on the claim and finish updates.
+            delivery.HasIndex(entity => entity.CreatedAt);
             delivery.Property(entity => entity.UserId).HasMaxLength(128);
             delivery.Property(entity => entity.Channel).HasMaxLength(20);
             delivery.Property(entity => entity.Target).HasMaxLength(500);

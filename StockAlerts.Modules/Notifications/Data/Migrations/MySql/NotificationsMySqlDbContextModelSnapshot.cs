@@ -82,6 +82,8 @@ namespace StockAlerts.Modules.Notifications.Data.Migrations.MySql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("UserId", "Status");
 
                     b.HasIndex("NotificationId", "Channel", "Target")

@@ -77,6 +77,8 @@ namespace StockAlerts.Modules.Notifications.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("UserId", "Status");
 
                     b.HasIndex("NotificationId", "Channel", "Target")
