@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using StockAlerts.Modules.Prices.Data;
 using StockAlerts.Modules.Prices.PollPrices;
@@ -58,34 +55,14 @@ internal static class PricesBench
 
         var token = await SignInAsync(app);
         var random = new Random(7);
-        var latencies = new ConcurrentBag<double>();
-        var received = 0L;
-        var connections = new List<HubConnection>();
-        var lastSeen = new List<(ConcurrentDictionary<string, decimal> Prices, string[] Watched)>();
-        for (var client = 0; client < clientCount; client++)
-        {
-            var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(app.ClientOptions.BaseAddress, "/hubs/prices"), hub =>
-                {
-                    hub.Transports = HttpTransportType.WebSockets;
-                    hub.SkipNegotiation = true;
-                    hub.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                })
-                .Build();
-            var seen = new ConcurrentDictionary<string, decimal>();
-            connection.On<QuoteView>("PriceChanged", quote =>
-            {
-                seen[quote.Symbol] = quote.Price;
-                latencies.Add((DateTime.UtcNow - quote.Time).TotalMilliseconds);
-                Interlocked.Increment(ref received);
-            });
-            await connection.StartAsync();
-            var watched = Enumerable.Range(0, perClient).Select(_ => symbols[random.Next(symbols.Count)]).Distinct().ToArray();
-            await connection.InvokeAsync<IReadOnlyList<QuoteView>>("Subscribe", watched);
-            connections.Add(connection);
-            lastSeen.Add((seen, watched));
-        }
-        Console.WriteLine($"{connections.Count} clients connected and subscribed; {3} warm-up rounds, then {rounds} measured");
+        // The clients in this process, or (--clients-process 1) in a process of their own, so that the service's CPU
+        // and the load generator's are read apart (both still share this machine's cores).
+        await using var clients = options.Int("clients-process", 0) == 1
+            ? await PriceClientsProcess.StartAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient)
+            : (IPriceClients)await PriceClients.ConnectAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient);
+        Console.WriteLine($"{clientCount} clients connected and subscribed; {3} warm-up rounds, then {rounds} measured");
+        var serviceCpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
+        var clientsCpuFrom = clients.CpuSeconds();
 
         var prices = symbols.ToDictionary(symbol => symbol, _ => 100m + random.Next(0, 1000));
         var ingestMilliseconds = new List<double>();
@@ -95,8 +72,9 @@ internal static class PricesBench
         {
             if (round == 0)
             {
-                latencies.Clear();
-                Interlocked.Exchange(ref received, 0);
+                await clients.ResetAsync();
+                serviceCpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
+                clientsCpuFrom = clients.CpuSeconds();
                 total.Restart();
             }
             var quotes = symbols.Select(symbol =>
@@ -121,15 +99,16 @@ internal static class PricesBench
         var ingestSeconds = ingestMilliseconds.Sum() / 1000;
         Console.WriteLine($"ingest: {symbolCount * rounds:N0} ticks in {ingestSeconds:0.000} s of ingest time = {symbolCount * rounds / ingestSeconds:N0} ticks/s (store + history + PricesUpdated + stream queue)");
         Console.WriteLine($"ingest per batch of {symbolCount:N0}: {Percentiles.Describe(ingestMilliseconds, "ms")}");
-        Console.WriteLine($"delivered {received:N0} PriceChanged messages to {clientCount} clients over {total.Elapsed.TotalSeconds:0.0} s");
-        Console.WriteLine($"ingest → client latency (includes coalescing at 10/s): {Percentiles.Describe(latencies.ToList(), "ms")}");
+        var summary = await clients.SummaryAsync(prices);
+        var serviceCpu = (Process.GetCurrentProcess().TotalProcessorTime - serviceCpuFrom).TotalSeconds;
+        var clientsCpu = clients.CpuSeconds() - clientsCpuFrom;
+        Console.WriteLine($"delivered {summary.Received:N0} PriceChanged messages to {clientCount} clients over {total.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"ingest → client latency (includes coalescing at 10/s): {summary.Latency}");
         // Coalescing may merge updates, but no client may be left on an old price.
-        var pairs = lastSeen.SelectMany(client => client.Watched.Select(symbol => client.Prices.TryGetValue(symbol, out var price) && price == prices[symbol])).ToList();
-        Console.WriteLine($"final price correct for {pairs.Count(correct => correct):N0} of {pairs.Count:N0} client-symbol pairs");
-        foreach (var connection in connections)
-        {
-            await connection.DisposeAsync();
-        }
+        Console.WriteLine($"final price correct for {summary.Correct:N0} of {summary.Pairs:N0} client-symbol pairs");
+        Console.WriteLine(clientsCpu is { } separate
+            ? $"CPU over the measured rounds: service (and the feed) {serviceCpu:0.0} s ({serviceCpu / total.Elapsed.TotalSeconds:0.00} cores), clients {separate:0.0} s ({separate / total.Elapsed.TotalSeconds:0.00} cores)"
+            : $"CPU over the measured rounds: service, feed and clients together {serviceCpu:0.0} s ({serviceCpu / total.Elapsed.TotalSeconds:0.00} cores)");
         return 0;
     }
 

@@ -1,6 +1,6 @@
 namespace StockAlerts.Bench;
 
-// dotnet run -c Release --project bench/StockAlerts.Bench -- prices [--symbols 5000] [--clients 50] [--per-client 100] [--rounds 20] [--mysql "<connection string>"] [--redis host:port]
+// dotnet run -c Release --project bench/StockAlerts.Bench -- prices [--symbols 5000] [--clients 50] [--per-client 100] [--rounds 20] [--mysql "<connection string>"] [--redis host:port] [--clients-process 1: the clients in a process of their own]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- alerts [--rules 1000000] [--symbols 5000] [--split 3: the engine alone with each third of the symbols]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- stream [--symbols 50] [--rate 1000] [--seconds 15] [--probes 30]
 // dotnet run -c Release --project bench/StockAlerts.Bench -- firings [--rules 10000] [--symbols 50] [--ticks 10000] [--rules-csv f --ticks-csv f] [--out folder] [--db-mysql "<connection string>"] [--redis host:port]
@@ -30,6 +30,8 @@ internal static class BenchEntry
                 return await ReadsBench.RunAsync(options);
             case "cluster":
                 return await ClusterBench.RunAsync(options);
+            case "prices-clients":
+                return await PriceClients.RunProcessAsync(options);
             case "burst":
                 return await BurstBench.RunAsync(options);
             default:

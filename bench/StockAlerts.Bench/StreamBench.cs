@@ -163,9 +163,11 @@ internal static class StreamBench
         return At(a) / At(b);
     }
 
-    public static HubConnection Hub(BenchApp app, string path, string token) =>
+    public static HubConnection Hub(BenchApp app, string path, string token) => Hub(app.ClientOptions.BaseAddress, path, token);
+
+    public static HubConnection Hub(Uri baseAddress, string path, string token) =>
         new HubConnectionBuilder()
-            .WithUrl(new Uri(app.ClientOptions.BaseAddress, path), hub =>
+            .WithUrl(new Uri(baseAddress, path), hub =>
             {
                 hub.Transports = HttpTransportType.WebSockets;
                 hub.SkipNegotiation = true;
