@@ -15,7 +15,7 @@ internal static class FiringMoves
 {
     private static readonly string Latched = string.Join(", ", new[] { RuleState.Triggered, RuleState.Expired, RuleState.Paused }.Select(state => $"'{RuleMapping.StateName(state)}'"));
 
-    // The parameters of one statement, in the order Build adds them.
+    // A firing's values, in the order ValuesOf gives them. Now and Paused are the same for every firing.
     private static readonly (string Name, string Property)[] Parameters =
     [
         ("Sequence", "FireCount"), ("State", "State"), ("Reason", "StateReason"), ("FiredAt", "LastFiredAt"), ("Price", "LastFiredPrice"),
@@ -23,36 +23,36 @@ internal static class FiringMoves
         ("Version", "Version"), ("FireCount", "FireCount"), ("Paused", "Paused"), ("LastFiredBy", "LastFiredAt"),
     ];
 
-    // A firing's values in the joined form, in the order ValuesOf gives them.
-    private static readonly (string Name, string Property)[] Joined =
-    [
-        ("Id", "Id"), ("Sequence", "FireCount"), ("State", "State"), ("Reason", "StateReason"), ("FiredAt", "LastFiredAt"), ("Price", "LastFiredPrice"),
-        ("Armed", "Armed"), ("TrailingExtreme", "TrailingExtreme"), ("StepAnchor", "StepAnchor"), ("Version", "Version"), ("FireCount", "FireCount"),
-        ("LastFiredBy", "LastFiredAt"),
-    ];
+    // In the joined form each firing is a row of the derived table; Now and Paused are one parameter each.
+    private static readonly int[] PerFiring = [.. Enumerable.Range(0, Parameters.Length).Where(index => Parameters[index].Name is not ("Now" or "Paused"))];
 
     /// <summary>How many of the firings moved their rule (in order, so a rule's second firing applies onto its first).</summary>
     public static Task<int> MoveAsync(AlertsDbContext database, IReadOnlyList<FiringMove> moves, DateTime now, CancellationToken cancellationToken)
     {
         var table = new TableCommands(database, typeof(AlertRuleRecord));
-        if (table.PerCommand(Joined.Length) > 1 && moves.Count > 1 && moves.Select(move => move.Candidate.RuleId).Distinct().Count() == moves.Count)
+        if (table.PerCommand(PerFiring.Length) > 1 && moves.Count > 1 && moves.Select(move => move.Candidate.RuleId).Distinct().Count() == moves.Count)
         {
             return MoveJoinedAsync(table, moves, now, cancellationToken);
         }
         return table.RunAsync(moves.Count, table.PerCommand(Parameters.Length), (command, text, slot) => Build(table, command, text, slot), (parameters, item) =>
         {
-            var (candidate, runtime, lastFiredBy) = moves[item];
-            object?[] values =
-            [
-                candidate.Sequence, RuleMapping.StateName(candidate.State), candidate.Reason, candidate.Time, candidate.Price,
-                runtime == null || runtime.Armed, runtime?.TrailingExtreme, runtime?.StepAnchor, now, candidate.RuleId,
-                candidate.StoredVersion, candidate.Sequence - 1, false, lastFiredBy,
-            ];
+            var values = ValuesOf(moves[item], now);
             for (var index = 0; index < values.Length; index++)
             {
                 table.Set(parameters[index], Parameters[index].Property, values[index]);
             }
         }, cancellationToken);
+    }
+
+    private static object?[] ValuesOf(FiringMove move, DateTime now)
+    {
+        var (candidate, runtime, lastFiredBy) = move;
+        return
+        [
+            candidate.Sequence, RuleMapping.StateName(candidate.State), candidate.Reason, candidate.Time, candidate.Price,
+            runtime == null || runtime.Armed, runtime?.TrailingExtreme, runtime?.StepAnchor, now, candidate.RuleId,
+            candidate.StoredVersion, candidate.Sequence - 1, false, lastFiredBy,
+        ];
     }
 
     /// <summary>
@@ -64,8 +64,7 @@ internal static class FiringMoves
     /// </summary>
     private static async Task<int> MoveJoinedAsync(TableCommands table, IReadOnlyList<FiringMove> moves, DateTime now, CancellationToken cancellationToken)
     {
-        string C(string property) => "r." + table.Column(property);
-        var perCommand = table.PerCommand(Joined.Length);
+        var perCommand = table.PerCommand(PerFiring.Length);
         var affected = 0;
         for (var first = 0; first < moves.Count; first += perCommand)
         {
@@ -74,34 +73,22 @@ internal static class FiringMoves
             var size = Math.Min(perCommand, moves.Count - first);
             for (var slot = 0; slot < size; slot++)
             {
-                var (candidate, runtime, lastFiredBy) = moves[first + slot];
-                object?[] values =
-                [
-                    candidate.RuleId, candidate.Sequence, RuleMapping.StateName(candidate.State), candidate.Reason, candidate.Time, candidate.Price,
-                    runtime == null || runtime.Armed, runtime?.TrailingExtreme, runtime?.StepAnchor, candidate.StoredVersion, candidate.Sequence - 1, lastFiredBy,
-                ];
+                var values = ValuesOf(moves[first + slot], now);
                 text.Append(slot == 0 ? "SELECT " : " UNION ALL SELECT ");
-                for (var index = 0; index < Joined.Length; index++)
+                foreach (var index in PerFiring)
                 {
-                    var (name, property) = Joined[index];
-                    var parameter = table.Parameter(command, $"@j{slot}_{name}", property);
+                    var (name, property) = Parameters[index];
+                    var parameter = table.Parameter(command, Name(slot, name), property);
                     table.Set(parameter, property, values[index]);
-                    text.Append(index == 0 ? "" : ", ").Append(parameter.ParameterName).Append(slot == 0 ? $" AS {name}" : "");
+                    text.Append(index == PerFiring[0] ? "" : ", ").Append(parameter.ParameterName).Append(slot == 0 ? $" AS {name}" : "");
                 }
             }
             table.Set(table.Parameter(command, "@now", "UpdatedAt"), "UpdatedAt", now);
             table.Set(table.Parameter(command, "@paused", "Paused"), "Paused", false);
             // Ids are stored as ascii char(36) (the migrations' Guid columns); the derived table's are the
             // connection's utf8mb4, and comparing the two would convert the key column and lose its index.
-            text.Append($") AS m STRAIGHT_JOIN {table.Table} AS r ON {C("Id")} = CONVERT(m.Id USING ascii) ")
-                .Append($"SET {C("FireCount")} = m.Sequence, {C("State")} = m.State, {C("StateReason")} = m.Reason, {C("LastFiredAt")} = m.FiredAt, ")
-                .Append($"{C("LastFiredPrice")} = m.Price, {C("Armed")} = m.Armed, {C("TrailingExtreme")} = m.TrailingExtreme, {C("StepAnchor")} = m.StepAnchor, ")
-                .Append($"{C("Version")} = {C("Version")} + 1, {C("UpdatedAt")} = @now ")
-                .Append($"WHERE {C("Version")} = m.Version AND {C("FireCount")} = m.FireCount AND {C("Paused")} = @paused AND {C("State")} NOT IN ({Latched}) ")
-                .Append($"AND ({C("ExpiresAt")} IS NULL OR {C("ExpiresAt")} > m.FiredAt) ")
-                .Append($"AND ({C("MaxFires")} IS NULL OR {C("FireCount")} - {C("MaxFiresCountedFrom")} < {C("MaxFires")}) ")
-                .Append($"AND ({C("FrequencyType")} <> '{nameof(FrequencyType.Once)}' OR {C("FireCount")} = {C("ArmedAtFireCount")}) ")
-                .Append("AND (m.LastFiredBy IS NULL OR ").Append(C("LastFiredAt")).Append(" IS NULL OR ").Append(C("LastFiredAt")).Append(" <= m.LastFiredBy)");
+            text.Append($") AS m STRAIGHT_JOIN {table.Table} AS r ON r.{table.Column("Id")} = CONVERT(m.Id USING ascii) ");
+            AppendMove(text, table, "r.", name => name switch { "Now" => "@now", "Paused" => "@paused", _ => $"m.{name}" });
             command.CommandText = text.ToString();
             affected += await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -111,29 +98,33 @@ internal static class FiringMoves
     private static DbParameter[] Build(TableCommands table, DbCommand command, System.Text.StringBuilder text, int slot)
     {
         var parameters = Parameters.Select(parameter => table.Parameter(command, Name(slot, parameter.Name), parameter.Property)).ToArray();
-        var p = new SlotNames(slot);
-        string C(string property) => table.Column(property);
-        text.Append($"UPDATE {table.Table} SET {C("FireCount")} = {p["Sequence"]}, {C("State")} = {p["State"]}, {C("StateReason")} = {p["Reason"]}, ")
-            .Append($"{C("LastFiredAt")} = {p["FiredAt"]}, {C("LastFiredPrice")} = {p["Price"]}, {C("Armed")} = {p["Armed"]}, ")
-            .Append($"{C("TrailingExtreme")} = {p["TrailingExtreme"]}, {C("StepAnchor")} = {p["StepAnchor"]}, ")
-            .Append($"{C("Version")} = {C("Version")} + 1, {C("UpdatedAt")} = {p["Now"]} ")
-            .Append($"WHERE {C("Id")} = {p["Id"]} AND {C("Version")} = {p["Version"]} AND {C("FireCount")} = {p["FireCount"]} ")
-            .Append($"AND {C("Paused")} = {p["Paused"]} AND {C("State")} NOT IN ({Latched}) ")
-            .Append($"AND ({C("ExpiresAt")} IS NULL OR {C("ExpiresAt")} > {p["FiredAt"]}) ")
-            .Append($"AND ({C("MaxFires")} IS NULL OR {C("FireCount")} - {C("MaxFiresCountedFrom")} < {C("MaxFires")}) ")
-            .Append($"AND ({C("FrequencyType")} <> '{nameof(FrequencyType.Once)}' OR {C("FireCount")} = {C("ArmedAtFireCount")}) ")
-            // Cooldown and once-a-day: the last firing lies far enough back (null: the rule's frequency sets no bound).
-            .Append($"AND ({p["LastFiredBy"]} IS NULL OR {C("LastFiredAt")} IS NULL OR {C("LastFiredAt")} <= {p["LastFiredBy"]});\n");
+        text.Append($"UPDATE {table.Table} ");
+        AppendMove(text, table, "", name => Name(slot, name), $"{table.Column("Id")} = {Name(slot, "Id")} AND ");
+        text.Append(";\n");
         return parameters;
     }
 
-    private static string Name(int slot, string parameter) => $"@f{slot}_{parameter}";
-
-    /// <summary>The names of one statement's parameters, as <see cref="Build"/> adds them.</summary>
-    private readonly record struct SlotNames(int Slot)
+    /// <summary>
+    /// The move and its guards, once for both forms: <paramref name="value"/> names where each of a firing's values is
+    /// read from (a parameter, or the derived table's column), <paramref name="rule"/> prefixes the rule's columns.
+    /// </summary>
+    private static void AppendMove(System.Text.StringBuilder text, TableCommands table, string rule, Func<string, string> value, string key = "")
     {
-        public string this[string parameter] => Name(Slot, parameter);
+        string C(string property) => rule + table.Column(property);
+        text.Append($"SET {C("FireCount")} = {value("Sequence")}, {C("State")} = {value("State")}, {C("StateReason")} = {value("Reason")}, ")
+            .Append($"{C("LastFiredAt")} = {value("FiredAt")}, {C("LastFiredPrice")} = {value("Price")}, {C("Armed")} = {value("Armed")}, ")
+            .Append($"{C("TrailingExtreme")} = {value("TrailingExtreme")}, {C("StepAnchor")} = {value("StepAnchor")}, ")
+            .Append($"{C("Version")} = {C("Version")} + 1, {C("UpdatedAt")} = {value("Now")} ")
+            .Append($"WHERE {key}{C("Version")} = {value("Version")} AND {C("FireCount")} = {value("FireCount")} ")
+            .Append($"AND {C("Paused")} = {value("Paused")} AND {C("State")} NOT IN ({Latched}) ")
+            .Append($"AND ({C("ExpiresAt")} IS NULL OR {C("ExpiresAt")} > {value("FiredAt")}) ")
+            .Append($"AND ({C("MaxFires")} IS NULL OR {C("FireCount")} - {C("MaxFiresCountedFrom")} < {C("MaxFires")}) ")
+            .Append($"AND ({C("FrequencyType")} <> '{nameof(FrequencyType.Once)}' OR {C("FireCount")} = {C("ArmedAtFireCount")}) ")
+            // Cooldown and once-a-day: the last firing lies far enough back (null: the rule's frequency sets no bound).
+            .Append($"AND ({value("LastFiredBy")} IS NULL OR {C("LastFiredAt")} IS NULL OR {C("LastFiredAt")} <= {value("LastFiredBy")})");
     }
+
+    private static string Name(int slot, string parameter) => $"@f{slot}_{parameter}";
 }
 
 /// <summary>

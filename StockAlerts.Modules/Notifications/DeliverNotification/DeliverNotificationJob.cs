@@ -252,11 +252,11 @@ internal sealed partial class DeliverNotificationJob(
     /// </summary>
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
-        var changed = database.ChangeTracker.Entries<DeliveryRecord>().Where(entry => entry.State == EntityState.Modified).ToList();
-        if (changed.Count == 0 && !database.ChangeTracker.HasChanges())
+        if (!database.ChangeTracker.HasChanges())
         {
             return;
         }
+        var changed = database.ChangeTracker.Entries<DeliveryRecord>().Where(entry => entry.State == EntityState.Modified).ToList();
         await using var transaction = await database.Database.BeginTransactionAsync(cancellationToken);
         foreach (var alike in changed.GroupBy(entry => (entry.Entity.Status, entry.Entity.Attempts, entry.Entity.LastError, entry.Entity.ClaimToken,
             entry.Entity.DeliveredAt, entry.Entity.Receipt, entry.Entity.Silent, entry.Entity.NextAttemptAt)))
