@@ -118,6 +118,9 @@ internal sealed class LevelIndex
     public void CollectAtOrAbove(decimal low, List<RuleSlot> into, long stamp) =>
         CollectBetween(low, decimal.MaxValue, into, stamp);
 
+    /// <summary>Every entry's rule, in key order (for rare whole-index work; queries use the Collect methods).</summary>
+    public IEnumerable<RuleSlot> Slots() => chunks.SelectMany(chunk => chunk).Select(entry => entry.Slot!);
+
     /// <summary>The smallest key at or above the value, if any.</summary>
     public decimal? FirstAtOrAbove(decimal value)
     {

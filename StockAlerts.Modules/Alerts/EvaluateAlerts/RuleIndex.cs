@@ -139,7 +139,17 @@ internal sealed class RuleIndex : IRuleEngine
         return latest;
     }
 
-    public RuleRuntime? FindRuntime(Guid ruleId) => slots.GetValueOrDefault(ruleId)?.Runtime;
+    public RuleRuntime? FindRuntime(Guid ruleId)
+    {
+        if (!slots.TryGetValue(ruleId, out var slot))
+        {
+            return null;
+        }
+
+        // A trailing group's member carries its extreme only when read.
+        slot.Trail?.Materialize(slot);
+        return slot.Runtime;
+    }
 
     /// <summary>
     /// When the clock alone could next change a rule (a confirmation coming due, a re-arm by time, expiry): a replay

@@ -10,6 +10,9 @@ internal sealed class RuleSlot(AlertRule rule, RuleRuntime runtime, long sequenc
     public DateTime? QueuedDeadline { get; set; }
     public long VisitStamp { get; set; }
 
+    /// <summary>The trailing group the rule sits in instead of the indexes (its runtime's extreme may lag the group's).</summary>
+    public TrailGroup? Trail { get; set; }
+
     /// <summary>A compound's books (one per symbol of its parts), worked out at its first placement and kept until it leaves its books.</summary>
     public SymbolRuleBook[]? Books { get; set; }
 }

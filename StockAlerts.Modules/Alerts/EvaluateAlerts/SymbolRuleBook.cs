@@ -29,6 +29,9 @@ internal sealed class SymbolRuleBook
     private readonly LevelIndex movesUpByPercent;
     private readonly LevelIndex movesDownByAmount;
     private readonly LevelIndex movesDownByPercent;
+    // Active trailing rules that share the symbol's extreme since they joined (made on first use).
+    private TrailGroup? drawdowns;
+    private TrailGroup? rises;
     private readonly HashSet<RuleSlot> scanned = [];
     private readonly HashSet<RuleSlot> pending = [];
     private readonly HashSet<RuleSlot> marketReferenced = [];
@@ -180,6 +183,7 @@ internal sealed class SymbolRuleBook
         }
 
         Market.Complete(tick);
+        MaterializeTrails();
         foreach (var slot in Rules)
         {
             RuleEvaluator.Resume(slot, tick.Price, tick.Time, changes, Market);
@@ -201,6 +205,7 @@ internal sealed class SymbolRuleBook
         {
             if (Market.MarkStale())
             {
+                MaterializeTrails();
                 foreach (var slot in Rules)
                 {
                     RuleEvaluator.MarkNoData(slot, tick.Time, changes);
@@ -228,6 +233,7 @@ internal sealed class SymbolRuleBook
         var price = tick.Price;
         if (recovering)
         {
+            MaterializeTrails();
             foreach (var slot in Rules)
             {
                 RuleEvaluator.Resume(slot, previous ?? price, tick.Time, changes, Market);
@@ -248,6 +254,7 @@ internal sealed class SymbolRuleBook
                 continue;
             }
 
+            Release(slot);
             if (RuleEvaluator.Evaluate(slot, price, tick.Time, previous, Market, changes) is { } firing)
             {
                 (firings ??= []).Add(firing);
@@ -374,6 +381,7 @@ internal sealed class SymbolRuleBook
 
         foreach (var slot in visits)
         {
+            Release(slot);
             RuleEvaluator.ApplyDeadlines(slot, time, price, changes);
             Refresh(slot);
         }
@@ -418,6 +426,8 @@ internal sealed class SymbolRuleBook
             CollectLevels(price, previous, visits, stamp);
         }
 
+        drawdowns?.Move(price, visits, stamp);
+        rises?.Move(price, visits, stamp);
         if (seriesBooks.Count > 0)
         {
             CollectLiveSeries(price);
@@ -494,6 +504,26 @@ internal sealed class SymbolRuleBook
 
         visitWhenPriceAtOrAbove.CollectAtOrBelow(price, into, at);
         visitWhenPriceAtOrBelow.CollectAtOrAbove(price, into, at);
+    }
+
+    // Before the evaluator sees a rule, it leaves its trailing group with the group's extreme (the evaluator may
+    // change that extreme; the group's would then be wrong for it), and is placed anew by the Refresh that follows.
+    private static void Release(RuleSlot slot)
+    {
+        if (slot.Trail is { } group)
+        {
+            group.Leave(slot);
+            slot.Placement = null;
+        }
+    }
+
+    // The same before the evaluator sees every rule (staleness, recovery, a first price).
+    private void MaterializeTrails()
+    {
+        foreach (var slot in (drawdowns?.Members() ?? []).Concat(rises?.Members() ?? []))
+        {
+            Release(slot);
+        }
     }
 
     private void CheckGapSkip(decimal price, decimal? previous)
@@ -717,6 +747,12 @@ internal sealed class SymbolRuleBook
 
         if (WatchBand.Applies(condition.Type))
         {
+            if (runtime.State == RuleState.Active && ConditionTraits.IsTrailing(condition.Type)
+                && (condition.Type == ConditionType.TrailingDrawdown ? drawdowns ??= new(drawdown: true) : rises ??= new(drawdown: false)).TryJoin(slot))
+            {
+                return;
+            }
+
             if (placement.Band is { } band)
             {
                 Enter(visitWhenPriceAtOrBelow, band.AtOrBelow, slot);
@@ -901,6 +937,7 @@ internal sealed class SymbolRuleBook
 
     private void Unplace(RuleSlot slot)
     {
+        slot.Trail?.Leave(slot);
         foreach (var (index, key) in slot.Entries)
         {
             index.Remove(key, slot);
