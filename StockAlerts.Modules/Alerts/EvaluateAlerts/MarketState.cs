@@ -90,6 +90,31 @@ internal sealed class MarketState
         return true;
     }
 
+    /// <summary>
+    /// TryBegin and Complete in one for a fresh price, in order, on a symbol without a window or indicators that has a
+    /// fresh price: what the book's quiet path needs. False (and nothing changed) when the full path must run.
+    /// </summary>
+    public bool TryQuietMove(PriceTick tick)
+    {
+        if (IsStale || window is not null || Indicators is not null || LastFreshPrice is not { } last
+            || LastFreshTime is not { } lastTime || tick.Time < lastTime)
+        {
+            return false;
+        }
+
+        PreviousClose = tick.PreviousClose ?? PreviousClose;
+        DayOpen = tick.DayOpen ?? DayOpen;
+        if (!Moved)
+        {
+            Moved = true;
+            MoveStart = last;
+        }
+
+        LastFreshPrice = tick.Price;
+        LastFreshTime = tick.Time;
+        return true;
+    }
+
     /// <summary>A hand-over: the next move starts from the price the symbol's previous owner last judged.</summary>
     public void Rewind(decimal price) => LastFreshPrice = price;
 

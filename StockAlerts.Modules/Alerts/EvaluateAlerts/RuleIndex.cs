@@ -6,7 +6,6 @@ internal sealed class RuleIndex : IRuleEngine
     private readonly HashSet<RuleSlot> deferred = [];
     private readonly List<SymbolRuleBook> touched = [];
     private readonly List<RuleSlot> judged = [];
-    private readonly PriceTick[] single = new PriceTick[1];
     private readonly Dictionary<string, SymbolRuleBook> books = new(StringComparer.Ordinal);
     private long sequence;
 
@@ -177,16 +176,15 @@ internal sealed class RuleIndex : IRuleEngine
     // periodic reconcile, which reloads the rule with Remove and Add(rule, storedRuntime).
     public IReadOnlyList<FiringCandidate> Evaluate(PriceTick tick, ICollection<RuleStateChange>? stateChanges = null)
     {
-        // One array for every single price (the index is used by one thread at a time): nothing allocated per tick.
-        single[0] = tick;
-        try
-        {
-            return EvaluateBatch(single, stateChanges);
-        }
-        finally
-        {
-            single[0] = null!;
-        }
+        // A batch of one, without the batch's bookkeeping: most prices come alone and change nothing.
+        List<FiringCandidate>? firings = null;
+        var book = Book(tick.Symbol);
+        var before = book.Visited;
+        book.Evaluate(tick, stateChanges, ref firings);
+        Visited += book.Visited - before;
+        JudgeDeferred(tick.Time, stateChanges, ref firings);
+        book.Market.EndStep();
+        return firings ?? (IReadOnlyList<FiringCandidate>)[];
     }
 
     /// <summary>
@@ -211,21 +209,9 @@ internal sealed class RuleIndex : IRuleEngine
             time = time is { } latest && latest > tick.Time ? latest : tick.Time;
         }
 
-        if (deferred.Count > 0)
+        if (time is { } newest)
         {
-            var judged = this.judged;
-            judged.Clear();
-            judged.AddRange(deferred);
-            judged.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-            foreach (var slot in judged)
-            {
-                if (slots.ContainsKey(slot.Rule.Id) && Book(HomeOf(slot.Rule)).EvaluateDeferred(slot, time!.Value, stateChanges) is { } firing)
-                {
-                    (firings ??= []).Add(firing);
-                }
-            }
-
-            deferred.Clear();
+            JudgeDeferred(newest, stateChanges, ref firings);
         }
 
         foreach (var book in touched)
@@ -234,6 +220,29 @@ internal sealed class RuleIndex : IRuleEngine
         }
 
         return firings ?? (IReadOnlyList<FiringCandidate>)[];
+    }
+
+    // The compounds the prices touched, once each, in the order they were added.
+    private void JudgeDeferred(DateTime time, ICollection<RuleStateChange>? stateChanges, ref List<FiringCandidate>? firings)
+    {
+        if (deferred.Count == 0)
+        {
+            return;
+        }
+
+        var judged = this.judged;
+        judged.Clear();
+        judged.AddRange(deferred);
+        judged.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        foreach (var slot in judged)
+        {
+            if (slots.ContainsKey(slot.Rule.Id) && Book(HomeOf(slot.Rule)).EvaluateDeferred(slot, time, stateChanges) is { } firing)
+            {
+                (firings ??= []).Add(firing);
+            }
+        }
+
+        deferred.Clear();
     }
 
     public IReadOnlyList<FiringCandidate> AdvanceClock(DateTime time, ICollection<RuleStateChange>? stateChanges = null)

@@ -201,6 +201,11 @@ internal sealed class SymbolRuleBook
             now = tick.Time;
         }
 
+        if (IsQuiet(tick) && Market.TryQuietMove(tick))
+        {
+            return;
+        }
+
         if (tick.IsStale)
         {
             if (Market.MarkStale())
@@ -266,6 +271,31 @@ internal sealed class SymbolRuleBook
         SettleBands(price);
         SettleGap(price);
         Market.Complete(tick);
+    }
+
+    // Most prices of a symbol whose rules all sit in the level indexes move inside the gap between its nearest levels
+    // (from a price inside it too), with no deadline due: all the full path would do for them is note the price.
+    private bool IsQuiet(PriceTick tick)
+    {
+        if (!gapValid || tick.IsStale || pending.Count > 0 || scanned.Count > 0 || seriesBooks.Count > 0
+            || rearmWhenPriceAtOrBelow.Count > 0 || rearmWhenPriceAtOrAbove.Count > 0 || drawdowns?.Count > 0 || rises?.Count > 0
+            || tick.Price <= gapLow || tick.Price >= gapHigh || Market.LastFreshPrice is not { } last || last <= gapLow || last >= gapHigh
+            || (deadlines.TryPeek(out _, out var due) && due <= tick.Time))
+        {
+            return false;
+        }
+
+        if (marketReferenced.Count > 0 && ((tick.PreviousClose ?? Market.PreviousClose) != Market.PreviousClose || (tick.DayOpen ?? Market.DayOpen) != Market.DayOpen))
+        {
+            return false;
+        }
+
+        if (CheckSkips)
+        {
+            CheckGapSkip(tick.Price, last);
+        }
+
+        return true;
     }
 
     public IReadOnlyList<FiringCandidate> AdvanceClock(DateTime time, ICollection<RuleStateChange>? changes)
