@@ -17,6 +17,7 @@ internal static class SortedArrayBound
         List<AlertRule> rules, string[] symbols, Dictionary<string, decimal> prices, List<PriceTick> ticks, DateTime warmupTime)
     {
         Pass(rules, symbols, prices, ticks, warmupTime);
+        GC.Collect();
         return Pass(rules, symbols, prices, ticks, warmupTime);
     }
 
