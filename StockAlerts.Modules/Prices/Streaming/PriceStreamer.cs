@@ -33,15 +33,21 @@ internal sealed partial class PriceStreamer(
 
     public Task SendStaleChangeAsync(StaleChange change) => hub.Clients.Group(PricesHub.GroupFor(change.Symbol)).StaleChanged(change);
 
-    public async Task FlushAsync()
+    // The symbols' sends go out together, not one after the other: with the Redis backplane each is a publish, and
+    // awaiting them in turn made a flush of 500 symbols 500 round trips long while newer prices waited behind it.
+    // A symbol is in one flush at most once, and the next flush starts after this one ends: its order holds.
+    public Task FlushAsync()
     {
+        var sends = new List<Task>(pending.Count);
         foreach (var symbol in pending.Keys)
         {
             if (pending.TryRemove(symbol, out var quote))
             {
-                await hub.Clients.Group(PricesHub.GroupFor(symbol)).PriceChanged(quote);
+                sends.Add(hub.Clients.Group(PricesHub.GroupFor(symbol)).PriceChanged(quote));
             }
         }
+
+        return Task.WhenAll(sends);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
