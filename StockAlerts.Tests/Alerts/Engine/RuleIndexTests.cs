@@ -95,6 +95,39 @@ public sealed class RuleIndexTests
         Assert.That(pastTheFirstBands, Is.LessThan(rules.Count / 4));
     }
 
+    // Trailing rules that share the symbol's peak sit in one group: a run of new peaks visits none of them (each
+    // used to be moved in the indexes on every one), a drop visits only those it brings to their distance, and the
+    // runtime read afterwards carries the peak the rule followed.
+    [Test]
+    public void Evaluate_NewPeaksWithTrailingRulesSharingThem_VisitNoRule_AndADropVisitsOnlyThoseItReaches()
+    {
+        var index = new RuleIndex();
+        var rules = Enumerable.Range(1, 100).Select(step => TestRules.Trailing(ConditionType.TrailingDrawdown, percent: step / 10m)).ToList();
+        foreach (var rule in rules)
+        {
+            index.Add(rule);
+        }
+
+        index.Evaluate(new PriceTick(TestRules.Symbol, 100m, null, Start));
+        var before = index.Visited;
+        var time = Start;
+        for (var price = 100.5m; price <= 110m; price += 0.5m)
+        {
+            time = time.AddSeconds(1);
+            Assert.That(index.Evaluate(new PriceTick(TestRules.Symbol, price, null, time)), Is.Empty);
+        }
+
+        var climbing = index.Visited - before;
+        var firings = index.Evaluate(new PriceTick(TestRules.Symbol, 108.9m, null, time.AddSeconds(1)));
+        var dropping = index.Visited - before - climbing;
+
+        Assert.That(climbing, Is.Zero);
+        Assert.That(firings.Select(firing => firing.Rule), Is.EquivalentTo(rules.Take(10)), "a drop of 1% from 110 reaches the rules of 0.1% to 1%");
+        Assert.That(firings.Select(firing => firing.ComparedValue).Distinct(), Is.EqualTo(new[] { 110m }));
+        Assert.That(dropping, Is.LessThanOrEqualTo(11));
+        Assert.That(index.FindRuntime(rules[50].Id)!.TrailingExtreme, Is.EqualTo(110m));
+    }
+
     [Test]
     public void Prime_OnANewSymbol_ActivatesRestoredRulesWithoutFiringAndTheNextTickComparesWithIt()
     {
