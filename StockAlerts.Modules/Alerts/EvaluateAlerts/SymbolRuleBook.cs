@@ -183,7 +183,7 @@ internal sealed class SymbolRuleBook
         }
 
         Market.Complete(tick);
-        MaterializeTrails();
+        ReleaseTrails();
         foreach (var slot in Rules)
         {
             RuleEvaluator.Resume(slot, tick.Price, tick.Time, changes, Market);
@@ -210,7 +210,7 @@ internal sealed class SymbolRuleBook
         {
             if (Market.MarkStale())
             {
-                MaterializeTrails();
+                ReleaseTrails();
                 foreach (var slot in Rules)
                 {
                     RuleEvaluator.MarkNoData(slot, tick.Time, changes);
@@ -238,7 +238,7 @@ internal sealed class SymbolRuleBook
         var price = tick.Price;
         if (recovering)
         {
-            MaterializeTrails();
+            ReleaseTrails();
             foreach (var slot in Rules)
             {
                 RuleEvaluator.Resume(slot, previous ?? price, tick.Time, changes, Market);
@@ -548,7 +548,7 @@ internal sealed class SymbolRuleBook
     }
 
     // The same before the evaluator sees every rule (staleness, recovery, a first price).
-    private void MaterializeTrails()
+    private void ReleaseTrails()
     {
         foreach (var slot in (drawdowns?.Members() ?? []).Concat(rises?.Members() ?? []))
         {

@@ -27,16 +27,8 @@ internal sealed class TrailGroup(bool drawdown)
         }
 
         Extreme = extreme;
-        var condition = slot.Rule.Condition;
-        if (condition.Amount is { } amount)
-        {
-            byAmount.Add(amount, slot);
-        }
-        else
-        {
-            byPercent.Add(condition.Percent ?? 0, slot);
-        }
-
+        var (index, distance) = PlaceOf(slot);
+        index.Add(distance, slot);
         slot.Trail = this;
         trigger = null;
         return true;
@@ -45,19 +37,15 @@ internal sealed class TrailGroup(bool drawdown)
     public void Leave(RuleSlot slot)
     {
         Materialize(slot);
-        var condition = slot.Rule.Condition;
-        if (condition.Amount is { } amount)
-        {
-            byAmount.Remove(amount, slot);
-        }
-        else
-        {
-            byPercent.Remove(condition.Percent ?? 0, slot);
-        }
-
+        var (index, distance) = PlaceOf(slot);
+        index.Remove(distance, slot);
         slot.Trail = null;
         trigger = null;
     }
+
+    // A rule's distance from the extreme is an amount or else a percent of it (amount wins, as in the evaluator).
+    private (LevelIndex Index, decimal Distance) PlaceOf(RuleSlot slot) =>
+        slot.Rule.Condition.Amount is { } amount ? (byAmount, amount) : (byPercent, slot.Rule.Condition.Percent ?? 0);
 
     public void Materialize(RuleSlot slot) => slot.Runtime.TrailingExtreme = Extreme;
 
