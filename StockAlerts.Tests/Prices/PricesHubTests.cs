@@ -36,6 +36,31 @@ public sealed class PricesHubTests(StorageKind storage)
         Assert.That(received.First(quote => quote.Symbol == "AAPL").Price, Is.GreaterThan(0));
     }
 
+    // The MessagePack hub protocol beside JSON: a client of each on the same symbol gets the same quotes (with the
+    // Redis backplane the group message is written once per protocol).
+    [Test]
+    public async Task MessagePackAndJsonSubscribers_ReceiveTheSameQuotes()
+    {
+        var signedIn = await app.SignInAsync();
+        await using var json = await HubClients.ConnectAsync(app, signedIn, "/hubs/prices");
+        await using var messagePack = await HubClients.ConnectAsync(app, signedIn, "/hubs/prices", messagePack: true);
+        var byJson = new ConcurrentBag<QuoteView>();
+        var byMessagePack = new ConcurrentBag<QuoteView>();
+        json.On<QuoteView>(nameof(IPricesClient.PriceChanged), byJson.Add);
+        messagePack.On<QuoteView>(nameof(IPricesClient.PriceChanged), byMessagePack.Add);
+
+        var current = await messagePack.InvokeAsync<IReadOnlyList<QuoteView>>("Subscribe", new[] { "NVDA" });
+        await json.InvokeAsync<IReadOnlyList<QuoteView>>("Subscribe", new[] { "NVDA" });
+        await PollUntilAsync(() => byMessagePack.Any(quote => byJson.Any(other => other.Time == quote.Time)));
+
+        var quote = byMessagePack.First(quote => byJson.Any(other => other.Time == quote.Time));
+        Assert.That(byJson.First(other => other.Time == quote.Time), Is.EqualTo(quote));
+        Assert.That(quote.Symbol, Is.EqualTo("NVDA"));
+        Assert.That(quote.Price, Is.GreaterThan(0));
+        Assert.That(quote.Time.Kind, Is.EqualTo(DateTimeKind.Utc));
+        Assert.That(current.Select(answered => answered.Symbol), Is.All.EqualTo("NVDA"));
+    }
+
     [Test]
     public async Task Subscribe_AnswersWithTheCurrentQuotes()
     {

@@ -44,6 +44,9 @@ internal static class RealtimeSetup
             options.AddFilter<UserConnectionLimit>();
             options.AddFilter<HubCallLimit>();
         });
+        // Beside JSON, for clients that choose it (smaller frames, less parsing on a phone): the same messages, keyed
+        // by the server's property names. A group message is serialized once per protocol in use.
+        signalR.AddMessagePackProtocol();
         services.AddSingleton<UserConnectionLimit>();
         services.AddSingleton<HubCallLimit>();
         // Takes the hub token out of the query string before anything can log the request line.

@@ -29,13 +29,13 @@ internal sealed class PriceClients : IPriceClients
     private readonly ConcurrentBag<double> latencies = [];
     private long received;
 
-    public static async Task<PriceClients> ConnectAsync(Uri baseAddress, string token, IReadOnlyList<string> symbols, int count, int perClient)
+    public static async Task<PriceClients> ConnectAsync(Uri baseAddress, string token, IReadOnlyList<string> symbols, int count, int perClient, bool messagePack)
     {
         var clients = new PriceClients();
         var random = new Random(11);
         for (var client = 0; client < count; client++)
         {
-            var connection = StreamBench.Hub(baseAddress, "/hubs/prices", token);
+            var connection = StreamBench.Hub(baseAddress, "/hubs/prices", token, messagePack);
             var seen = new ConcurrentDictionary<string, decimal>();
             connection.On<QuoteView>("PriceChanged", quote =>
             {
@@ -83,7 +83,7 @@ internal sealed class PriceClients : IPriceClients
     public static async Task<int> RunProcessAsync(BenchOptions options)
     {
         var symbols = File.ReadAllLines(options.Text("symbols-file")!);
-        await using var clients = await ConnectAsync(new Uri(options.Text("url")!), options.Text("token")!, symbols, options.Int("clients", 50), options.Int("per-client", 5));
+        await using var clients = await ConnectAsync(new Uri(options.Text("url")!), options.Text("token")!, symbols, options.Int("clients", 50), options.Int("per-client", 5), options.Text("protocol") == "messagepack");
         Console.WriteLine("ready");
         while (Console.ReadLine() is { } line && line != "exit")
         {
@@ -106,13 +106,13 @@ internal sealed class PriceClients : IPriceClients
 /// <summary>The clients in a child process (this bench run as `prices-clients`), whose CPU is read from /proc.</summary>
 internal sealed class PriceClientsProcess(Process child, string folder) : IPriceClients
 {
-    public static async Task<PriceClientsProcess> StartAsync(Uri baseAddress, string token, IReadOnlyList<string> symbols, int count, int perClient)
+    public static async Task<PriceClientsProcess> StartAsync(Uri baseAddress, string token, IReadOnlyList<string> symbols, int count, int perClient, bool messagePack)
     {
         var folder = Directory.CreateTempSubdirectory("stockalerts-clients-").FullName;
         var symbolsFile = Path.Combine(folder, "symbols.txt");
         await File.WriteAllLinesAsync(symbolsFile, symbols);
         var start = new ProcessStartInfo("dotnet", [typeof(PriceClients).Assembly.Location, "prices-clients", "--url", baseAddress.ToString(), "--token", token,
-            "--symbols-file", symbolsFile, "--clients", count.ToString(CultureInfo.InvariantCulture), "--per-client", perClient.ToString(CultureInfo.InvariantCulture)])
+            "--symbols-file", symbolsFile, "--clients", count.ToString(CultureInfo.InvariantCulture), "--per-client", perClient.ToString(CultureInfo.InvariantCulture), "--protocol", messagePack ? "messagepack" : "json"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

@@ -20,6 +20,8 @@ internal static class PricesBench
     {
         var symbolCount = options.Int("symbols", 5000);
         var clientCount = options.Int("clients", 50);
+        // --protocol messagepack: the clients speak the MessagePack hub protocol instead of JSON.
+        var messagePack = options.Text("protocol") == "messagepack";
         var perClient = options.Int("per-client", 100);
         var rounds = options.Int("rounds", 20);
         var settings = new Dictionary<string, string?>
@@ -45,7 +47,7 @@ internal static class PricesBench
             settings["ConnectionStrings:Redis"] = redis;
         }
 
-        Console.WriteLine($"prices bench: {symbolCount:N0} symbols, {clientCount} clients x {perClient} symbols, {rounds} rounds, store {(settings.ContainsKey("ConnectionStrings:Redis") ? "Redis" : "in-process")}");
+        Console.WriteLine($"prices bench: {symbolCount:N0} symbols, {clientCount} clients x {perClient} symbols ({(messagePack ? "MessagePack" : "JSON")}), {rounds} rounds, store {(settings.ContainsKey("ConnectionStrings:Redis") ? "Redis" : "in-process")}");
         await using var app = new BenchApp(settings);
         app.UseKestrel(0);
         app.StartServer();
@@ -58,8 +60,8 @@ internal static class PricesBench
         // The clients in this process, or (--clients-process 1) in a process of their own, so that the service's CPU
         // and the load generator's are read apart (both still share this machine's cores).
         await using var clients = options.Int("clients-process", 0) == 1
-            ? await PriceClientsProcess.StartAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient)
-            : (IPriceClients)await PriceClients.ConnectAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient);
+            ? await PriceClientsProcess.StartAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient, messagePack)
+            : (IPriceClients)await PriceClients.ConnectAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient, messagePack);
         Console.WriteLine($"{clientCount} clients connected and subscribed; {3} warm-up rounds, then {rounds} measured");
         var serviceCpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
         var clientsCpuFrom = clients.CpuSeconds();

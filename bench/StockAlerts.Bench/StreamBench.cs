@@ -165,15 +165,22 @@ internal static class StreamBench
 
     public static HubConnection Hub(BenchApp app, string path, string token) => Hub(app.ClientOptions.BaseAddress, path, token);
 
-    public static HubConnection Hub(Uri baseAddress, string path, string token) =>
-        new HubConnectionBuilder()
+    public static HubConnection Hub(Uri baseAddress, string path, string token, bool messagePack = false)
+    {
+        var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(baseAddress, path), hub =>
             {
                 hub.Transports = HttpTransportType.WebSockets;
                 hub.SkipNegotiation = true;
                 hub.AccessTokenProvider = () => Task.FromResult<string?>(token);
-            })
-            .Build();
+            });
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        return builder.Build();
+    }
 
     private static async Task<List<string>> SeedAsync(IServiceProvider services, int count)
     {

@@ -83,7 +83,9 @@ public static class AsyncApiDocument
                 ["title"] = "StockAlerts live hubs",
                 ["version"] = "v1",
                 ["description"] =
-                    "ASP.NET Core SignalR hubs (JSON hub protocol; WebSockets, Server-Sent Events or long polling). Connect with the access token from " +
+                    "ASP.NET Core SignalR hubs (JSON hub protocol, or MessagePack for clients that ask for it; WebSockets, Server-Sent Events or long polling). " +
+                    "The schemas here are the JSON protocol's; MessagePack carries the same fields, keyed by the server's property names (PascalCase: it is case-sensitive). " +
+                    "Connect with the access token from " +
                     "POST /api/auth/login as `access_token` in the query string (the official SignalR clients do this with accessTokenFactory). " +
                     "Invocation payloads are the arrays of arguments; a reply is the invocation's completion result.",
             },
