@@ -77,16 +77,9 @@ internal sealed class MarketState
 
         previous = LastFreshPrice ?? (HasSeenStale ? null : tick.PreviousPrice);
         recovering = IsStale || LastFreshPrice is null;
-        PreviousClose = tick.PreviousClose ?? PreviousClose;
-        DayOpen = tick.DayOpen ?? DayOpen;
         window?.Add(tick.Time, tick.Price);
         Indicators?.OnTick(tick.Time, tick.Price);
-        if (!Moved)
-        {
-            Moved = true;
-            MoveStart = previous;
-        }
-
+        Note(tick, previous);
         return true;
     }
 
@@ -102,17 +95,21 @@ internal sealed class MarketState
             return false;
         }
 
+        Note(tick, last);
+        Complete(tick);
+        return true;
+    }
+
+    // The tick's references, and where the batch's move started.
+    private void Note(PriceTick tick, decimal? previous)
+    {
         PreviousClose = tick.PreviousClose ?? PreviousClose;
         DayOpen = tick.DayOpen ?? DayOpen;
         if (!Moved)
         {
             Moved = true;
-            MoveStart = last;
+            MoveStart = previous;
         }
-
-        LastFreshPrice = tick.Price;
-        LastFreshTime = tick.Time;
-        return true;
     }
 
     /// <summary>A hand-over: the next move starts from the price the symbol's previous owner last judged.</summary>

@@ -279,8 +279,7 @@ internal sealed class SymbolRuleBook
     {
         if (!gapValid || tick.IsStale || pending.Count > 0 || scanned.Count > 0 || seriesBooks.Count > 0
             || rearmWhenPriceAtOrBelow.Count > 0 || rearmWhenPriceAtOrAbove.Count > 0 || drawdowns?.Count > 0 || rises?.Count > 0
-            || tick.Price <= gapLow || tick.Price >= gapHigh || Market.LastFreshPrice is not { } last || last <= gapLow || last >= gapHigh
-            || (deadlines.TryPeek(out _, out var due) && due <= tick.Time))
+            || Market.LastFreshPrice is not { } last || (deadlines.TryPeek(out _, out var due) && due <= tick.Time))
         {
             return false;
         }
@@ -290,9 +289,20 @@ internal sealed class SymbolRuleBook
             return false;
         }
 
+        return SkipsLevels(tick.Price, last);
+    }
+
+    // A move from previous to price inside the level gap reaches no level (checked against the queries when testing).
+    private bool SkipsLevels(decimal price, decimal? previous)
+    {
+        if (!gapValid || price <= gapLow || price >= gapHigh || (previous is { } before && (before <= gapLow || before >= gapHigh)))
+        {
+            return false;
+        }
+
         if (CheckSkips)
         {
-            CheckGapSkip(tick.Price, last);
+            CheckGapSkip(price, previous);
         }
 
         return true;
@@ -444,14 +454,7 @@ internal sealed class SymbolRuleBook
             Visit(slot);
         }
 
-        if (gapValid && price > gapLow && price < gapHigh && (previous is not { } before || (before > gapLow && before < gapHigh)))
-        {
-            if (CheckSkips)
-            {
-                CheckGapSkip(price, previous);
-            }
-        }
-        else
+        if (!SkipsLevels(price, previous))
         {
             CollectLevels(price, previous, visits, stamp);
         }
