@@ -157,12 +157,15 @@ internal static class AlertsBench
             // An instance's share in a cluster, the engine alone: N indexes, each with the rules of its part of the
             // symbols (by shard) and evaluating only those symbols' ticks, as an instance does; the whole index is the
             // baseline, each measured on its thread's own CPU clock, one after the other on fresh indexes.
-            var whole = SplitRun(rules, ticks, symbols, prices, _ => true);
-            Console.WriteLine($"split: one index of all {rules.Count:N0} rules, {ticks.Count:N0} ticks: {whole.Cpu:0.00} s CPU");
+            // --split-batch B: the stream as the relay sends it, B ticks a batch, with the caches overwritten between
+            // batches (outside the measured CPU), as other processes on a shared machine do between an instance's batches.
+            var batch = options.Int("split-batch", 0);
+            var whole = SplitRun(rules, ticks, symbols, prices, _ => true, batch);
+            Console.WriteLine($"split: one index of all {rules.Count:N0} rules, {ticks.Count:N0} ticks{(batch > 0 ? $" in batches of {batch}, caches overwritten between them" : "")}: {whole.Cpu:0.00} s CPU");
             for (var part = 0; part < parts; part++)
             {
                 var share = part;
-                var measured = SplitRun(rules, ticks, symbols, prices, symbol => Shards.Of(symbol) % parts == share);
+                var measured = SplitRun(rules, ticks, symbols, prices, symbol => Shards.Of(symbol) % parts == share, batch);
                 Console.WriteLine($"split: part {part + 1} of {parts}: {measured.Rules:N0} rules, {measured.Ticks:N0} ticks: {measured.Cpu:0.00} s CPU, {measured.Cpu / whole.Cpu:0.00} of the whole");
             }
         }
@@ -206,7 +209,7 @@ internal static class AlertsBench
         Console.WriteLine($"code warmed on a throwaway index of {index.Count:N0} of the rules over the same ticks in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
     }
 
-    private static (int Rules, int Ticks, double Cpu) SplitRun(List<AlertRule> rules, List<PriceTick> ticks, string[] symbols, Dictionary<string, decimal> prices, Func<string, bool> mine)
+    private static (int Rules, int Ticks, double Cpu) SplitRun(List<AlertRule> rules, List<PriceTick> ticks, string[] symbols, Dictionary<string, decimal> prices, Func<string, bool> mine, int batch)
     {
         var index = new RuleIndex();
         foreach (var rule in rules.Where(rule => mine(rule.Symbol)))
@@ -219,12 +222,30 @@ internal static class AlertsBench
         }
         var own = ticks.Where(tick => mine(tick.Symbol)).ToList();
         GC.Collect();
-        var started = ThreadCpu.Now();
-        foreach (var tick in own)
+        if (batch <= 0)
         {
-            index.Evaluate(tick);
+            var started = ThreadCpu.Now();
+            foreach (var tick in own)
+            {
+                index.Evaluate(tick);
+            }
+            return (index.Count, own.Count, ThreadCpu.Since(started) ?? double.NaN);
         }
-        return (index.Count, own.Count, ThreadCpu.Since(started) ?? double.NaN);
+
+        var trash = new long[64 * 1024 * 1024 / sizeof(long)];
+        var cpu = 0.0;
+        foreach (var chunk in ticks.Chunk(batch))
+        {
+            var mineNow = chunk.Where(tick => mine(tick.Symbol)).ToList();
+            for (var i = 0; i < trash.Length; i += 8)
+            {
+                trash[i]++;
+            }
+            var started = ThreadCpu.Now();
+            index.EvaluateBatch(mineNow);
+            cpu += ThreadCpu.Since(started) ?? double.NaN;
+        }
+        return (index.Count, own.Count, cpu);
     }
 
     private static async Task MeasureBuildFromDatabaseAsync(Func<AlertsDbContext> open, string kind, int count, Random random, string[] symbols, Dictionary<string, decimal> prices)

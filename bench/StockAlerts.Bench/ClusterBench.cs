@@ -40,7 +40,8 @@ internal static class ClusterBench
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis + ",allowAdmin=true");
         var service = ColdStartBench.ServiceDll();
         var results = new List<Round>();
-        for (var instances = 1; instances <= most; instances++)
+        // --from N starts with the round of N instances (its baseline is then that round's first instance).
+        for (var instances = options.Int("from", 1); instances <= most; instances++)
         {
             results.Add(await RoundAsync(service, settings, connection, instances, count, seconds, rate, warmup));
         }
@@ -95,8 +96,10 @@ internal static class ClusterBench
             // pays once whatever its share. Then the start's garbage settles before memory is read.
             if (warmup > 0)
             {
+                var beforeWarmup = await Task.WhenAll(processes.Select(EvaluationAsync));
                 await FeedAsync(redis, warmup, rate);
-                // Until the warm-up's firings are stored: the idle CPU measured next must be idle.
+                await CaughtUpAsync(processes, beforeWarmup, warmup * 10, "warm-up");
+                // Until the warm-up's firings are published: the idle CPU measured next must be idle.
                 await QuietAsync(processes);
             }
             await Task.Delay(TimeSpan.FromSeconds(5));
@@ -111,13 +114,14 @@ internal static class ClusterBench
             var evaluationFrom = await Task.WhenAll(processes.Select(EvaluationAsync));
             var window = Stopwatch.GetTimestamp();
             var ticks = await FeedAsync(redis, seconds, rate);
-            // The instances finish what they received (firings are stored with durable commits).
-            await Task.Delay(TimeSpan.FromSeconds(10));
+            // The instances finish what they received (firings are stored with durable commits): until then they have
+            // not done the same work. (Read after a fixed 10 s, an instance storing the firings of all rules was still
+            // on the round's 10th batch of 300, and the CPU of unequal work was compared.)
+            var evaluationTo = await CaughtUpAsync(processes, evaluationFrom, seconds * 10, "round");
             var elapsed = Stopwatch.GetElapsedTime(window).TotalSeconds;
             var bytesOut = await RedisBytesOutAsync(redis) - bytesBefore;
             // A member's name carries its process id.
             int RulesOf(Process process) => owners.FirstOrDefault(owner => owner.Key.Split('-')[^2] == process.Id.ToString()).Value.Rules;
-            var evaluationTo = await Task.WhenAll(processes.Select(EvaluationAsync));
             var measured = processes.Select((process, index) => new Instance(RulesOf(process), memory[index],
                 CpuSeconds(process.Id) - cpuFrom[index] - idlePerSecond[index] * elapsed, evaluationTo[index].Wall - evaluationFrom[index].Wall,
                 evaluationTo[index].Cpu - evaluationFrom[index].Cpu)).ToList();
@@ -224,7 +228,7 @@ internal static class ClusterBench
     /// The engine's own accounts of the batches it evaluated: wall time (which counts waiting for a core, and with N
     /// processes on 2 cores each waits more) and the evaluating thread's CPU time (which does not).
     /// </summary>
-    private static async Task<(double Wall, double Cpu)> EvaluationAsync(Process process)
+    private static async Task<Evaluation> EvaluationAsync(Process process)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{Addresses[process.Id]}/metrics");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ScrapeToken);
@@ -233,7 +237,37 @@ internal static class ClusterBench
         var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
         double Value(string name) => lines.FirstOrDefault(text => text.StartsWith(name + "{", StringComparison.Ordinal) || text.StartsWith(name + " ", StringComparison.Ordinal)) is { } line
             ? double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
-        return (Value("stockalerts_alerts_evaluation_duration_seconds_sum"), Value("stockalerts_alerts_evaluation_cpu_seconds_total"));
+        return new Evaluation(Value("stockalerts_alerts_evaluation_duration_seconds_sum"), Value("stockalerts_alerts_evaluation_cpu_seconds_total"),
+            (long)Value("stockalerts_alerts_evaluation_duration_seconds_count"), (long)Value("stockalerts_alerts_firings_total"));
+    }
+
+    private sealed record Evaluation(double Wall, double Cpu, long Batches, long Firings);
+
+    /// <summary>
+    /// Waits until every instance has evaluated (and stored the firings of) every batch fed so far: each instance
+    /// evaluates every relayed batch, one after the other, so only then have all of them done the same work.
+    /// </summary>
+    private static async Task<Evaluation[]> CaughtUpAsync(List<Process> processes, Evaluation[] before, int batches, string what)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var reported = started;
+        while (true)
+        {
+            var now = await Task.WhenAll(processes.Select(EvaluationAsync));
+            var done = now.Select((each, index) => each.Batches - before[index].Batches).ToList();
+            if (done.All(count => count >= batches) || Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(20))
+            {
+                Console.WriteLine($"   {what}: {string.Join(" / ", done)} of {batches} batches evaluated, {string.Join(" / ", now.Select((each, index) => each.Firings - before[index].Firings))} firings stored, " +
+                    $"{Stopwatch.GetElapsedTime(started).TotalSeconds:0} s after the feed{(done.All(count => count >= batches) ? "" : " (NOT caught up: gave up after 20 min)")}");
+                return now;
+            }
+            if (Stopwatch.GetElapsedTime(reported) > TimeSpan.FromSeconds(15))
+            {
+                reported = Stopwatch.GetTimestamp();
+                Console.WriteLine($"   {what}: {string.Join(" / ", done)} of {batches} batches evaluated so far");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
     }
 
     private static async Task<Dictionary<string, (ulong Shards, int Rules)>> OwnersAsync(ConnectionMultiplexer redis)
