@@ -93,6 +93,9 @@ internal static class ClusterBench
             }
             Console.WriteLine($"   shared after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s: "
                 + string.Join("; ", owners.Select(owner => $"{System.Numerics.BitOperations.PopCount(owner.Value.Shards)} shards, {owner.Value.Rules:N0} rules")));
+            // The index's memory, before any price: what holding its share of the rules costs each instance.
+            var indexMemory = processes.Select(process => ResidentMb(process.Id)).ToList();
+            Console.WriteLine($"   memory after the index build: {string.Join(" / ", indexMemory.Select(each => $"{each:N0} MB"))}");
             // Steady state is measured: the stream's code is compiled (tiered JIT) in every instance first, a cost each
             // pays once whatever its share. Then the start's garbage settles before memory is read.
             if (warmup > 0)
