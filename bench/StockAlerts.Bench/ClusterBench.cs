@@ -101,8 +101,8 @@ internal static class ClusterBench
             if (warmup > 0)
             {
                 var beforeWarmup = await Task.WhenAll(processes.Select(EvaluationAsync));
-                await FeedAsync(redis, warmup, rate);
-                await CaughtUpAsync(processes, beforeWarmup, warmup * 10, "warm-up");
+                var (_, warmupBatches) = await FeedAsync(redis, warmup, rate);
+                await CaughtUpAsync(processes, beforeWarmup, warmupBatches, "warm-up");
                 // Until the warm-up's firings are published: the idle CPU measured next must be idle.
                 await QuietAsync(processes);
             }
@@ -117,11 +117,11 @@ internal static class ClusterBench
             var cpuFrom = processes.Select(process => CpuSeconds(process.Id)).ToList();
             var evaluationFrom = await Task.WhenAll(processes.Select(EvaluationAsync));
             var window = Stopwatch.GetTimestamp();
-            var ticks = await FeedAsync(redis, seconds, rate);
+            var (ticks, batches) = await FeedAsync(redis, seconds, rate);
             // The instances finish what they received (firings are stored with durable commits): until then they have
             // not done the same work. (Read after a fixed 10 s, an instance storing the firings of all rules was still
             // on the round's 10th batch of 300, and the CPU of unequal work was compared.)
-            var evaluationTo = await CaughtUpAsync(processes, evaluationFrom, seconds * 10, "round");
+            var evaluationTo = await CaughtUpAsync(processes, evaluationFrom, batches, "round");
             var elapsed = Stopwatch.GetElapsedTime(window).TotalSeconds;
             var bytesOut = await RedisBytesOutAsync(redis) - bytesBefore;
             // A member's name carries its process id.
@@ -183,7 +183,7 @@ internal static class ClusterBench
     }
 
     /// <summary>A random walk over the seeded symbols (their seeded prices), in batches every 100 ms, on the relay channel.</summary>
-    private static async Task<int> FeedAsync(ConnectionMultiplexer redis, int seconds, int rate)
+    private static async Task<(int Ticks, int Batches)> FeedAsync(ConnectionMultiplexer redis, int seconds, int rate)
     {
         var random = new Random(42);
         var symbols = Enumerable.Range(0, Symbols).Select(index => $"S{index:D5}").ToArray();
@@ -193,7 +193,8 @@ internal static class ClusterBench
         var perBatch = Math.Max(1, rate / 10);
         var ticks = 0;
         var started = Stopwatch.GetTimestamp();
-        for (var batch = 0; batch < seconds * 10; batch++)
+        var batches = seconds * 10;
+        for (var batch = 0; batch < batches; batch++)
         {
             var now = DateTime.UtcNow;
             var changes = new List<PriceChange>(perBatch);
@@ -213,7 +214,7 @@ internal static class ClusterBench
                 await Task.Delay(due);
             }
         }
-        return ticks;
+        return (ticks, batches);
     }
 
     private static Process Start(string service, Dictionary<string, string?> settings, string name, long started)
@@ -297,10 +298,11 @@ internal static class ClusterBench
         {
             var now = await Task.WhenAll(processes.Select(EvaluationAsync));
             var done = now.Select((each, index) => each.Batches - before[index].Batches).ToList();
-            if (done.All(count => count >= batches) || Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(20))
+            var caughtUp = done.All(count => count >= batches);
+            if (caughtUp || Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(20))
             {
                 Console.WriteLine($"   {what}: {string.Join(" / ", done)} of {batches} batches evaluated, {string.Join(" / ", now.Select((each, index) => each.Firings - before[index].Firings))} firings stored, " +
-                    $"{Stopwatch.GetElapsedTime(started).TotalSeconds:0} s after the feed{(done.All(count => count >= batches) ? "" : " (NOT caught up: gave up after 20 min)")}");
+                    $"{Stopwatch.GetElapsedTime(started).TotalSeconds:0} s after the feed{(caughtUp ? "" : " (NOT caught up: gave up after 20 min)")}");
                 return now;
             }
             if (Stopwatch.GetElapsedTime(reported) > TimeSpan.FromSeconds(15))
