@@ -122,6 +122,7 @@ internal static class AlertsBench
         var indexedSeconds = Stopwatch.GetElapsedTime(indexedStarted).TotalSeconds;
         var bytesPerTick = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)tickCount;
         var collections = GC.CollectionCount(0) - collectionsBefore;
+        var olderCollections = (GC.CollectionCount(1) - olderBefore.Item1, GC.CollectionCount(2) - olderBefore.Item2);
         var paused = GC.GetTotalPauseDuration() - pausedBefore;
         var visitedPerTick = (index.Visited - visitedBefore) / (double)tickCount;
         var indexedRate = tickCount / indexedSeconds;
@@ -136,7 +137,7 @@ internal static class AlertsBench
 
         Console.WriteLine($"indexed engine: {indexedRate:N0} ticks/s on one core ({firings:N0} firings); latency per tick {Percentiles.Describe(latencies, "µs")}");
         Console.WriteLine($"rules handed to the evaluator: {visitedPerTick:N1} per tick of {ruleCount / (double)symbolCount:N0} rules per symbol");
-        Console.WriteLine($"allocated: {bytesPerTick:N0} bytes per tick (firings included), {collections} gen-0 collections ({GC.CollectionCount(1) - olderBefore.Item1} of them gen-1, {GC.CollectionCount(2) - olderBefore.Item2} gen-2) during the run, pausing it {paused.TotalSeconds / indexedSeconds:P0}; GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
+        Console.WriteLine($"allocated: {bytesPerTick:N0} bytes per tick (firings included), {collections} gen-0 collections ({olderCollections.Item1} of them gen-1, {olderCollections.Item2} gen-2) during the run, pausing it {paused.TotalSeconds / indexedSeconds:P0}; GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
         Console.WriteLine($"naive scan of the same rules: {naiveRate:N1} ticks/s ({naiveFirings:N0} firings in its {naiveTicks} ticks)");
         Console.WriteLine($"ratio: {indexedRate / naiveRate:N0}x");
         if (found is not null)

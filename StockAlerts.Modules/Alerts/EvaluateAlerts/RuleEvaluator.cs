@@ -306,11 +306,7 @@ internal static class RuleEvaluator
         runtime.Version++;
         // Saving this firing moves the stored version on by one: what follows in memory builds on that.
         var storedVersion = runtime.StoredVersion++;
-        runtime.RecentFirings.Enqueue(time);
-        while (runtime.RecentFirings.Peek() <= time - RunawayWindow)
-        {
-            runtime.RecentFirings.Dequeue();
-        }
+        runtime.NoteFiring(time, time - RunawayWindow);
 
         // A crossing either way has no re-arm margin: the crossing back is the next alert.
         if ((ConditionTraits.IsLevelEdge(type) && type != ConditionType.Crosses && rule.HysteresisMargin is not null) || ConditionTraits.RearmsWhenConditionClears(type))
@@ -332,7 +328,7 @@ internal static class RuleEvaluator
         {
             SetState(runtime, RuleState.Expired, RuleStateReasons.MaxFires);
         }
-        else if (runtime.RecentFirings.Count > RunawayFiringLimit)
+        else if (runtime.RecentFiringCount > RunawayFiringLimit)
         {
             SetState(runtime, RuleState.Paused, RuleStateReasons.Runaway);
         }
@@ -396,7 +392,7 @@ internal static class RuleEvaluator
         runtime.CompoundDue = rule.Condition.Compound is not null;
         runtime.CompoundHeld = false;
         Seed(slot, seed);
-        runtime.RecentFirings.Clear();
+        runtime.ForgetFirings();
         if (rule.Paused)
         {
             SetState(runtime, RuleState.Paused, RuleStateReasons.Paused);

@@ -963,20 +963,14 @@ internal sealed class SymbolRuleBook
     {
         if (key is { } value)
         {
-            index.Add(value, slot);
-            slot.Entries.Add((index, value));
+            slot.Enter(index, value);
         }
     }
 
     private void Unplace(RuleSlot slot)
     {
         slot.Trail?.Leave(slot);
-        foreach (var (index, key) in slot.Entries)
-        {
-            index.Remove(key, slot);
-        }
-
-        slot.Entries.Clear();
+        slot.LeaveIndexes();
         foreach (var book in BooksOf(slot))
         {
             book.scanned.Remove(slot);

@@ -237,6 +237,24 @@ public sealed class LifecycleTests(EngineKind kind) : EngineTestBase(kind)
     }
 
     [Test]
+    public void Runaway_AFiringOlderThanTheWindow_DoesNotCount()
+    {
+        var rule = Add(TestRules.Above(100m, AlertFrequency.EveryTime()));
+        Feed.Send(101m);
+
+        // The first firing leaves the window just before the burst: fifteen in it keep the rule active, a sixteenth pauses it.
+        var firings = new List<FiringCandidate>(Feed.Send(101m, afterSeconds: 181));
+        for (var tick = 1; tick < 15; tick++)
+        {
+            firings.AddRange(Feed.Send(101m));
+        }
+
+        Assert.That(firings, Has.Count.EqualTo(15));
+        Assert.That(Runtime(rule).State, Is.EqualTo(RuleState.Active));
+        Assert.That(Feed.Send(101m).Single().Reason, Is.EqualTo(RuleStateReasons.Runaway));
+    }
+
+    [Test]
     public void Runaway_PausedRule_FiresAgainAfterRearm()
     {
         var rule = Add(TestRules.Above(100m, AlertFrequency.EveryTime()));

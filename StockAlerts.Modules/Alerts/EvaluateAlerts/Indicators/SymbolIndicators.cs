@@ -49,6 +49,10 @@ internal sealed class SymbolIndicators(TimeZoneInfo dayZone, (DateTime Time, dec
         Changes++;
         series.Add(key, created);
         track.Series.Add(created);
+        // Sized for every series now, at admission: grown on the first closes instead, they were young arrays hung on
+        // an old symbol, which the collector then promotes while prices flow.
+        ClosedNow.EnsureCapacity(series.Count);
+        ReadyNow.EnsureCapacity(series.Count);
         return created;
     }
 
