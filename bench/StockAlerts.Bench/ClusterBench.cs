@@ -26,7 +26,7 @@ internal static class ClusterBench
         var seconds = options.Int("seconds", 30);
         var rate = options.Int("rate", 2000);
         var warmup = options.Int("warmup", 10);
-        if (options.Text("db-mysql") is null || options.Text("redis") is not { } redis)
+        if (options.Text("db-mysql") is not { } mysql || options.Text("redis") is not { } redis)
         {
             Console.Error.WriteLine("the cluster bench needs --db-mysql \"$(bench/mariadb.sh)\" and --redis \"$(bench/redis.sh)\"");
             return 2;
@@ -43,7 +43,7 @@ internal static class ClusterBench
         // --from N starts with the round of N instances (its baseline is then that round's first instance).
         for (var instances = options.Int("from", 1); instances <= most; instances++)
         {
-            await ResetAsync(options.Text("db-mysql")!);
+            await ResetAsync(mysql);
             results.Add(await RoundAsync(service, settings, connection, instances, count, seconds, rate, warmup));
         }
 

@@ -74,18 +74,17 @@ internal static class FiringsBench
         // writer taking every batch that waits would store them under a backlog. The service does not do this yet (it
         // stores each batch before it takes the next); this measures what committing batches together would give.
         var group = Math.Max(1, options.Int("group", 1));
-        var stateChangeCount = 0;
-        await RunPassAsync(warmBatches);
+        await RunPassAsync(warmBatches, []);
         hops.Clear();
-        latencies.Clear();
-        stateChangeCount = 0;
         var notificationsBefore = await NotificationCountAsync(services);
         var started = Stopwatch.GetTimestamp();
-        await RunPassAsync(batches);
+        var stateChangeCount = await RunPassAsync(batches, latencies);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
-        async Task RunPassAsync(List<List<PriceTick>> passBatches)
+        // Answers how many state changes the pass saved; each batch's latency goes into passLatencies.
+        async Task<int> RunPassAsync(List<List<PriceTick>> passBatches, List<double> passLatencies)
         {
+            var stateChangeTotal = 0;
             for (var first = 0; first < passBatches.Count; first += group)
             {
                 var starts = new List<long>(group);
@@ -97,14 +96,16 @@ internal static class FiringsBench
                     var changes = batch.Select(tick => new PriceChange(tick.Symbol, tick.Price, tick.PreviousPrice, null, "bench", tick.Time, tick.Time, null, null)).ToList();
                     firings.AddRange(engine.Evaluate(changes, stateChanges).Firings);
                 }
-                stateChangeCount += stateChanges.Count;
+                stateChangeTotal += stateChanges.Count;
                 await using (var scope = services.CreateAsyncScope())
                 {
                     await scope.ServiceProvider.GetRequiredService<EvaluationOutcomes>().SaveAsync(firings, stateChanges, CancellationToken.None);
                 }
                 // Each batch's latency runs from its own evaluation to its group's commit and publication.
-                latencies.AddRange(starts.Select(start => Stopwatch.GetElapsedTime(start).TotalMilliseconds));
+                passLatencies.AddRange(starts.Select(start => Stopwatch.GetElapsedTime(start).TotalMilliseconds));
             }
+
+            return stateChangeTotal;
         }
 
         var slowest = string.Join(", ", latencies.Select((milliseconds, index) => (milliseconds, index)).OrderByDescending(item => item.milliseconds).Take(6).Select(item => $"#{item.index} {item.milliseconds:0} ms"));

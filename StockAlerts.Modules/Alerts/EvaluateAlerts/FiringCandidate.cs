@@ -36,7 +36,8 @@ internal sealed record FiringCandidate(
         init => reading = value is { } given ? new BoxedReading(given) : null;
     }
 
-    // Boxed: held inline, a reading made every firing 80 bytes larger, and only indicator firings carry one.
+    // Boxed: held inline, a reading made every firing 80 bytes larger, and only indicator firings carry one. A record,
+    // not StrongBox<T>, so two firings with equal readings stay equal.
     private readonly BoxedReading? reading;
 
     private sealed record BoxedReading(Indicators.SeriesReading Value);

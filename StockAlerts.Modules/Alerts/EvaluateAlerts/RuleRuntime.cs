@@ -24,6 +24,7 @@ internal sealed class RuleRuntime
     private Queue<DateTime>? recentFirings;
 
     public int RecentFiringCount => recentFirings?.Count ?? (recentFiring is null ? 0 : 1);
+
     public bool Armed { get; set; } = true;
     public DateTime? PendingSince { get; set; }
     public decimal? TrailingExtreme { get; set; }
