@@ -39,6 +39,8 @@ public static class AlertsModule
         services.AddScoped<FiringRecorder>();
         services.AddScoped<PriceStyles>();
         services.AddScoped<EvaluationOutcomes>();
+        services.AddSingleton<OutcomeWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<OutcomeWriter>());
         services.AddHostedService<EngineClock>();
         services.AddScoped<RuleWriter>();
         services.AddScoped<FiringPublisher>();

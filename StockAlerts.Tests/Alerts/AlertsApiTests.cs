@@ -19,7 +19,7 @@ public sealed class AlertsApiTests(StorageKind storage)
     public async Task StartAsync()
     {
         app = await TestApp.StartAsync(storage, new Dictionary<string, string?> { ["Alerts:MaxActiveRulesPerUser"] = "5" });
-        await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:simulated", CancellationToken.None);
+        await app.Services.RunAndStoreAsync("prices:poll:simulated");
         alice = await app.SignInAsync();
         bob = await app.SignInAsync();
     }
@@ -53,7 +53,7 @@ public sealed class AlertsApiTests(StorageKind storage)
     [Test]
     public async Task Create_OnASymbolNoRuleWatchedYet_StartsActiveFromTheStoredPrice()
     {
-        await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:simulated", CancellationToken.None);
+        await app.Services.RunAndStoreAsync("prices:poll:simulated");
         var client = await app.SignInAsync();
 
         var rule = await (await client.PostAsJsonAsync("/api/alerts", new { symbol = "USDCHF", condition = new { type = "crossesAbove", level = 50 } }))
@@ -321,7 +321,7 @@ public sealed class AlertsApiTests(StorageKind storage)
         for (var attempt = 0; attempt < 10; attempt++)
         {
             await Task.Delay(1100);
-            await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:simulated", CancellationToken.None);
+            await app.Services.RunAndStoreAsync("prices:poll:simulated");
             if ((await client.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}")).GetProperty("fireCount").GetInt32() > 0)
             {
                 return;

@@ -142,6 +142,75 @@ public sealed class FiringGuardTests(StorageKind storage)
         }
     }
 
+    /// <summary>
+    /// Price batches judged while the writer is held up by the database wait and are then stored together, in the
+    /// order judged: a rule that fired in several of them moves once per firing (on MariaDB one joined UPDATE per
+    /// round), each firing is stored once, and a rule firing once among them is stored with them.
+    /// </summary>
+    [Test]
+    public async Task BatchesJudgedWhileTheWriterIsHeldUp_AreStoredTogether_InOrder_EachFiringOnce()
+    {
+        var often = await StoreRuleAsync(rule => rule.FrequencyType = "EveryTime");
+        var once = await StoreRuleAsync(_ => { });
+        var sync = app.Services.GetRequiredService<RuleSync>();
+        await sync.ReloadAsync(often.Id);
+        await sync.ReloadAsync(once.Id);
+        // Whole seconds: stored times keep microseconds on MariaDB.
+        var now = DateTime.UtcNow;
+        var start = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        await PublishAsync(Change(often.Symbol, 40m, null, start));
+        await PublishAsync(Change(once.Symbol, 40m, null, start));
+        var transactions = new List<int>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == StockAlerts.Modules.Shared.Telemetry.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == "alerts.store_firings")
+                {
+                    lock (transactions)
+                    {
+                        transactions.Add(Convert.ToInt32(activity.GetTagItem("stockalerts.alerts.candidates")));
+                    }
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        var engine = app.Services.GetRequiredService<AlertEngine>();
+        var writer = app.Services.GetRequiredService<OutcomeWriter>();
+        var stored = new List<Task>();
+        Task<Task> Judge(PriceChange change) => writer.JudgeAsync(stateChanges => new Judged(engine.Evaluate([change], stateChanges).Firings, null), CancellationToken.None);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // Another writer holds the often-firing rule's row (a write lock on SQLite) until every batch is judged.
+            var holder = scope.ServiceProvider.GetRequiredService<AlertsDbContext>();
+            await using var transaction = await holder.Database.BeginTransactionAsync();
+            await holder.Rules.Where(rule => rule.Id == often.Id).ExecuteUpdateAsync(rule => rule.SetProperty(column => column.Name, "held"));
+            for (var crossing = 1; crossing <= 5; crossing++)
+            {
+                stored.Add(await Judge(Change(often.Symbol, 60m, 40m, start.AddSeconds(2 * crossing))));
+                stored.Add(await Judge(Change(often.Symbol, 40m, 60m, start.AddSeconds(2 * crossing + 1))));
+            }
+            stored.Add(await Judge(Change(once.Symbol, 60m, 40m, start.AddSeconds(12))));
+            await Task.Delay(200);
+            Assert.That(stored.Count(task => task.IsCompleted), Is.Zero, "nothing stored while the row is held");
+            await transaction.RollbackAsync();
+        }
+        await Task.WhenAll(stored);
+
+        await using var check = app.Services.CreateAsyncScope();
+        var firings = await check.ServiceProvider.GetRequiredService<AlertsDbContext>().Firings.AsNoTracking()
+            .Where(firing => firing.RuleId == often.Id || firing.RuleId == once.Id).OrderBy(firing => firing.FiredAt).ToListAsync();
+        Assert.That(firings.Where(firing => firing.RuleId == often.Id).Select(firing => (firing.Sequence, firing.FiredAt)),
+            Is.EqualTo(Enumerable.Range(1, 5).Select(crossing => (crossing, start.AddSeconds(2 * crossing)))), "each crossing once, in order");
+        Assert.That(firings.Count(firing => firing.RuleId == once.Id), Is.EqualTo(1));
+        Assert.That((await StoredAsync(often.Id)).FireCount, Is.EqualTo(5));
+        Assert.That(transactions.Sum(), Is.EqualTo(6), "every firing offered once");
+        Assert.That(transactions, Has.Count.LessThanOrEqualTo(2), $"the batches that waited share a transaction (firings per transaction: {string.Join(", ", transactions)})");
+    }
+
     /// <summary>The service's recorder, with this test's engine as the memory that believes the rules.</summary>
     private static FiringRecorder Recorder(AsyncServiceScope scope, AlertEngine engine) =>
         new(scope.ServiceProvider.GetRequiredService<AlertsDbContext>(), engine, scope.ServiceProvider.GetRequiredService<RuleChangeBus>(),
@@ -197,6 +266,8 @@ public sealed class FiringGuardTests(StorageKind storage)
     {
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IMediator>().Publish(new PricesUpdated([change]));
+        // The batch is judged at once and stored by the writer, as the service goes on: wait for that here.
+        await app.Services.GetRequiredService<OutcomeWriter>().FlushAsync(CancellationToken.None);
     }
 
     private async Task<AlertRuleRecord> StoreRuleAsync(Action<AlertRuleRecord> shape)

@@ -291,7 +291,7 @@ public sealed class IndicatorRulesApiTests(StorageKind storage)
     {
         eurusd = price;
         jpyPerEuro = jpy * price ?? jpyPerEuro;
-        await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:fixer", CancellationToken.None);
+        await app.Services.RunAndStoreAsync("prices:poll:fixer");
     }
 
     // A compound on EURUSD (its parts name other symbols), told in the app.

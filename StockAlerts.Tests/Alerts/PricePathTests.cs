@@ -207,7 +207,7 @@ public sealed class PricePathTests(StorageKind storage)
         await RunAsync("prices:poll:fixer");
     }
 
-    private Task RunAsync(string job) => app.Services.GetRequiredService<JobRunner>().RunAsync(job, CancellationToken.None);
+    private Task RunAsync(string job) => app.Services.RunAndStoreAsync(job);
 
     private static async Task<string> CreateAsync(HttpClient user, object rule)
     {

@@ -6,6 +6,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StockAlerts.Modules.Alerts.Data;
+using StockAlerts.Modules.Alerts.Engine;
 using StockAlerts.Modules.Notifications.Data;
 using StockAlerts.Modules.Prices.Contracts;
 using StockAlerts.Tests.Infrastructure;
@@ -167,6 +168,7 @@ public sealed class AccountTests(StorageKind storage)
         var now = DateTime.UtcNow;
         await scope.ServiceProvider.GetRequiredService<IMediator>().Publish(new PricesUpdated([new PriceChange(symbol, previous, null, null, "test", now, now.AddSeconds(-1), null, null)]));
         await scope.ServiceProvider.GetRequiredService<IMediator>().Publish(new PricesUpdated([new PriceChange(symbol, price, previous, now.AddSeconds(-1), "test", now, now, null, null)]));
+        await scope.ServiceProvider.GetRequiredService<OutcomeWriter>().FlushAsync(CancellationToken.None);
     }
 
     private async Task<DataCounts> CountAsync(string userId)

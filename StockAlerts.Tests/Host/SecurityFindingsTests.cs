@@ -331,7 +331,7 @@ public sealed partial class SecurityFindingsTests(StorageKind storage)
         foreach (var next in path)
         {
             price = next;
-            await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:finnhub", CancellationToken.None);
+            await app.Services.RunAndStoreAsync("prices:poll:finnhub");
         }
     }
 

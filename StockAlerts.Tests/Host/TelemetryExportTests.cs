@@ -40,7 +40,7 @@ public sealed class TelemetryExportTests
 
         await using var app = await TestApp.StartAsync(storage, settings);
         var user = await app.SignInAsync();
-        await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:fixer", CancellationToken.None);
+        await app.Services.RunAndStoreAsync("prices:poll:fixer");
         (await user.GetAsync("/api/prices/EURUSD")).EnsureSuccessStatusCode();
         // Flushed here rather than by disposing the app: the request's span ends a moment after its answer, and a
         // disposal may take the exporters' HTTP clients down before they flush.

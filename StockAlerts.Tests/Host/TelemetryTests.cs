@@ -252,7 +252,7 @@ public sealed class TelemetryTests
     private async Task PricesAsync(decimal price)
     {
         aapl = price;
-        await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:finnhub", CancellationToken.None);
+        await app.Services.RunAndStoreAsync("prices:poll:finnhub");
     }
 
     private static async Task WaitForAsync(Func<bool> done)

@@ -513,7 +513,7 @@ public sealed class NotificationsEndToEndTests(StorageKind storage)
         foreach (var price in prices)
         {
             aapl = price;
-            await app.Services.GetRequiredService<JobRunner>().RunAsync("prices:poll:finnhub", CancellationToken.None);
+            await app.Services.RunAndStoreAsync("prices:poll:finnhub");
         }
     }
 

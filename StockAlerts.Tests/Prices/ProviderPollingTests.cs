@@ -278,7 +278,7 @@ public sealed class ProviderPollingTests(StorageKind storage)
         return after.Count(quote => !before.TryGetValue(quote.Symbol, out var received) || received != quote.ReceivedAt);
     }
 
-    private Task RunAsync(string job) => app.Services.GetRequiredService<JobRunner>().RunAsync(job, CancellationToken.None);
+    private Task RunAsync(string job) => app.Services.RunAndStoreAsync(job);
 
     private async Task<ProviderStatus> StatusOfAsync(string provider) =>
         (await app.Services.GetRequiredService<IQuoteStore>().GetProviderStatusesAsync(CancellationToken.None)).Single(status => status.Provider == provider);

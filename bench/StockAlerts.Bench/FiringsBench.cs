@@ -70,41 +70,45 @@ internal static class FiringsBench
             },
         };
         ActivitySource.AddActivityListener(listener);
-        // --group G: the firings of G consecutive price batches saved together (one transaction, one publication), as a
-        // writer taking every batch that waits would store them under a backlog. The service does not do this yet (it
-        // stores each batch before it takes the next); this measures what committing batches together would give.
-        var group = Math.Max(1, options.Int("group", 1));
-        await RunPassAsync(warmBatches, []);
+        // --rate R: the measured batches arrive R per second (a feed below what the path can take, for its latency);
+        // by default all at once, for its throughput.
+        var feedRate = options.Int("rate", 0);
+        await RunPassAsync(warmBatches, [], 0);
         hops.Clear();
         var notificationsBefore = await NotificationCountAsync(services);
         var started = Stopwatch.GetTimestamp();
-        var stateChangeCount = await RunPassAsync(batches, latencies);
+        var stateChangeCount = await RunPassAsync(batches, latencies, feedRate);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
-        // Answers how many state changes the pass saved; each batch's latency goes into passLatencies.
-        async Task<int> RunPassAsync(List<List<PriceTick>> passBatches, List<double> passLatencies)
+        // The service's path: each batch judged and queued to its writer at once, as fast as the engine goes; the
+        // writer stores what waits together. Answers how many state changes the pass produced; each batch's latency,
+        // from its evaluation to its firings committed and published, goes into passLatencies.
+        async Task<int> RunPassAsync(List<List<PriceTick>> passBatches, List<double> passLatencies, int batchesPerSecond)
         {
+            var passStarted = Stopwatch.GetTimestamp();
+            var writer = services.GetRequiredService<OutcomeWriter>();
             var stateChangeTotal = 0;
-            for (var first = 0; first < passBatches.Count; first += group)
+            var done = new double[passBatches.Count];
+            var stored = new List<Task>(passBatches.Count);
+            for (var index = 0; index < passBatches.Count; index++)
             {
-                var starts = new List<long>(group);
-                var firings = new List<FiringCandidate>();
-                var stateChanges = new List<RuleStateChange>();
-                foreach (var batch in passBatches.Skip(first).Take(group))
+                if (batchesPerSecond > 0 && TimeSpan.FromSeconds(index / (double)batchesPerSecond) - Stopwatch.GetElapsedTime(passStarted) is { Ticks: > 0 } early)
                 {
-                    starts.Add(Stopwatch.GetTimestamp());
-                    var changes = batch.Select(tick => new PriceChange(tick.Symbol, tick.Price, tick.PreviousPrice, null, "bench", tick.Time, tick.Time, null, null)).ToList();
-                    firings.AddRange(engine.Evaluate(changes, stateChanges).Firings);
+                    await Task.Delay(early);
                 }
-                stateChangeTotal += stateChanges.Count;
-                await using (var scope = services.CreateAsyncScope())
+                var start = Stopwatch.GetTimestamp();
+                var changes = passBatches[index].Select(tick => new PriceChange(tick.Symbol, tick.Price, tick.PreviousPrice, null, "bench", tick.Time, tick.Time, null, null)).ToList();
+                var batchStored = await writer.JudgeAsync(stateChanges =>
                 {
-                    await scope.ServiceProvider.GetRequiredService<EvaluationOutcomes>().SaveAsync(firings, stateChanges, CancellationToken.None);
-                }
-                // Each batch's latency runs from its own evaluation to its group's commit and publication.
-                passLatencies.AddRange(starts.Select(start => Stopwatch.GetElapsedTime(start).TotalMilliseconds));
+                    var firings = engine.Evaluate(changes, stateChanges).Firings;
+                    stateChangeTotal += stateChanges.Count;
+                    return new Judged(firings, null);
+                }, CancellationToken.None);
+                var slot = index;
+                stored.Add(batchStored.ContinueWith(_ => done[slot] = Stopwatch.GetElapsedTime(start).TotalMilliseconds, TaskScheduler.Default));
             }
-
+            await Task.WhenAll(stored);
+            passLatencies.AddRange(done);
             return stateChangeTotal;
         }
 
@@ -117,8 +121,8 @@ internal static class FiringsBench
 
         var rate = tickCount / seconds;
         Console.WriteLine($"end to end (price batch → firings committed → published, notifications stored): {rate:N0} ticks/s, {stored.Count / seconds:N0} firings/s, " +
-            $"{stored.Count:N0} firings, {notifications:N0} notifications{(group > 1 ? $"; {group} batches saved together ({stateChangeCount:N0} state changes among them)" : "")}" +
-            (warm ? "; after a warm-up pass on other symbols" : ""));
+            $"{stored.Count:N0} firings, {notifications:N0} notifications; {(hops.TryGetValue("alerts.store_firings", out var commits) ? commits.Count : 0)} transactions of firings for {batches.Count} batches, {stateChangeCount:N0} state changes" +
+            (warm ? "; after a warm-up pass on other symbols" : "") + (feedRate > 0 ? $"; fed {feedRate} batches per second" : "; fed all at once"));
         Console.WriteLine($"per price batch ({tickCount / batches.Count:N0} ticks, {stored.Count / (double)batches.Count:N1} firings): {Percentiles.Describe(latencies, "ms")}");
         Console.WriteLine($"slowest batches: {slowest}");
         foreach (var hop in new[] { "alerts.store_firings", "notifications.store" })

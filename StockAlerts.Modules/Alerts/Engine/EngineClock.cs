@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
@@ -10,7 +9,7 @@ namespace StockAlerts.Modules.Alerts.Engine;
 /// (a confirmation, an expiry, a re-arm after N seconds). Every instance runs it; the database keeps each firing and
 /// state change to one.
 /// </summary>
-internal sealed partial class EngineClock(AlertEngine engine, IServiceScopeFactory scopes, TimeProvider time, ILogger<EngineClock> logger) : BackgroundService
+internal sealed partial class EngineClock(AlertEngine engine, OutcomeWriter writer, TimeProvider time, ILogger<EngineClock> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
@@ -20,16 +19,9 @@ internal sealed partial class EngineClock(AlertEngine engine, IServiceScopeFacto
         using var timer = new PeriodicTimer(Period, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            var stateChanges = new List<RuleStateChange>();
-            var firings = engine.AdvanceClock(time.GetUtcNow().UtcDateTime, stateChanges);
-            if (firings.Count == 0 && stateChanges.Count == 0)
-            {
-                continue;
-            }
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<EvaluationOutcomes>().SaveAsync(firings, stateChanges, stoppingToken);
+                await await writer.JudgeAsync(stateChanges => new Judged(engine.AdvanceClock(time.GetUtcNow().UtcDateTime, stateChanges), null), stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

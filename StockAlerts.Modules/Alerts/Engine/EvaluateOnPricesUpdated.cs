@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using Mediator;
 using StockAlerts.Modules.Alerts.Contracts;
-using StockAlerts.Modules.Alerts.EvaluateAlerts;
 using StockAlerts.Modules.Prices.Contracts;
 using StockAlerts.Modules.Shared;
 
 namespace StockAlerts.Modules.Alerts.Engine;
 
-/// <summary>Every price batch goes through the index; each firing is saved once, then published. A stale feed sets its rules to noData.</summary>
-internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembership membership, RecentPrices recent, EvaluationOutcomes outcomes, AlertsMetrics metrics) :
+/// <summary>
+/// Every price batch goes through the index; what it produced is stored by the <see cref="OutcomeWriter"/>, each
+/// firing once and then published, while the next batch is judged. A stale feed sets its rules to noData.
+/// </summary>
+internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembership membership, RecentPrices recent, OutcomeWriter writer, AlertsMetrics metrics) :
     INotificationHandler<PricesUpdated>,
     INotificationHandler<PricesWentStale>,
     IQueryHandler<GetSymbolsInUse, IReadOnlyCollection<string>>
@@ -20,28 +22,30 @@ internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembers
         {
             recent.Add(notification.Changes);
         }
-        using var activity = Telemetry.ActivitySource.StartActivity("alerts.evaluate");
-        activity?.SetTag("stockalerts.prices.count", notification.Changes.Count);
-        var stateChanges = new List<RuleStateChange>();
-        var started = Stopwatch.GetTimestamp();
-        var cpuStarted = ThreadCpu.Now();
-        var evaluation = engine.Evaluate(notification.Changes, stateChanges);
-        metrics.BatchEvaluated(evaluation.RulesEvaluated, Stopwatch.GetElapsedTime(started), ThreadCpu.Since(cpuStarted));
-        activity?.SetTag("stockalerts.alerts.rules_evaluated", evaluation.RulesEvaluated);
-        activity?.SetTag("stockalerts.alerts.candidates", evaluation.Firings.Count);
-        // The mark says "judged and stored up to here": not while firings wait for the database.
-        if (await outcomes.SaveAsync(evaluation.Firings, stateChanges, cancellationToken) && notification.Changes.Count > 0)
+        // Not waiting for the commit: the caller (a poll, a stream) goes on while the writer stores, and waits only
+        // when the writer is far behind.
+        await writer.JudgeAsync(stateChanges =>
         {
-            membership.Mark(notification.Changes.Max(change => change.ReceivedAt));
-        }
+            using var activity = Telemetry.ActivitySource.StartActivity("alerts.evaluate");
+            activity?.SetTag("stockalerts.prices.count", notification.Changes.Count);
+            var started = Stopwatch.GetTimestamp();
+            var cpuStarted = ThreadCpu.Now();
+            var evaluation = engine.Evaluate(notification.Changes, stateChanges);
+            metrics.BatchEvaluated(evaluation.RulesEvaluated, Stopwatch.GetElapsedTime(started), ThreadCpu.Since(cpuStarted));
+            activity?.SetTag("stockalerts.alerts.rules_evaluated", evaluation.RulesEvaluated);
+            activity?.SetTag("stockalerts.alerts.candidates", evaluation.Firings.Count);
+            return new Judged(evaluation.Firings, notification.Changes.Count > 0 ? notification.Changes.Max(change => change.ReceivedAt) : null);
+        }, cancellationToken);
     }
 
     public async ValueTask Handle(PricesWentStale notification, CancellationToken cancellationToken)
     {
         await engine.Ready.WaitAsync(cancellationToken);
-        var stateChanges = new List<RuleStateChange>();
-        engine.MarkStale(notification.Symbols, stateChanges);
-        await outcomes.SaveAsync([], stateChanges, cancellationToken);
+        await writer.JudgeAsync(stateChanges =>
+        {
+            engine.MarkStale(notification.Symbols, stateChanges);
+            return new Judged([], null);
+        }, cancellationToken);
     }
 
     /// <summary>In a cluster, every instance's: the poller runs on one of them, and each indexes only its own shards.</summary>

@@ -30,9 +30,9 @@ internal static class FiringMoves
     public static Task<int> MoveAsync(AlertsDbContext database, IReadOnlyList<FiringMove> moves, DateTime now, CancellationToken cancellationToken)
     {
         var table = new TableCommands(database, typeof(AlertRuleRecord));
-        if (table.PerCommand(PerFiring.Length) > 1 && moves.Count > 1 && moves.Select(move => move.Candidate.RuleId).Distinct().Count() == moves.Count)
+        if (table.PerCommand(PerFiring.Length) > 1 && moves.Count > 1)
         {
-            return MoveJoinedAsync(table, moves, now, cancellationToken);
+            return MoveInRoundsAsync(table, moves, now, cancellationToken);
         }
         return table.RunAsync(moves.Count, table.PerCommand(Parameters.Length), (command, text, slot) => Build(table, command, text, slot), (parameters, item) =>
         {
@@ -56,10 +56,36 @@ internal static class FiringMoves
     }
 
     /// <summary>
+    /// A rule's k-th firing among the moves goes into round k: each round moves every rule in it once, onto the round
+    /// before (several price batches stored together hold rules that fired in more than one of them).
+    /// </summary>
+    private static async Task<int> MoveInRoundsAsync(TableCommands table, IReadOnlyList<FiringMove> moves, DateTime now, CancellationToken cancellationToken)
+    {
+        var rounds = new List<List<FiringMove>>();
+        var seen = new Dictionary<Guid, int>(moves.Count);
+        foreach (var move in moves)
+        {
+            seen.TryGetValue(move.Candidate.RuleId, out var round);
+            seen[move.Candidate.RuleId] = round + 1;
+            if (round == rounds.Count)
+            {
+                rounds.Add([]);
+            }
+            rounds[round].Add(move);
+        }
+        var affected = 0;
+        foreach (var round in rounds)
+        {
+            affected += await MoveJoinedAsync(table, round, now, cancellationToken);
+        }
+        return affected;
+    }
+
+    /// <summary>
     /// MariaDB/MySQL: the firings of up to a few hundred rules in one UPDATE, joined to their values as a derived
     /// table, under the same guards. One statement per firing made the server parse and run 100,000 statements for
-    /// a burst of 100,000 firings. Only when every rule fires once in the batch: a rule's second firing applies onto
-    /// its first, which one joined UPDATE cannot do. The derived table is read first (STRAIGHT_JOIN), so each rule
+    /// a burst of 100,000 firings. Each rule once: a rule's second firing applies onto its first, which one joined
+    /// UPDATE cannot do (see <see cref="MoveInRoundsAsync"/>). The derived table is read first (STRAIGHT_JOIN), so each rule
     /// is found by its key.
     /// </summary>
     private static async Task<int> MoveJoinedAsync(TableCommands table, IReadOnlyList<FiringMove> moves, DateTime now, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace StockAlerts.Modules.Alerts.Engine;
 /// </summary>
 internal sealed class FiringPublisher(AlertsDbContext database, IMediator mediator, PriceStyles styles, TimeProvider time)
 {
-    public async Task PublishAsync(IReadOnlyList<(AlertFiringRecord Firing, AlertRuleRecord Rule)> firings, CancellationToken cancellationToken)
+    public async Task PublishAsync(IReadOnlyList<(AlertFiringRecord Firing, PublishedRule Rule)> firings, CancellationToken cancellationToken)
     {
         var triggered = new List<AlertTriggered>(firings.Count);
         foreach (var (firing, rule) in firings)
@@ -39,6 +39,12 @@ internal sealed class FiringPublisher(AlertsDbContext database, IMediator mediat
     }
 
     /// <summary>The rule's name when it has one (the body says what happened), else the symbol and its price as the body writes it.</summary>
-    private static string Title(AlertRuleRecord rule, AlertFiringRecord firing, EvaluateAlerts.PriceStyle style) =>
+    private static string Title(PublishedRule rule, AlertFiringRecord firing, EvaluateAlerts.PriceStyle style) =>
         rule.Name is { Length: > 0 } name ? $"{firing.Symbol}: {name}" : $"{firing.Symbol} {style.Price(firing.Price)}";
+}
+
+/// <summary>What publishing a firing needs of its rule, as stored.</summary>
+internal sealed record PublishedRule(string? Name, string ConditionType, string Channels, string? WebhookUrl)
+{
+    public static PublishedRule Of(AlertRuleRecord rule) => new(rule.Name, rule.ConditionType, rule.Channels, rule.WebhookUrl);
 }

@@ -14,7 +14,8 @@ namespace StockAlerts.Modules.Alerts.Engine;
 /// version the engine fired from, may fire now: not fired already if "once", under its maxFires, past its cooldown
 /// or its day, not paused, expired or deleted. So no instance's memory, however stale, can write a firing the rule
 /// forbids. A firing that is refused changes nothing, its rule is reloaded as stored and nothing is published.
-/// The firings of one price batch share one transaction (one commit, the inserts batched) and one publication.
+/// The firings it is given (one price batch's, or several the <see cref="OutcomeWriter"/> stores together) share one
+/// transaction (one commit, the inserts batched) and one publication.
 /// </summary>
 internal sealed partial class FiringRecorder(
     AlertsDbContext database,
@@ -42,10 +43,15 @@ internal sealed partial class FiringRecorder(
         // From the batch's firings to their commit; the publication after it has spans of its own.
         var storing = Telemetry.ActivitySource.StartActivity("alerts.store_firings");
         storing?.SetTag("stockalerts.alerts.candidates", candidates.Count);
-        var stored = new Dictionary<Guid, AlertRuleRecord>(candidates.Count);
+        // Only what the moves and the publication need of each stored rule: reading whole rules (and mapping them
+        // into the engine's form) was a quarter of what storing a firing cost.
+        var stored = new Dictionary<Guid, StoredRule>(candidates.Count);
         foreach (var ids in candidates.Select(candidate => candidate.RuleId).Distinct().Chunk(1000))
         {
-            foreach (var rule in await database.Rules.AsNoTracking().Where(rule => ids.Contains(rule.Id)).ToListAsync(cancellationToken))
+            foreach (var rule in await database.Rules.AsNoTracking().Where(rule => ids.Contains(rule.Id))
+                         .Select(rule => new StoredRule(rule.Id, rule.FireCount, rule.Version, rule.FrequencyType, rule.CooldownSeconds, rule.TimeZone,
+                             new PublishedRule(rule.Name, rule.ConditionType, rule.Channels, rule.WebhookUrl)))
+                         .ToListAsync(cancellationToken))
             {
                 stored[rule.Id] = rule;
             }
@@ -90,7 +96,7 @@ internal sealed partial class FiringRecorder(
         return saved.Select(item => item.Candidate).ToList();
     }
 
-    private async Task PublishAsync(List<(FiringCandidate Candidate, AlertFiringRecord Firing)> saved, Dictionary<Guid, AlertRuleRecord> stored, CancellationToken cancellationToken)
+    private async Task PublishAsync(List<(FiringCandidate Candidate, AlertFiringRecord Firing)> saved, Dictionary<Guid, StoredRule> stored, CancellationToken cancellationToken)
     {
         foreach (var (candidate, _) in saved)
         {
@@ -102,7 +108,7 @@ internal sealed partial class FiringRecorder(
         }
         try
         {
-            await publisher.PublishAsync(saved.Select(item => (item.Firing, stored[item.Candidate.RuleId])).ToList(), cancellationToken);
+            await publisher.PublishAsync(saved.Select(item => (item.Firing, stored[item.Candidate.RuleId].Published)).ToList(), cancellationToken);
             marks.Add(saved.Select(item => item.Firing.Id));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -118,7 +124,7 @@ internal sealed partial class FiringRecorder(
         StoredRuleStates.SaveAsync(database, stateChanges, cancellationToken);
 
     private async Task<List<(FiringCandidate Candidate, AlertFiringRecord Firing)>> SaveAsync(
-        List<FiringCandidate> tried, Dictionary<Guid, AlertRuleRecord> stored, HashSet<Guid> reload, CancellationToken cancellationToken)
+        List<FiringCandidate> tried, Dictionary<Guid, StoredRule> stored, HashSet<Guid> reload, CancellationToken cancellationToken)
     {
         try
         {
@@ -153,11 +159,12 @@ internal sealed partial class FiringRecorder(
     /// refused ones are known and the others still count.
     /// </summary>
     private async Task<List<(FiringCandidate Candidate, AlertFiringRecord Firing)>> SaveTogetherAsync(
-        List<FiringCandidate> tried, Dictionary<Guid, AlertRuleRecord> stored, HashSet<Guid> reload, CancellationToken cancellationToken)
+        List<FiringCandidate> tried, Dictionary<Guid, StoredRule> stored, HashSet<Guid> reload, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        // The cooldown or the day as stored, not as the memory believes them.
         var moves = tried.Select(candidate => new FiringMove(candidate, engine.RuntimeOf(candidate.RuleId),
-            FrequencyGate.LastFiringNoLaterThan(RuleMapping.ToEngine(stored[candidate.RuleId], candidate.Time), candidate.Time))).ToList();
+            FrequencyGate.LastFiringNoLaterThan(stored[candidate.RuleId].Frequency, stored[candidate.RuleId].TimeZone, candidate.Time))).ToList();
         // The texts are written before the transaction, so its row locks are not held while they are.
         var firings = new List<(FiringCandidate Candidate, AlertFiringRecord Firing)>(tried.Count);
         foreach (var candidate in tried)
@@ -185,9 +192,9 @@ internal sealed partial class FiringRecorder(
                 }
                 moved.Add(firings[index]);
             }
-            foreach (var ruleId in refused)
+            if (refused.Count > 0)
             {
-                LogRefused(ruleId);
+                LogRefused(refused.Count);
             }
             reload.UnionWith(refused);
             return await InsertAsync(moved, transaction, cancellationToken);
@@ -236,6 +243,11 @@ internal sealed partial class FiringRecorder(
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
+    private sealed record StoredRule(Guid Id, int FireCount, long Version, string FrequencyType, int CooldownSeconds, string TimeZone, PublishedRule Published)
+    {
+        public AlertFrequency Frequency => new(Enum.Parse<EvaluateAlerts.FrequencyType>(FrequencyType, ignoreCase: true), CooldownSeconds);
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: {Count} firing(s) are saved but publishing them failed; the republish job will retry")]
     private partial void LogPublishFailed(Exception exception, int count);
 
@@ -246,8 +258,9 @@ internal sealed partial class FiringRecorder(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: rule {RuleId} on {Symbol} fired more than {Limit} times in {Minutes} minutes and was paused (runaway stop)")]
     private partial void LogRunaway(Guid ruleId, string symbol, int limit, double minutes);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: the database refused a firing of rule {RuleId}: as stored it was changed meanwhile or may not fire now; reloaded")]
-    private partial void LogRefused(Guid ruleId);
+    // One line per batch: in a race between instances every rule the other one stored first is refused here.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: the database refused the firings of {Count} rule(s): fired or changed elsewhere meanwhile, or as stored they may not fire now; reloaded")]
+    private partial void LogRefused(int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Alerts: {Count} rule(s) were fired or changed elsewhere; reloaded as stored")]
     private partial void LogLostRace(int count);

@@ -38,7 +38,7 @@ internal sealed partial class RepublishFiringsJob(AlertsDbContext database, Firi
         LogRepublishing(found.Count, found[0].FiredAt);
         try
         {
-            await publisher.PublishAsync(found.Select(firing => (firing, rules[firing.RuleId])).ToList(), cancellationToken);
+            await publisher.PublishAsync(found.Select(firing => (firing, PublishedRule.Of(rules[firing.RuleId]))).ToList(), cancellationToken);
             await publisher.MarkPublishedAsync(found.Select(firing => firing.Id).ToList(), cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -48,7 +48,7 @@ internal sealed partial class RepublishFiringsJob(AlertsDbContext database, Firi
             {
                 try
                 {
-                    await publisher.PublishAsync([(firing, rules[firing.RuleId])], cancellationToken);
+                    await publisher.PublishAsync([(firing, PublishedRule.Of(rules[firing.RuleId]))], cancellationToken);
                     await publisher.MarkPublishedAsync([firing.Id], cancellationToken);
                 }
                 catch (Exception single) when (single is not OperationCanceledException)

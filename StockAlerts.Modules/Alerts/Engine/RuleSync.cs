@@ -225,10 +225,14 @@ internal sealed partial class RuleSync(
                 judgedUpTo[symbol] = price;
             }
         }
-        var stateChanges = new List<RuleStateChange>();
-        var evaluation = engine.CatchUp(judgedUpTo, time.GetUtcNow().UtcDateTime, stateChanges);
-        await services.GetRequiredService<EvaluationOutcomes>().SaveAsync(evaluation.Firings, stateChanges, cancellationToken);
-        LogCaughtUp(judgedUpTo.Count, marks.Count, departedOwners.Values.Distinct().Count(), evaluation.Firings.Count);
+        var firings = 0;
+        await await services.GetRequiredService<OutcomeWriter>().JudgeAsync(stateChanges =>
+        {
+            var evaluation = engine.CatchUp(judgedUpTo, time.GetUtcNow().UtcDateTime, stateChanges);
+            firings = evaluation.Firings.Count;
+            return new Judged(evaluation.Firings, null);
+        }, cancellationToken);
+        LogCaughtUp(judgedUpTo.Count, marks.Count, departedOwners.Values.Distinct().Count(), firings);
     }
 
     /// <summary>

@@ -26,14 +26,14 @@ internal static class FrequencyGate
     /// The latest time of a previous firing that still lets the rule fire at <paramref name="time"/> (the cooldown's
     /// start, or the last instant before the local day began); null when any will do. What the database checks.
     /// </summary>
-    public static DateTime? LastFiringNoLaterThan(AlertRule rule, DateTime time)
+    public static DateTime? LastFiringNoLaterThan(AlertFrequency frequency, string timeZoneId, DateTime time)
     {
-        switch (rule.Frequency.Type)
+        switch (frequency.Type)
         {
-            case FrequencyType.EveryTime when rule.Frequency.CooldownSeconds > 0:
-                return time.AddSeconds(-rule.Frequency.CooldownSeconds);
+            case FrequencyType.EveryTime when frequency.CooldownSeconds > 0:
+                return time.AddSeconds(-frequency.CooldownSeconds);
             case FrequencyType.OncePerDay:
-                return StartOfLocalDay(time, TimeZoneCache.Find(rule.TimeZoneId)).AddTicks(-1);
+                return StartOfLocalDay(time, TimeZoneCache.Find(timeZoneId)).AddTicks(-1);
             default:
                 return null;
         }
