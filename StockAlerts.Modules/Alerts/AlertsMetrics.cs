@@ -20,6 +20,11 @@ internal sealed class AlertsMetrics(Telemetry telemetry)
     private readonly Counter<long> firings = telemetry.Meter.CreateCounter<long>(
         "stockalerts.alerts.firings", "{firing}", "Firings saved (each one once, however many instances saw it).");
 
+    private readonly Histogram<double> storeDelay = telemetry.Meter.CreateHistogram(
+        "stockalerts.alerts.store.delay", "s",
+        "From a price batch judged to what it produced stored (firings committed and published, states saved): the wait in the alerts' writer and its commit.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+
     private readonly Counter<long> runawayStops = telemetry.Meter.CreateCounter<long>(
         "stockalerts.alerts.runaway_stops", "{rule}", "Rules paused for firing more than 15 times in 3 minutes.");
 
@@ -33,6 +38,13 @@ internal sealed class AlertsMetrics(Telemetry telemetry)
         telemetry.Meter.CreateObservableGauge("stockalerts.alerts.cluster.instances", () => Math.Max(1, membership.Members.Count),
             "{instance}", "Ready instances sharing the shards, as this one last saw them (1 without Redis).");
     }
+
+    /// <summary>How many judged outcomes wait for the alerts' writer.</summary>
+    public void ObserveWriter(Func<int> waiting) =>
+        telemetry.Meter.CreateObservableGauge("stockalerts.alerts.store.waiting", waiting,
+            "{batch}", "Judged outcomes (price batches, clock ticks) waiting for the alerts' writer; at 256 the feed waits.");
+
+    public void Stored(TimeSpan delay) => storeDelay.Record(delay.TotalSeconds);
 
     public void BatchEvaluated(long rules, TimeSpan duration, double? cpuSeconds)
     {

@@ -151,6 +151,9 @@ public sealed class TelemetryTests
         Assert.That(metrics.Of("stockalerts.alerts.evaluation.cpu"), Has.Count.EqualTo(1));
         Assert.That(metrics.Of("stockalerts.alerts.evaluation.cpu").Single().Value,
             Is.GreaterThan(0).And.LessThanOrEqualTo(metrics.Of("stockalerts.alerts.evaluation.duration").Single().Value + 0.0005));
+        // The batch's outcome through the writer, once: from judged to committed and published, after the evaluation.
+        Assert.That(metrics.Of("stockalerts.alerts.store.delay"), Has.Count.EqualTo(1));
+        Assert.That(metrics.Of("stockalerts.alerts.store.delay").Single().Value, Is.GreaterThan(0));
         Assert.That(metrics.Sum("stockalerts.notifications.created"), Is.EqualTo(1));
         Assert.That(metrics.Sum("stockalerts.notifications.deliveries", "channel=live", "outcome=sent"), Is.EqualTo(1));
         Assert.That(metrics.Sum("stockalerts.notifications.deliveries", "channel=push", "outcome=sent"), Is.EqualTo(1));

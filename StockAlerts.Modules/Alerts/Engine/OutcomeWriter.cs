@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,10 +15,13 @@ namespace StockAlerts.Modules.Alerts.Engine;
 /// from its first outcome: a state change is saved onto the stored version it was computed from, which a firing
 /// earlier in the same group would move on. The cluster's mark moves only once the firings before it are stored.
 /// </summary>
-internal sealed partial class OutcomeWriter(IServiceScopeFactory scopes, ClusterMembership membership, ILogger<OutcomeWriter> logger) : BackgroundService
+internal sealed partial class OutcomeWriter(
+    IServiceScopeFactory scopes, ClusterMembership membership, AlertsMetrics metrics, TimeProvider time, ILogger<OutcomeWriter> logger) : BackgroundService
 {
     // Outcomes waiting beyond this many make whoever judges wait (the feed slows down rather than memory grows).
     private const int Backlog = 256;
+
+    private DateTimeOffset lastWarned = DateTimeOffset.MinValue;
 
     // Firings per group: a larger group shares its commit more widely but holds its rules' rows locked longer.
     private const int GroupFirings = 2_000;
@@ -42,6 +46,7 @@ internal sealed partial class OutcomeWriter(IServiceScopeFactory scopes, Cluster
             var outcome = new Outcome(judged.Firings, stateChanges, judged.PricesReceivedUpTo);
             if (!queue.Writer.TryWrite(outcome))
             {
+                WarnFull();
                 try
                 {
                     await queue.Writer.WriteAsync(outcome, cancellationToken);
@@ -66,6 +71,7 @@ internal sealed partial class OutcomeWriter(IServiceScopeFactory scopes, Cluster
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        metrics.ObserveWriter(() => queue.Reader.Count);
         try
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
@@ -105,8 +111,7 @@ internal sealed partial class OutcomeWriter(IServiceScopeFactory scopes, Cluster
         {
             var firings = group.Count == 1 ? group[0].Firings : group.SelectMany(outcome => outcome.Firings).ToList();
             var stored = true;
-            // Most clock ticks change nothing, and a flush carries nothing.
-            if (firings.Count > 0 || group[0].StateChanges.Count > 0 || group.Any(outcome => outcome.PricesReceivedUpTo is not null))
+            if (group.Any(outcome => outcome.Carries))
             {
                 await using var scope = scopes.CreateAsyncScope();
                 stored = await scope.ServiceProvider.GetRequiredService<EvaluationOutcomes>().SaveAsync(firings, group[0].StateChanges, cancellationToken);
@@ -118,6 +123,10 @@ internal sealed partial class OutcomeWriter(IServiceScopeFactory scopes, Cluster
             }
             foreach (var outcome in group)
             {
+                if (outcome.Carries)
+                {
+                    metrics.Stored(Stopwatch.GetElapsedTime(outcome.JudgedAt));
+                }
                 outcome.Stored.TrySetResult();
             }
         }
@@ -134,12 +143,31 @@ internal sealed partial class OutcomeWriter(IServiceScopeFactory scopes, Cluster
         }
     }
 
+    /// <summary>Once a minute at most: the writer is a full queue behind, so the feed waits for the database.</summary>
+    private void WarnFull()
+    {
+        var now = time.GetUtcNow();
+        if (now - lastWarned >= TimeSpan.FromMinutes(1))
+        {
+            lastWarned = now;
+            LogFull(Backlog);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: storing what {Count} evaluation(s) produced failed")]
     private partial void LogFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts: {Count} judged price batches wait to be stored; new prices wait for the database")]
+    private partial void LogFull(int count);
 
     private sealed record Outcome(IReadOnlyList<FiringCandidate> Firings, List<RuleStateChange> StateChanges, DateTime? PricesReceivedUpTo)
     {
         public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public long JudgedAt { get; } = Stopwatch.GetTimestamp();
+
+        // Most clock ticks change nothing, and a flush carries nothing.
+        public bool Carries => Firings.Count > 0 || StateChanges.Count > 0 || PricesReceivedUpTo is not null;
     }
 }
 
