@@ -76,10 +76,16 @@ internal sealed class AlertEngine
     /// <summary>Puts the stored rule and its stored state into the index, replacing what was there.</summary>
     public void Upsert(AlertRuleRecord record, DateTime now) => Upsert([record], now);
 
-    /// <summary>Many stored rules at once (the index build), under one lock.</summary>
-    public void Upsert(IReadOnlyList<AlertRuleRecord> records, DateTime now)
+    /// <summary>Many stored rules at once, under one lock.</summary>
+    public void Upsert(IReadOnlyList<AlertRuleRecord> records, DateTime now) => Upsert(records.Select(record => Mapped(record, now)).ToList());
+
+    /// <summary>A stored rule in the index's form: the index build maps on the reading thread, off the indexing one.</summary>
+    public static (AlertRule Rule, RuleRuntime Runtime) Mapped(AlertRuleRecord record, DateTime now) =>
+        (RuleMapping.ToEngine(record, now), RuleMapping.ToRuntime(record));
+
+    /// <summary>Many rules at once (the index build), under one lock.</summary>
+    public void Upsert(IReadOnlyList<(AlertRule Rule, RuleRuntime Runtime)> rules)
     {
-        var rules = records.Select(record => (Rule: RuleMapping.ToEngine(record, now), Runtime: RuleMapping.ToRuntime(record))).ToList();
         lock (gate)
         {
             foreach (var (rule, runtime) in rules)

@@ -21,8 +21,6 @@ internal sealed partial class OutcomeWriter(
     // Outcomes waiting beyond this many make whoever judges wait (the feed slows down rather than memory grows).
     private const int Backlog = 256;
 
-    private DateTimeOffset lastWarned = DateTimeOffset.MinValue;
-
     // Firings per group: a larger group shares its commit more widely but holds its rules' rows locked longer.
     private const int GroupFirings = 2_000;
 
@@ -31,6 +29,8 @@ internal sealed partial class OutcomeWriter(
     // Judging and queueing in one step, so outcomes are queued in the order the index produced them (two feeds and
     // the clock judge side by side; a compound's two firings stored out of order would lose the second).
     private readonly SemaphoreSlim order = new(1, 1);
+
+    private DateTimeOffset lastWarned = DateTimeOffset.MinValue;
 
     /// <summary>
     /// Runs <paramref name="judge"/> (which fills the state changes it is given) and queues what it produced. Answers
