@@ -16,7 +16,7 @@ namespace StockAlerts.Modules.Alerts.Engine;
 /// earlier in the same group would move on. The cluster's mark moves only once the firings before it are stored.
 /// </summary>
 internal sealed partial class OutcomeWriter(
-    IServiceScopeFactory scopes, ClusterMembership membership, AlertsMetrics metrics, TimeProvider time, ILogger<OutcomeWriter> logger) : BackgroundService
+    IServiceScopeFactory scopes, PendingFirings pending, ClusterMembership membership, AlertsMetrics metrics, TimeProvider time, ILogger<OutcomeWriter> logger) : BackgroundService
 {
     // Outcomes waiting beyond this many make whoever judges wait (the feed slows down rather than memory grows).
     private const int Backlog = 256;
@@ -110,8 +110,9 @@ internal sealed partial class OutcomeWriter(
         try
         {
             var firings = group.Count == 1 ? group[0].Firings : group.SelectMany(outcome => outcome.Firings).ToList();
-            var stored = true;
-            if (group.Any(outcome => outcome.Carries))
+            // Most price batches and clock ticks bring nothing to store: no scope, no database.
+            var stored = pending.IsEmpty;
+            if (firings.Count > 0 || group[0].StateChanges.Count > 0)
             {
                 await using var scope = scopes.CreateAsyncScope();
                 stored = await scope.ServiceProvider.GetRequiredService<EvaluationOutcomes>().SaveAsync(firings, group[0].StateChanges, cancellationToken);
@@ -166,7 +167,7 @@ internal sealed partial class OutcomeWriter(
 
         public long JudgedAt { get; } = Stopwatch.GetTimestamp();
 
-        // Most clock ticks change nothing, and a flush carries nothing.
+        // A flush, and most clock ticks, carry nothing: no delay to report.
         public bool Carries => Firings.Count > 0 || StateChanges.Count > 0 || PricesReceivedUpTo is not null;
     }
 }
