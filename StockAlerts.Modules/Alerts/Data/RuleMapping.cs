@@ -7,7 +7,7 @@ internal static class RuleMapping
 {
     public static AlertRule ToEngine(AlertRuleRecord record, DateTime now) => new(record.Id, record.UserId, record.Symbol, ConditionOf(record))
     {
-        Frequency = new AlertFrequency(Enum.Parse<FrequencyType>(record.FrequencyType, ignoreCase: true), record.CooldownSeconds, record.MaxFires),
+        Frequency = FrequencyOf(record.FrequencyType, record.CooldownSeconds, record.MaxFires),
         HysteresisMargin = record.HysteresisMargin,
         RearmAfterSeconds = record.RearmAfterSeconds,
         ConfirmationSeconds = record.ConfirmationSeconds,
@@ -20,6 +20,10 @@ internal static class RuleMapping
         Name = record.Name,
         MessageTemplate = record.MessageTemplate,
     };
+
+    /// <summary>A stored frequency (its type as the column holds it) in the engine's form.</summary>
+    public static AlertFrequency FrequencyOf(string type, int cooldownSeconds, int? maxFires = null) =>
+        new(Enum.Parse<FrequencyType>(type, ignoreCase: true), cooldownSeconds, maxFires);
 
     private static AlertCondition ConditionOf(AlertRuleRecord record) => record.ConditionJson is { } json
         ? StoredConditions.ToEngine(json, record.Symbol)

@@ -163,8 +163,11 @@ internal sealed partial class FiringRecorder(
     {
         var now = time.GetUtcNow().UtcDateTime;
         // The cooldown or the day as stored, not as the memory believes them.
-        var moves = tried.Select(candidate => new FiringMove(candidate, engine.RuntimeOf(candidate.RuleId),
-            FrequencyGate.LastFiringNoLaterThan(stored[candidate.RuleId].Frequency, stored[candidate.RuleId].TimeZone, candidate.Time))).ToList();
+        var moves = tried.Select(candidate =>
+        {
+            var rule = stored[candidate.RuleId];
+            return new FiringMove(candidate, engine.RuntimeOf(candidate.RuleId), FrequencyGate.LastFiringNoLaterThan(rule.Frequency, rule.TimeZone, candidate.Time));
+        }).ToList();
         // The texts are written before the transaction, so its row locks are not held while they are.
         var firings = new List<(FiringCandidate Candidate, AlertFiringRecord Firing)>(tried.Count);
         foreach (var candidate in tried)
@@ -245,7 +248,7 @@ internal sealed partial class FiringRecorder(
 
     private sealed record StoredRule(Guid Id, int FireCount, long Version, string FrequencyType, int CooldownSeconds, string TimeZone, PublishedRule Published)
     {
-        public AlertFrequency Frequency => new(Enum.Parse<EvaluateAlerts.FrequencyType>(FrequencyType, ignoreCase: true), CooldownSeconds);
+        public AlertFrequency Frequency => RuleMapping.FrequencyOf(FrequencyType, CooldownSeconds);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Alerts: {Count} firing(s) are saved but publishing them failed; the republish job will retry")]

@@ -53,7 +53,8 @@ internal sealed partial class OutcomeWriter(
                 }
                 catch (ChannelClosedException)
                 {
-                    // Stopping, and the queue is drained already: stored here, as the loop would have.
+                    // Stopping: stored here once the loop has stored what was judged before it, so the order holds.
+                    await (ExecuteTask ?? Task.CompletedTask);
                     await WriteAsync([outcome], CancellationToken.None);
                 }
             }
