@@ -43,6 +43,8 @@ public static class PricesModule
         services.AddSingleton<LatestQuotes>();
         services.AddSingleton<KeptQuotes>();
         services.AddSingleton<LiveSubscriptions>();
+        services.AddSingleton<PriceConnections>();
+        PriceConnections.Track(services);
         services.AddSingleton<BarRecorder>();
         services.AddSingleton<PriceStreamer>();
         services.AddHostedService(provider => provider.GetRequiredService<PriceStreamer>());

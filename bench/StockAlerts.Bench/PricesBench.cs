@@ -62,13 +62,13 @@ internal static class PricesBench
         await using var clients = options.Int("clients-process", 0) == 1
             ? await PriceClientsProcess.StartAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient, messagePack)
             : (IPriceClients)await PriceClients.ConnectAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient, messagePack);
-        Console.WriteLine($"{clientCount} clients connected and subscribed; {3} warm-up rounds, then {rounds} measured");
+        Console.WriteLine($"{clientCount} clients connected and subscribed; {options.Int("warmup", 3)} warm-up rounds, then {rounds} measured");
         var serviceCpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
         var clientsCpuFrom = clients.CpuSeconds();
 
         var prices = symbols.ToDictionary(symbol => symbol, _ => 100m + random.Next(0, 1000));
         var ingestMilliseconds = new List<double>();
-        var warmup = 3;
+        var warmup = options.Int("warmup", 3);
         var total = Stopwatch.StartNew();
         for (var round = -warmup; round < rounds; round++)
         {

@@ -15,6 +15,7 @@ namespace StockAlerts.Modules.Alerts.Engine;
 internal sealed partial class ClusterShards(ClusterMembership membership, AlertEngine engine, RuleSync sync, AlertsMetrics metrics, TimeProvider time, ILogger<ClusterShards> logger) : BackgroundService
 {
     private static readonly TimeSpan HandOverWait = TimeSpan.FromSeconds(10);
+    private int left;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -119,7 +120,9 @@ internal sealed partial class ClusterShards(ClusterMembership membership, AlertE
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (!membership.Clustered || !engine.Ready.IsCompletedSuccessfully)
+        // Once: a host can be asked to stop twice (its own shutdown and whoever asked for it), and the second ask
+        // could otherwise say goodbye again after the first one's host had disposed the Redis connection.
+        if (!membership.Clustered || !engine.Ready.IsCompletedSuccessfully || Interlocked.Exchange(ref left, 1) == 1)
         {
             return;
         }

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using StockAlerts.Modules.Prices.Contracts;
+using StockAlerts.Modules.Prices.Quotes;
+using StockAlerts.Modules.Prices.Streaming;
 using StockAlerts.Modules.Shared.Data;
 
 namespace StockAlerts.Modules.Prices.PollPrices;
@@ -12,9 +14,10 @@ namespace StockAlerts.Modules.Prices.PollPrices;
 /// <summary>
 /// With several instances, a poll runs on one of them; every instance's rule index must still see every price, or a
 /// crossing seen only by another instance would be missed. Each batch is relayed over Redis and published on the
-/// other instances' mediators (the database keeps a firing unique however many instances evaluate it).
+/// other instances' mediators (the database keeps a firing unique however many instances evaluate it), and streamed
+/// to their live clients.
 /// </summary>
-internal sealed partial class PriceBatchRelay(IServiceProvider services, IServiceScopeFactory scopes, ILogger<PriceBatchRelay> logger) : BackgroundService
+internal sealed partial class PriceBatchRelay(IServiceProvider services, IServiceScopeFactory scopes, PriceStreamer streamer, ILogger<PriceBatchRelay> logger) : BackgroundService
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal("stockalerts:prices:updated");
     private readonly IConnectionMultiplexer? redis = services.GetService<IConnectionMultiplexer>();
@@ -62,6 +65,8 @@ internal sealed partial class PriceBatchRelay(IServiceProvider services, IServic
                     {
                         continue;
                     }
+                    // This instance's live clients first: evaluating the batch may take a while.
+                    streamer.Enqueue(batch.Changes.Select(QuoteView.From));
                     await using var scope = scopes.CreateAsyncScope();
                     await scope.ServiceProvider.GetRequiredService<IMediator>().Publish(new PricesUpdated(batch.Changes), stoppingToken);
                 }

@@ -11,10 +11,17 @@ public sealed record QuoteView(
     string Source,
     bool Stale)
 {
-    internal static QuoteView From(StoredQuote quote, bool stale)
+    internal static QuoteView From(StoredQuote quote, bool stale) =>
+        Of(quote.Symbol, quote.Price, quote.PreviousClose, quote.ReceivedAt, quote.Source, stale);
+
+    /// <summary>A changed price as the instance that stored it streams it (relayed batches carry changes, not quotes).</summary>
+    internal static QuoteView From(Contracts.PriceChange change) =>
+        Of(change.Symbol, change.Price, change.PreviousClose, change.ReceivedAt, change.Source, stale: false);
+
+    private static QuoteView Of(string symbol, decimal price, decimal? previousClose, DateTime time, string source, bool stale)
     {
-        decimal? change = quote.PreviousClose is { } close ? quote.Price - close : null;
-        decimal? percent = quote.PreviousClose is { } reference && reference != 0 ? Math.Round((quote.Price - reference) / reference * 100m, 4) : null;
-        return new QuoteView(quote.Symbol, quote.Price, quote.PreviousClose, change, percent, quote.ReceivedAt, quote.Source, stale);
+        decimal? change = previousClose is { } close ? price - close : null;
+        decimal? percent = previousClose is { } reference && reference != 0 ? Math.Round((price - reference) / reference * 100m, 4) : null;
+        return new QuoteView(symbol, price, previousClose, change, percent, time, source, stale);
     }
 }

@@ -31,6 +31,29 @@ internal sealed class LiveSubscriptions
 
     public void RemoveConnection(string connectionId) => byConnection.TryRemove(connectionId, out _);
 
+    /// <summary>Each connection that follows some of <paramref name="bySymbol"/>'s symbols, with their items.</summary>
+    public void ForEachFollower<T>(IReadOnlyDictionary<string, T> bySymbol, Action<string, List<T>> visit)
+    {
+        foreach (var (connectionId, set) in byConnection)
+        {
+            List<T>? followed = null;
+            lock (set)
+            {
+                foreach (var symbol in set)
+                {
+                    if (bySymbol.TryGetValue(symbol, out var item))
+                    {
+                        (followed ??= []).Add(item);
+                    }
+                }
+            }
+            if (followed is not null)
+            {
+                visit(connectionId, followed);
+            }
+        }
+    }
+
     public IReadOnlyCollection<string> AllSymbols() =>
         byConnection.Values.SelectMany(set => Locked(set, current => current.ToList())).ToHashSet(StringComparer.Ordinal);
 

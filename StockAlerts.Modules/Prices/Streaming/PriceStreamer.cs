@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,13 +9,15 @@ using StockAlerts.Modules.Prices.Quotes;
 namespace StockAlerts.Modules.Prices.Streaming;
 
 /// <summary>
-/// Sends price changes to each symbol's group, coalesced: between two flushes only a symbol's newest quote goes
-/// out. One group send serializes the message once for all its connections (and once for the Redis backplane).
+/// Sends price changes to this instance's connections that follow them, coalesced: between two flushes only a
+/// symbol's newest quote goes out, serialized once per protocol for all its followers. Every instance streams the
+/// prices it sees (polled here or relayed from the instance that polled), so they never cross the backplane.
 /// It also keeps this instance's live subscriptions published to the store.
 /// </summary>
 internal sealed partial class PriceStreamer(
     IHubContext<PricesHub, IPricesClient> hub,
     LiveSubscriptions live,
+    PriceConnections connections,
     IQuoteStore store,
     IOptionsMonitor<PricesOptions> options,
     TimeProvider time,
@@ -33,21 +36,41 @@ internal sealed partial class PriceStreamer(
 
     public Task SendStaleChangeAsync(StaleChange change) => hub.Clients.Group(PricesHub.GroupFor(change.Symbol)).StaleChanged(change);
 
-    // The symbols' sends go out together, not one after the other: with the Redis backplane each is a publish, and
-    // awaiting them in turn made a flush of 500 symbols 500 round trips long while newer prices waited behind it.
-    // A symbol is in one flush at most once, and the next flush starts after this one ends: its order holds.
+    // Written per connection, not per symbol's group: a connection's changed symbols go out back to back (mostly one
+    // WebSocket frame; a frame per symbol and client was most of what a flush cost, here and in the clients). Only a
+    // connection whose output is backed up is awaited, the others are not held behind it. A symbol is in one flush
+    // at most once, and the next flush starts after this one ends: its order holds.
     public Task FlushAsync()
     {
-        var sends = new List<Task>(pending.Count);
+        if (pending.IsEmpty)
+        {
+            return Task.CompletedTask;
+        }
+        var messages = new Dictionary<string, SerializedHubMessage>(pending.Count, StringComparer.Ordinal);
         foreach (var symbol in pending.Keys)
         {
             if (pending.TryRemove(symbol, out var quote))
             {
-                sends.Add(hub.Clients.Group(PricesHub.GroupFor(symbol)).PriceChanged(quote));
+                messages[symbol] = new SerializedHubMessage(new InvocationMessage(nameof(IPricesClient.PriceChanged), [quote]));
             }
         }
+        List<Task>? backedUp = null;
+        live.ForEachFollower(messages, (connectionId, followed) =>
+        {
+            if (connections.Find(connectionId) is { } connection && WriteAsync(connection, followed) is { IsCompletedSuccessfully: false } writing)
+            {
+                (backedUp ??= []).Add(writing);
+            }
+        });
+        return backedUp is null ? Task.CompletedTask : Task.WhenAll(backedUp);
+    }
 
-        return Task.WhenAll(sends);
+    private static async Task WriteAsync(HubConnectionContext connection, List<SerializedHubMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            await connection.WriteAsync(message);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
