@@ -36,8 +36,8 @@ public sealed class PricesHubTests(StorageKind storage)
         Assert.That(received.First(quote => quote.Symbol == "AAPL").Price, Is.GreaterThan(0));
     }
 
-    // The MessagePack hub protocol beside JSON: a client of each on the same symbol gets the same quotes (with the
-    // Redis backplane the group message is written once per protocol).
+    // The MessagePack hub protocol beside JSON: a client of each on the same symbol gets the same quotes (a symbol's
+    // message is serialized once per protocol for all the connections that follow it).
     [Test]
     public async Task MessagePackAndJsonSubscribers_ReceiveTheSameQuotes()
     {

@@ -29,7 +29,13 @@ internal sealed class PriceClients : IPriceClients
     private readonly ConcurrentBag<double> latencies = [];
     private long received;
 
-    public static async Task<PriceClients> ConnectAsync(Uri baseAddress, string token, IReadOnlyList<string> symbols, int count, int perClient, bool messagePack)
+    /// <summary>Clients of the SignalR client library in JSON or MessagePack, or bare WebSockets ("lean", JSON).</summary>
+    public static async Task<IPriceClients> ConnectAsync(Uri baseAddress, string token, IReadOnlyList<string> symbols, int count, int perClient, string protocol) =>
+        protocol == "lean"
+            ? await LeanPriceClients.ConnectAsync(baseAddress, token, symbols, count, perClient)
+            : await ConnectAsync(baseAddress, token, symbols, count, perClient, protocol == "messagepack");
+
+    private static async Task<PriceClients> ConnectAsync(Uri baseAddress, string token, IReadOnlyList<string> symbols, int count, int perClient, bool messagePack)
     {
         var clients = new PriceClients();
         var random = new Random(11);
@@ -83,7 +89,7 @@ internal sealed class PriceClients : IPriceClients
     public static async Task<int> RunProcessAsync(BenchOptions options)
     {
         var symbols = File.ReadAllLines(options.Text("symbols-file")!);
-        await using var clients = await ConnectAsync(new Uri(options.Text("url")!), options.Text("token")!, symbols, options.Int("clients", 50), options.Int("per-client", 5), options.Text("protocol") == "messagepack");
+        await using var clients = await ConnectAsync(new Uri(options.Text("url")!), options.Text("token")!, symbols, options.Int("clients", 50), options.Int("per-client", 5), options.Text("protocol") ?? "json");
         Console.WriteLine("ready");
         while (Console.ReadLine() is { } line && line != "exit")
         {
@@ -106,13 +112,13 @@ internal sealed class PriceClients : IPriceClients
 /// <summary>The clients in a child process (this bench run as `prices-clients`), whose CPU is read from /proc.</summary>
 internal sealed class PriceClientsProcess(Process child, string folder) : IPriceClients
 {
-    public static async Task<PriceClientsProcess> StartAsync(Uri baseAddress, string token, IReadOnlyList<string> symbols, int count, int perClient, bool messagePack)
+    public static async Task<PriceClientsProcess> StartAsync(Uri baseAddress, string token, IReadOnlyList<string> symbols, int count, int perClient, string protocol)
     {
         var folder = Directory.CreateTempSubdirectory("stockalerts-clients-").FullName;
         var symbolsFile = Path.Combine(folder, "symbols.txt");
         await File.WriteAllLinesAsync(symbolsFile, symbols);
         var start = new ProcessStartInfo("dotnet", [typeof(PriceClients).Assembly.Location, "prices-clients", "--url", baseAddress.ToString(), "--token", token,
-            "--symbols-file", symbolsFile, "--clients", count.ToString(CultureInfo.InvariantCulture), "--per-client", perClient.ToString(CultureInfo.InvariantCulture), "--protocol", messagePack ? "messagepack" : "json"])
+            "--symbols-file", symbolsFile, "--clients", count.ToString(CultureInfo.InvariantCulture), "--per-client", perClient.ToString(CultureInfo.InvariantCulture), "--protocol", protocol])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

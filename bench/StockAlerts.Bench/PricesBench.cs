@@ -20,8 +20,9 @@ internal static class PricesBench
     {
         var symbolCount = options.Int("symbols", 5000);
         var clientCount = options.Int("clients", 50);
-        // --protocol messagepack: the clients speak the MessagePack hub protocol instead of JSON.
-        var messagePack = options.Text("protocol") == "messagepack";
+        // --protocol messagepack: the clients speak the MessagePack hub protocol instead of JSON; --protocol lean: bare
+        // WebSockets speaking the JSON hub protocol, a generator that leaves more of the machine to the service.
+        var protocol = options.Text("protocol") ?? "json";
         var perClient = options.Int("per-client", 100);
         var rounds = options.Int("rounds", 20);
         var settings = new Dictionary<string, string?>
@@ -47,7 +48,7 @@ internal static class PricesBench
             settings["ConnectionStrings:Redis"] = redis;
         }
 
-        Console.WriteLine($"prices bench: {symbolCount:N0} symbols, {clientCount} clients x {perClient} symbols ({(messagePack ? "MessagePack" : "JSON")}), {rounds} rounds, store {(settings.ContainsKey("ConnectionStrings:Redis") ? "Redis" : "in-process")}");
+        Console.WriteLine($"prices bench: {symbolCount:N0} symbols, {clientCount} clients x {perClient} symbols ({protocol switch { "messagepack" => "MessagePack", "lean" => "JSON, bare WebSocket clients", _ => "JSON" }}), {rounds} rounds, store {(settings.ContainsKey("ConnectionStrings:Redis") ? "Redis" : "in-process")}");
         await using var app = new BenchApp(settings);
         app.UseKestrel(0);
         app.StartServer();
@@ -60,15 +61,17 @@ internal static class PricesBench
         // The clients in this process, or (--clients-process 1) in a process of their own, so that the service's CPU
         // and the load generator's are read apart (both still share this machine's cores).
         await using var clients = options.Int("clients-process", 0) == 1
-            ? await PriceClientsProcess.StartAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient, messagePack)
-            : (IPriceClients)await PriceClients.ConnectAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient, messagePack);
-        Console.WriteLine($"{clientCount} clients connected and subscribed; {options.Int("warmup", 3)} warm-up rounds, then {rounds} measured");
+            ? await PriceClientsProcess.StartAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient, protocol)
+            : await PriceClients.ConnectAsync(app.ClientOptions.BaseAddress, token, symbols, clientCount, perClient, protocol);
+        // --warmup N rounds first (default 80, about 12 s): a service that has been up a while has its hot paths
+        // compiled by the JIT's second tier; in the first seconds after start the JIT took a quarter of the CPU.
+        var warmup = options.Int("warmup", 80);
+        Console.WriteLine($"{clientCount} clients connected and subscribed; {warmup} warm-up rounds, then {rounds} measured");
         var serviceCpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
         var clientsCpuFrom = clients.CpuSeconds();
 
         var prices = symbols.ToDictionary(symbol => symbol, _ => 100m + random.Next(0, 1000));
         var ingestMilliseconds = new List<double>();
-        var warmup = options.Int("warmup", 3);
         var total = Stopwatch.StartNew();
         for (var round = -warmup; round < rounds; round++)
         {
