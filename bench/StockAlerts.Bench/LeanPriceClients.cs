@@ -46,11 +46,8 @@ internal sealed class LeanPriceClients : IPriceClients
         return Task.CompletedTask;
     }
 
-    public Task<ClientsSummary> SummaryAsync(IReadOnlyDictionary<string, decimal> finalPrices)
-    {
-        var pairs = clients.SelectMany(client => client.Watched.Select(symbol => client.Prices.TryGetValue(symbol, out var price) && price == finalPrices[symbol])).ToList();
-        return Task.FromResult(new ClientsSummary(Interlocked.Read(ref received), Percentiles.Describe(latencies.ToList(), "ms"), pairs.Count(correct => correct), pairs.Count));
-    }
+    public Task<ClientsSummary> SummaryAsync(IReadOnlyDictionary<string, decimal> finalPrices) =>
+        Task.FromResult(ClientsSummary.Of(Interlocked.Read(ref received), latencies, clients.Select(client => (client.Prices, client.Watched)), finalPrices));
 
     public double? CpuSeconds() => null;
 

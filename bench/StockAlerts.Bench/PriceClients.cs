@@ -19,7 +19,15 @@ internal interface IPriceClients : IAsyncDisposable
     double? CpuSeconds();
 }
 
-internal sealed record ClientsSummary(long Received, string Latency, int Correct, int Pairs);
+internal sealed record ClientsSummary(long Received, string Latency, int Correct, int Pairs)
+{
+    /// <summary>Coalescing may merge updates, but no client may be left on an old price.</summary>
+    public static ClientsSummary Of(long received, IEnumerable<double> latencies, IEnumerable<(ConcurrentDictionary<string, decimal> Prices, string[] Watched)> clients, IReadOnlyDictionary<string, decimal> finalPrices)
+    {
+        var pairs = clients.SelectMany(client => client.Watched.Select(symbol => client.Prices.TryGetValue(symbol, out var price) && price == finalPrices[symbol])).ToList();
+        return new ClientsSummary(received, Percentiles.Describe(latencies.ToList(), "ms"), pairs.Count(correct => correct), pairs.Count);
+    }
+}
 
 /// <summary>The clients in this process.</summary>
 internal sealed class PriceClients : IPriceClients
@@ -65,12 +73,8 @@ internal sealed class PriceClients : IPriceClients
         return Task.CompletedTask;
     }
 
-    public Task<ClientsSummary> SummaryAsync(IReadOnlyDictionary<string, decimal> finalPrices)
-    {
-        // Coalescing may merge updates, but no client may be left on an old price.
-        var pairs = lastSeen.SelectMany(client => client.Watched.Select(symbol => client.Prices.TryGetValue(symbol, out var price) && price == finalPrices[symbol])).ToList();
-        return Task.FromResult(new ClientsSummary(Interlocked.Read(ref received), Percentiles.Describe(latencies.ToList(), "ms"), pairs.Count(correct => correct), pairs.Count));
-    }
+    public Task<ClientsSummary> SummaryAsync(IReadOnlyDictionary<string, decimal> finalPrices) =>
+        Task.FromResult(ClientsSummary.Of(Interlocked.Read(ref received), latencies, lastSeen, finalPrices));
 
     public double? CpuSeconds() => null;
 
