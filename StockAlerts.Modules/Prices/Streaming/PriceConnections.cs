@@ -7,8 +7,8 @@ namespace StockAlerts.Modules.Prices.Streaming;
 
 /// <summary>
 /// The prices hub's connections open on this instance, so the live stream writes to them directly: every instance
-/// sees every price (the poll's own, or relayed to it), so live prices need no backplane, and one connection's
-/// changed symbols go out back to back, mostly in one WebSocket frame, instead of one frame per symbol.
+/// sees every price (the poll's own, or relayed to it), so live prices need no backplane (a group send through it was
+/// a Redis publish per symbol and flush, read back by every instance).
 /// </summary>
 internal sealed class PriceConnections
 {

@@ -36,10 +36,9 @@ internal sealed partial class PriceStreamer(
 
     public Task SendStaleChangeAsync(StaleChange change) => hub.Clients.Group(PricesHub.GroupFor(change.Symbol)).StaleChanged(change);
 
-    // Written per connection, not per symbol's group: a connection's changed symbols go out back to back (mostly one
-    // WebSocket frame; a frame per symbol and client was most of what a flush cost, here and in the clients). Only a
-    // connection whose output is backed up is awaited, the others are not held behind it. A symbol is in one flush
-    // at most once, and the next flush starts after this one ends: its order holds.
+    // Written per connection: a connection's changed symbols go out back to back. Only a connection whose output is
+    // backed up is awaited, the others are not held behind it. A symbol is in one flush at most once, and the next
+    // flush starts after this one ends: its order holds.
     public Task FlushAsync()
     {
         if (pending.IsEmpty)
