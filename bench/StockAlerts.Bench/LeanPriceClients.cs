@@ -151,29 +151,29 @@ internal sealed class LeanPriceClients : IPriceClients
                 {
                     continue;
                 }
-                if (reader.ValueTextEquals("type"u8) && reader.CurrentDepth == 1)
+                // The input is one span, so the name stays readable after moving on to its value (SignalR's names
+                // are plain ASCII, never escaped).
+                var name = reader.ValueSpan;
+                var depth = reader.CurrentDepth;
+                reader.Read();
+                if (name.SequenceEqual("type"u8) && depth == 1)
                 {
-                    reader.Read();
                     type = reader.GetInt32();
                 }
-                else if (reader.ValueTextEquals("target"u8))
+                else if (name.SequenceEqual("target"u8))
                 {
-                    reader.Read();
                     target = reader.GetString();
                 }
-                else if (reader.ValueTextEquals("symbol"u8))
+                else if (name.SequenceEqual("symbol"u8))
                 {
-                    reader.Read();
                     symbol = reader.GetString();
                 }
-                else if (reader.ValueTextEquals("price"u8))
+                else if (name.SequenceEqual("price"u8))
                 {
-                    reader.Read();
                     price = reader.GetDecimal();
                 }
-                else if (reader.ValueTextEquals("time"u8))
+                else if (name.SequenceEqual("time"u8))
                 {
-                    reader.Read();
                     time = reader.GetDateTime();
                 }
             }
