@@ -57,6 +57,8 @@ internal static class AlertsBench
             _ when levelsOnly => MakeLevelRule(random, symbols[index % symbolCount], prices),
             _ => MakeRule(random, symbols[index % symbolCount], prices),
         }).ToList();
+        var buildPauses = GC.GetTotalPauseDuration();
+        var buildCollections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var started = Stopwatch.GetTimestamp();
         var index = new RuleIndex();
         foreach (var rule in rules)
@@ -64,6 +66,8 @@ internal static class AlertsBench
             index.Add(rule);
         }
         var buildSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        buildPauses = GC.GetTotalPauseDuration() - buildPauses;
+        Console.WriteLine($"index build: GC paused it {buildPauses.TotalSeconds:0.00} s ({GC.CollectionCount(0) - buildCollections.Item1} collections, {GC.CollectionCount(1) - buildCollections.Item2} gen-1, {GC.CollectionCount(2) - buildCollections.Item3} gen-2)");
         var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine($"mix: {string.Join(", ", rules.GroupBy(rule => rule.Condition.Type).OrderByDescending(group => group.Count()).Select(group => $"{group.Key} {group.Count() * 100.0 / ruleCount:0}%"))}");
         Console.WriteLine($"index build in memory: {buildSeconds:0.00} s; memory: {(memoryAfter - memoryBefore) / (double)ruleCount:0} bytes per rule (rule definitions + runtime + index), {(memoryAfter - memoryBefore) / 1048576.0:N0} MiB in all");

@@ -5,9 +5,11 @@ namespace StockAlerts.Modules.Alerts.Data;
 /// <summary>Between the stored rule and the engine's rule and runtime.</summary>
 internal static class RuleMapping
 {
-    public static AlertRule ToEngine(AlertRuleRecord record, DateTime now) => new(record.Id, record.UserId, record.Symbol, ConditionOf(record))
+    /// <param name="shared">Values to share with the other rules of a read (the index build), if any.</param>
+    public static AlertRule ToEngine(AlertRuleRecord record, DateTime now, SharedValues? shared = null) =>
+        new(record.Id, shared?.Text(record.UserId) ?? record.UserId, shared?.Text(record.Symbol) ?? record.Symbol, ConditionOf(record))
     {
-        Frequency = FrequencyOf(record.FrequencyType, record.CooldownSeconds, record.MaxFires),
+        Frequency = shared?.Frequency(record.FrequencyType, record.CooldownSeconds, record.MaxFires) ?? FrequencyOf(record.FrequencyType, record.CooldownSeconds, record.MaxFires),
         HysteresisMargin = record.HysteresisMargin,
         RearmAfterSeconds = record.RearmAfterSeconds,
         ConfirmationSeconds = record.ConfirmationSeconds,
@@ -16,7 +18,7 @@ internal static class RuleMapping
         Schedule = record.ScheduleDays is null || record.ScheduleFrom is null || record.ScheduleTo is null
             ? null
             : new ActiveSchedule(ParseDays(record.ScheduleDays), record.ScheduleFrom.Value, record.ScheduleTo.Value, record.TimeZone),
-        TimeZoneId = record.TimeZone,
+        TimeZoneId = shared?.Text(record.TimeZone) ?? record.TimeZone,
         Name = record.Name,
         MessageTemplate = record.MessageTemplate,
     };

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using StockAlerts.Modules.Alerts.Data;
 using StockAlerts.Modules.Alerts.EvaluateAlerts;
@@ -15,7 +16,6 @@ namespace StockAlerts.Modules.Alerts.Engine;
 internal sealed class AlertEngine
 {
     private readonly RuleIndex index = new();
-    private readonly Dictionary<Guid, string[]> symbols = [];
     private readonly Dictionary<string, int> rulesPerSymbol = new(StringComparer.Ordinal);
     // The latest price of each symbol this instance follows no rule of (another instance's shard), noted instead of
     // evaluated: a price there changes nothing here, yet costs a visit to the symbol's book (measured at 3M rules over
@@ -26,6 +26,7 @@ internal sealed class AlertEngine
     private readonly Lock gate = new();
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ulong owned = Shards.All;
+    private readonly TaskCompletionSource evaluated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task Ready => ready.Task;
 
@@ -41,6 +42,12 @@ internal sealed class AlertEngine
     }
 
     public void MarkReady() => ready.TrySetResult();
+
+    /// <summary>Done when the first prices have been evaluated: a start is over then.</summary>
+    public Task Evaluated => evaluated.Task;
+
+    /// <summary>True the first time it is asked, once prices are being evaluated.</summary>
+    public bool FirstEvaluation() => evaluated.TrySetResult();
 
     /// <summary>The shards whose rules this instance indexes (all of them alone).</summary>
     public ulong Owned
@@ -60,7 +67,7 @@ internal sealed class AlertEngine
         lock (gate)
         {
             owned = shards;
-            var leaving = symbols.Where(rule => !Shards.Contains(owned, Shards.Of(rule.Value[0]))).Select(rule => rule.Key).ToList();
+            var leaving = index.Rules.Where(rule => !Shards.Contains(owned, Shards.Of(rule.Symbol))).Select(rule => rule.Id).ToList();
             foreach (var ruleId in leaving)
             {
                 RemoveLocked(ruleId);
@@ -80,8 +87,17 @@ internal sealed class AlertEngine
     public void Upsert(IReadOnlyList<AlertRuleRecord> records, DateTime now) => Upsert(records.Select(record => Mapped(record, now)).ToList());
 
     /// <summary>A stored rule in the index's form: the index build maps on the reading thread, off the indexing one.</summary>
-    public static (AlertRule Rule, RuleRuntime Runtime) Mapped(AlertRuleRecord record, DateTime now) =>
-        (RuleMapping.ToEngine(record, now), RuleMapping.ToRuntime(record));
+    public static (AlertRule Rule, RuleRuntime Runtime) Mapped(AlertRuleRecord record, DateTime now, SharedValues? shared = null) =>
+        (RuleMapping.ToEngine(record, now, shared), RuleMapping.ToRuntime(record));
+
+    /// <summary>Makes room for this many more rules before a large read, instead of growing step by step.</summary>
+    public void Reserve(int rules)
+    {
+        lock (gate)
+        {
+            index.EnsureCapacity(index.Count + rules);
+        }
+    }
 
     /// <summary>Many rules at once (the index build), under one lock.</summary>
     public void Upsert(IReadOnlyList<(AlertRule Rule, RuleRuntime Runtime)> rules)
@@ -95,18 +111,19 @@ internal sealed class AlertEngine
                 {
                     continue;
                 }
-                // A compound's every symbol is in use: their prices must be fetched. Its own symbol comes first.
-                var watched = rule.Condition.Compound is { } compound ? compound.Symbols.Prepend(rule.Symbol).Distinct().ToArray() : [rule.Symbol];
-                foreach (var symbol in watched)
+                if (rule.Condition.Compound is null)
                 {
-                    FollowLocked(symbol);
+                    // Most rules: one symbol, and no array made for it.
+                    Watch(rule.Symbol);
+                }
+                else
+                {
+                    foreach (var symbol in Watched(rule))
+                    {
+                        Watch(symbol);
+                    }
                 }
                 index.Add(rule, runtime);
-                symbols[rule.Id] = watched;
-                foreach (var symbol in watched)
-                {
-                    rulesPerSymbol[symbol] = rulesPerSymbol.GetValueOrDefault(symbol) + 1;
-                }
             }
         }
     }
@@ -140,6 +157,16 @@ internal sealed class AlertEngine
         }
         return differences;
     }
+
+    private void Watch(string symbol)
+    {
+        FollowLocked(symbol);
+        CollectionsMarshal.GetValueRefOrAddDefault(rulesPerSymbol, symbol, out _)++;
+    }
+
+    /// <summary>The symbols whose prices a rule needs: a compound's every symbol (its own first), or its one.</summary>
+    private static IEnumerable<string> Watched(AlertRule rule) =>
+        rule.Condition.Compound is { } compound ? compound.Symbols.Prepend(rule.Symbol).Distinct() : [rule.Symbol];
 
     public void Remove(Guid ruleId)
     {
@@ -192,7 +219,7 @@ internal sealed class AlertEngine
     {
         lock (gate)
         {
-            return symbols.Keys.ToList();
+            return index.Rules.Select(rule => rule.Id).ToList();
         }
     }
 
@@ -201,7 +228,7 @@ internal sealed class AlertEngine
     {
         lock (gate)
         {
-            return ruleIds.SelectMany(ruleId => symbols.GetValueOrDefault(ruleId) ?? []).ToHashSet(StringComparer.Ordinal);
+            return ruleIds.SelectMany(ruleId => index.Find(ruleId) is { } rule ? Watched(rule) : []).ToHashSet(StringComparer.Ordinal);
         }
     }
 
@@ -328,11 +355,11 @@ internal sealed class AlertEngine
 
     private void RemoveLocked(Guid ruleId)
     {
-        if (!index.Remove(ruleId) || !symbols.Remove(ruleId, out var watched))
+        if (!index.Remove(ruleId, out var removed))
         {
             return;
         }
-        foreach (var symbol in watched)
+        foreach (var symbol in Watched(removed))
         {
             if (--rulesPerSymbol[symbol] == 0)
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Mediator;
+using Microsoft.Extensions.Logging;
 using StockAlerts.Modules.Alerts.Contracts;
 using StockAlerts.Modules.Prices.Contracts;
 using StockAlerts.Modules.Shared;
@@ -10,7 +11,8 @@ namespace StockAlerts.Modules.Alerts.Engine;
 /// Every price batch goes through the index; what it produced is stored by the <see cref="OutcomeWriter"/>, each
 /// firing once and then published, while the next batch is judged. A stale feed sets its rules to noData.
 /// </summary>
-internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembership membership, RecentPrices recent, OutcomeWriter writer, AlertsMetrics metrics) :
+internal sealed partial class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembership membership, RecentPrices recent, OutcomeWriter writer, AlertsMetrics metrics,
+    TimeProvider time, ILogger<EvaluateOnPricesUpdated> logger) :
     INotificationHandler<PricesUpdated>,
     INotificationHandler<PricesWentStale>,
     IQueryHandler<GetSymbolsInUse, IReadOnlyCollection<string>>
@@ -34,6 +36,12 @@ internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembers
             metrics.BatchEvaluated(evaluation.RulesEvaluated, Stopwatch.GetElapsedTime(started), ThreadCpu.Since(cpuStarted));
             activity?.SetTag("stockalerts.alerts.rules_evaluated", evaluation.RulesEvaluated);
             activity?.SetTag("stockalerts.alerts.candidates", evaluation.Firings.Count);
+            if (engine.FirstEvaluation())
+            {
+                // How long a start took, as an operator counts it: from the process's start to prices being judged.
+                using var process = Process.GetCurrentProcess();
+                LogFirstEvaluated(notification.Changes.Count, (time.GetLocalNow().DateTime - process.StartTime).TotalSeconds);
+            }
             return new Judged(evaluation.Firings, notification.Changes.Count > 0 ? notification.Changes.Max(change => change.ReceivedAt) : null);
         }, cancellationToken);
     }
@@ -51,4 +59,7 @@ internal sealed class EvaluateOnPricesUpdated(AlertEngine engine, ClusterMembers
     /// <summary>In a cluster, every instance's: the poller runs on one of them, and each indexes only its own shards.</summary>
     public async ValueTask<IReadOnlyCollection<string>> Handle(GetSymbolsInUse query, CancellationToken cancellationToken) =>
         await membership.SymbolsInUseAsync(engine.SymbolsInUse());
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alerts: first prices evaluated ({Count} price(s)), {Seconds:0.0} s after the process started")]
+    private partial void LogFirstEvaluated(int count, double seconds);
 }

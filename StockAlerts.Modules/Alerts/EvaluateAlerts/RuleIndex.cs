@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 
 internal sealed class RuleIndex : IRuleEngine
@@ -45,16 +47,30 @@ internal sealed class RuleIndex : IRuleEngine
         return true;
     }
 
-    public bool Remove(Guid ruleId)
+    public bool Remove(Guid ruleId) => Remove(ruleId, out _);
+
+    /// <summary>Takes the rule out, answering it as it was indexed.</summary>
+    public bool Remove(Guid ruleId, [NotNullWhen(true)] out AlertRule? removed)
     {
+        removed = null;
         if (!slots.Remove(ruleId, out var slot))
         {
             return false;
         }
 
         Detach(slot);
+        removed = slot.Rule;
         return true;
     }
+
+    /// <summary>The rule as indexed, if it is.</summary>
+    public AlertRule? Find(Guid ruleId) => slots.TryGetValue(ruleId, out var slot) ? slot.Rule : null;
+
+    /// <summary>Every indexed rule (for rare whole-index work).</summary>
+    public IEnumerable<AlertRule> Rules => slots.Values.Select(slot => slot.Rule);
+
+    /// <summary>Room for this many rules in all, made at once before a large build rather than grown step by step.</summary>
+    public void EnsureCapacity(int rules) => slots.EnsureCapacity(rules);
 
     public bool Rearm(Guid ruleId)
     {

@@ -252,6 +252,8 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.MySql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PausedUntil");
+
                     b.HasIndex("Shard");
 
                     b.HasIndex("UpdatedAt");

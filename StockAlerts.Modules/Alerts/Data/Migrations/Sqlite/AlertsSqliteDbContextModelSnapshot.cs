@@ -247,6 +247,8 @@ namespace StockAlerts.Modules.Alerts.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PausedUntil");
+
                     b.HasIndex("Shard");
 
                     b.HasIndex("UpdatedAt");
