@@ -18,47 +18,32 @@ public sealed class StoredRuleRowsTests(StorageKind storage)
     [Test]
     public async Task EveryColumnOfEveryRule_IsReadAsEfReadsIt_WithAndWithoutValues()
     {
-        var folder = Directory.CreateTempSubdirectory("stockalerts-rows-").FullName;
-        var connectionString = storage == StorageKind.MariaDb
-            ? await TestServers.MariaDb.CreateDatabaseAsync()
-            : $"Data Source={Path.Combine(folder, "alerts.db")}";
-        try
-        {
-            await using var database = Create(connectionString);
-            await database.Database.MigrateAsync();
-            var full = Filled(1);
-            var sparse = new AlertRuleRecord { UserId = "u2", Symbol = "EURUSD", ConditionType = "Below", FrequencyType = "Once", Channels = "live", State = "noData" };
-            database.Rules.AddRange(full, sparse, Filled(2));
-            await database.SaveChangesAsync();
-            database.ChangeTracker.Clear();
+        await using var store = await AlertsTestDatabase.CreateAsync(storage);
+        await using var database = store.Open();
+        await database.Database.MigrateAsync();
+        var full = Filled(1);
+        var sparse = new AlertRuleRecord { UserId = "u2", Symbol = "EURUSD", ConditionType = "Below", FrequencyType = "Once", Channels = "live", State = "noData" };
+        database.Rules.AddRange(full, sparse, Filled(2));
+        await database.SaveChangesAsync();
+        database.ChangeTracker.Clear();
 
-            var byEf = (await database.Rules.AsNoTracking().ToListAsync()).ToDictionary(rule => rule.Id, Values);
-            var read = new Dictionary<Guid, Dictionary<string, object?>>();
-            await foreach (var rule in StoredRuleRows.ReadAsync(database, database.Rules.Where(rule => rule.Shard >= 0), CancellationToken.None))
-            {
-                // The same record comes back for every row: take its values before the next.
-                read.Add(rule.Id, Values(rule));
-            }
-
-            Assert.That(read.Keys, Is.EquivalentTo(byEf.Keys));
-            foreach (var (id, values) in byEf)
-            {
-                Assert.That(read[id], Is.EqualTo(values), $"rule {id}");
-            }
-            // Not vacuous: the filled rules came back with a value in every column, and dates as UTC as EF gives them.
-            Assert.That(read[full.Id].Where(value => value.Value is null).Select(value => value.Key), Is.Empty);
-            Assert.That(((DateTime)read[full.Id][nameof(AlertRuleRecord.CreatedAt)]!).Kind, Is.EqualTo(DateTimeKind.Utc));
-            Assert.That(read[sparse.Id][nameof(AlertRuleRecord.Level)], Is.Null);
-        }
-        finally
+        var byEf = (await database.Rules.AsNoTracking().ToListAsync()).ToDictionary(rule => rule.Id, Values);
+        var read = new Dictionary<Guid, Dictionary<string, object?>>();
+        await foreach (var rule in StoredRuleRows.ReadAsync(database, database.Rules.Where(rule => rule.Shard >= 0), CancellationToken.None))
         {
-            if (storage == StorageKind.MariaDb)
-            {
-                await TestServers.MariaDb.DropDatabaseAsync(connectionString);
-            }
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
+            // The same record comes back for every row: take its values before the next.
+            read.Add(rule.Id, Values(rule));
         }
+
+        Assert.That(read.Keys, Is.EquivalentTo(byEf.Keys));
+        foreach (var (id, values) in byEf)
+        {
+            Assert.That(read[id], Is.EqualTo(values), $"rule {id}");
+        }
+        // Not vacuous: the filled rules came back with a value in every column, and dates as UTC as EF gives them.
+        Assert.That(read[full.Id].Where(value => value.Value is null).Select(value => value.Key), Is.Empty);
+        Assert.That(((DateTime)read[full.Id][nameof(AlertRuleRecord.CreatedAt)]!).Kind, Is.EqualTo(DateTimeKind.Utc));
+        Assert.That(read[sparse.Id][nameof(AlertRuleRecord.Level)], Is.Null);
     }
 
     private static Dictionary<string, object?> Values(AlertRuleRecord rule) =>
@@ -87,19 +72,5 @@ public sealed class StoredRuleRowsTests(StorageKind storage)
             property.SetValue(rule, value);
         }
         return rule;
-    }
-
-    private AlertsDbContext Create(string connectionString)
-    {
-        if (storage == StorageKind.MariaDb)
-        {
-            var options = new DbContextOptionsBuilder<AlertsMySqlDbContext>()
-                .UseMySql(connectionString, ServerVersion.AutoDetect(connectionString), mysql => mysql.MigrationsHistoryTable("alerts_migrations")).Options;
-            return new AlertsMySqlDbContext(options);
-        }
-
-        var sqlite = new DbContextOptionsBuilder<AlertsSqliteDbContext>()
-            .UseSqlite(connectionString, options => options.MigrationsHistoryTable("alerts_migrations")).Options;
-        return new AlertsSqliteDbContext(sqlite);
     }
 }
