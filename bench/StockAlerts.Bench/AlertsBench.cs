@@ -57,8 +57,7 @@ internal static class AlertsBench
             _ when levelsOnly => MakeLevelRule(random, symbols[index % symbolCount], prices),
             _ => MakeRule(random, symbols[index % symbolCount], prices),
         }).ToList();
-        var buildPauses = GC.GetTotalPauseDuration();
-        var buildCollections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var gcBeforeBuild = GcCounts.Now();
         var started = Stopwatch.GetTimestamp();
         var index = new RuleIndex();
         foreach (var rule in rules)
@@ -66,8 +65,8 @@ internal static class AlertsBench
             index.Add(rule);
         }
         var buildSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        buildPauses = GC.GetTotalPauseDuration() - buildPauses;
-        Console.WriteLine($"index build: GC paused it {buildPauses.TotalSeconds:0.00} s ({GC.CollectionCount(0) - buildCollections.Item1} collections, {GC.CollectionCount(1) - buildCollections.Item2} gen-1, {GC.CollectionCount(2) - buildCollections.Item3} gen-2)");
+        var buildGc = GcCounts.Now() - gcBeforeBuild;
+        Console.WriteLine($"index build: GC paused it {buildGc.Paused.TotalSeconds:0.00} s ({buildGc.Collections} collections, {buildGc.Gen1} gen-1, {buildGc.Gen2} gen-2)");
         var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine($"mix: {string.Join(", ", rules.GroupBy(rule => rule.Condition.Type).OrderByDescending(group => group.Count()).Select(group => $"{group.Key} {group.Count() * 100.0 / ruleCount:0}%"))}");
         Console.WriteLine($"index build in memory: {buildSeconds:0.00} s; memory: {(memoryAfter - memoryBefore) / (double)ruleCount:0} bytes per rule (rule definitions + runtime + index), {(memoryAfter - memoryBefore) / 1048576.0:N0} MiB in all");
@@ -109,9 +108,7 @@ internal static class AlertsBench
         var firings = 0L;
         var visitedBefore = index.Visited;
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        var collectionsBefore = GC.CollectionCount(0);
-        var pausedBefore = GC.GetTotalPauseDuration();
-        var olderBefore = (GC.CollectionCount(1), GC.CollectionCount(2));
+        var gcBefore = GcCounts.Now();
         // The firings are kept (a reference each) only to be checked against the bound's.
         var found = levelsOnly ? new List<FiringCandidate>(rules.Count) : null;
         var indexedStarted = Stopwatch.GetTimestamp();
@@ -125,9 +122,7 @@ internal static class AlertsBench
         }
         var indexedSeconds = Stopwatch.GetElapsedTime(indexedStarted).TotalSeconds;
         var bytesPerTick = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)tickCount;
-        var collections = GC.CollectionCount(0) - collectionsBefore;
-        var olderCollections = (GC.CollectionCount(1) - olderBefore.Item1, GC.CollectionCount(2) - olderBefore.Item2);
-        var paused = GC.GetTotalPauseDuration() - pausedBefore;
+        var gc = GcCounts.Now() - gcBefore;
         var visitedPerTick = (index.Visited - visitedBefore) / (double)tickCount;
         var indexedRate = tickCount / indexedSeconds;
 
@@ -141,7 +136,7 @@ internal static class AlertsBench
 
         Console.WriteLine($"indexed engine: {indexedRate:N0} ticks/s on one core ({firings:N0} firings); latency per tick {Percentiles.Describe(latencies, "µs")}");
         Console.WriteLine($"rules handed to the evaluator: {visitedPerTick:N1} per tick of {ruleCount / (double)symbolCount:N0} rules per symbol");
-        Console.WriteLine($"allocated: {bytesPerTick:N0} bytes per tick (firings included), {collections} gen-0 collections ({olderCollections.Item1} of them gen-1, {olderCollections.Item2} gen-2) during the run, pausing it {paused.TotalSeconds / indexedSeconds:P0}; GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
+        Console.WriteLine($"allocated: {bytesPerTick:N0} bytes per tick (firings included), {gc.Collections} gen-0 collections ({gc.Gen1} of them gen-1, {gc.Gen2} gen-2) during the run, pausing it {gc.Paused.TotalSeconds / indexedSeconds:P0}; GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
         Console.WriteLine($"naive scan of the same rules: {naiveRate:N1} ticks/s ({naiveFirings:N0} firings in its {naiveTicks} ticks)");
         Console.WriteLine($"ratio: {indexedRate / naiveRate:N0}x");
         if (found is not null)
