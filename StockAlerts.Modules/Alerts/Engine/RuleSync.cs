@@ -80,7 +80,20 @@ internal sealed partial class RuleSync(
         var rules = engine.Owned == Shards.All ? database.Rules : database.Rules.Where(rule => owned.Contains(rule.Shard));
         var total = await rules.CountAsync(cancellationToken);
         LogBuilding(total, owned.Count);
-        var indexed = await ReadIntoIndexAsync(database, membership.Clustered ? StillMine(database, owned) : [rules], total, cancellationToken);
+        // Nothing is served while the index is built (the host starts after it), so the collector need not run
+        // beside the build to keep pauses short: blocking collections cost less in all (1M rules: about 1 s of CPU and
+        // 0.5 s of the start).
+        var latency = GCSettings.LatencyMode;
+        GCSettings.LatencyMode = GCLatencyMode.Batch;
+        int indexed;
+        try
+        {
+            indexed = await ReadIntoIndexAsync(database, membership.Clustered ? StillMine(database, owned) : [rules], total, cancellationToken);
+        }
+        finally
+        {
+            GCSettings.LatencyMode = latency;
+        }
         if (membership.Clustered)
         {
             engine.Own(Prospective());

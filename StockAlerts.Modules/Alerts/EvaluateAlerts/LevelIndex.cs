@@ -42,6 +42,13 @@ internal sealed class LevelIndex
             return;
         }
 
+        if (chunk.Count == chunk.Capacity)
+        {
+            // Grown by doubling, a chunk about to split would take 256 places and use at most 129 before and 64
+            // after the split; capped, no chunk has room it can never use.
+            chunk.Capacity = Math.Min(Math.Max(2 * chunk.Capacity, 4), ChunkCapacity + 1);
+        }
+
         chunk.Insert(~position, entry);
         Count++;
         Changed?.Invoke();

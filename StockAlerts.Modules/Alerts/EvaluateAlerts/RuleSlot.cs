@@ -5,8 +5,25 @@ internal sealed class RuleSlot(AlertRule rule, RuleRuntime runtime, long sequenc
     public AlertRule Rule { get; set; } = rule;
     public RuleRuntime Runtime { get; } = runtime;
     public long Sequence { get; } = sequence;
-    public RulePlacement? Placement { get; set; }
-    public DateTime? QueuedDeadline { get; set; }
+    // Nullable values are kept as a value and a flag: a DateTime? or a nullable struct takes a padded word more, on
+    // each of a million rules.
+    private RulePlacement placement;
+    private bool placed;
+    private DateTime queuedDeadline;
+    private bool queued;
+
+    public RulePlacement? Placement
+    {
+        get => placed ? placement : null;
+        set => (placement, placed) = (value.GetValueOrDefault(), value.HasValue);
+    }
+
+    public DateTime? QueuedDeadline
+    {
+        get => queued ? queuedDeadline : null;
+        set => (queuedDeadline, queued) = (value.GetValueOrDefault(), value.HasValue);
+    }
+
     public long VisitStamp { get; set; }
 
     /// <summary>The trailing group the rule sits in instead of the indexes (its runtime's extreme may lag the group's).</summary>
@@ -58,5 +75,51 @@ internal sealed class RuleSlot(AlertRule rule, RuleRuntime runtime, long sequenc
     }
 }
 
-// What decided where a rule sits in its book; when it changes the rule is moved.
-internal readonly record struct RulePlacement(RuleState State, bool Armed, DateTime? LastFiredAt, WatchBand? Band, DateTime? ParkedUntil, bool Due);
+/// <summary>
+/// What decided where a rule sits in its book; when it changes the rule is moved. Every rule holds one, so it is kept
+/// as plain values and flags (56 bytes) rather than nullable ones (112: a nullable decimal or date is padded to a
+/// word more, and the struct again).
+/// </summary>
+internal readonly record struct RulePlacement
+{
+    private readonly decimal bandLow;
+    private readonly decimal bandHigh;
+    private readonly DateTime lastFiredAt;
+    private readonly DateTime parkedUntil;
+    private readonly RuleState state;
+    private readonly Has has;
+
+    public RulePlacement(RuleState state, bool armed, DateTime? lastFiredAt, WatchBand? band, DateTime? parkedUntil, bool due)
+    {
+        this.state = state;
+        this.lastFiredAt = lastFiredAt.GetValueOrDefault();
+        this.parkedUntil = parkedUntil.GetValueOrDefault();
+        bandLow = band?.AtOrBelow ?? 0;
+        bandHigh = band?.AtOrAbove ?? 0;
+        has = (armed ? Has.Armed : 0) | (due ? Has.Due : 0) | (lastFiredAt is null ? 0 : Has.LastFired)
+            | (parkedUntil is null ? 0 : Has.ParkedUntil) | (band is null ? 0 : Has.Band)
+            | (band?.AtOrBelow is null ? 0 : Has.BandLow) | (band?.AtOrAbove is null ? 0 : Has.BandHigh);
+    }
+
+    public RuleState State => state;
+    public bool Armed => (has & Has.Armed) != 0;
+    public bool Due => (has & Has.Due) != 0;
+    public DateTime? LastFiredAt => (has & Has.LastFired) != 0 ? lastFiredAt : null;
+    public DateTime? ParkedUntil => (has & Has.ParkedUntil) != 0 ? parkedUntil : null;
+
+    public WatchBand? Band => (has & Has.Band) != 0
+        ? new WatchBand((has & Has.BandLow) != 0 ? bandLow : null, (has & Has.BandHigh) != 0 ? bandHigh : null)
+        : null;
+
+    [Flags]
+    private enum Has : byte
+    {
+        Armed = 1,
+        Due = 2,
+        LastFired = 4,
+        ParkedUntil = 8,
+        Band = 16,
+        BandLow = 32,
+        BandHigh = 64,
+    }
+}
