@@ -16,22 +16,22 @@ internal sealed record AlertRule(Guid Id, string UserId, string Symbol, AlertCon
     // Price band an edge rule must move back past (beyond the level) before it re-arms; null means no band.
     public decimal? HysteresisMargin
     {
-        get => (has & Has.HysteresisMargin) != 0 ? hysteresisMargin : null;
-        init => (hysteresisMargin, has) = (value.GetValueOrDefault(), With(Has.HysteresisMargin, value.HasValue));
+        get => Get(hysteresisMargin, Has.HysteresisMargin);
+        init => hysteresisMargin = Set(value, Has.HysteresisMargin);
     }
 
     public int? RearmAfterSeconds
     {
-        get => (has & Has.RearmAfterSeconds) != 0 ? rearmAfterSeconds : null;
-        init => (rearmAfterSeconds, has) = (value.GetValueOrDefault(), With(Has.RearmAfterSeconds, value.HasValue));
+        get => Get(rearmAfterSeconds, Has.RearmAfterSeconds);
+        init => rearmAfterSeconds = Set(value, Has.RearmAfterSeconds);
     }
 
     public int ConfirmationSeconds { get; init; }
 
     public DateTime? ExpiresAt
     {
-        get => (has & Has.ExpiresAt) != 0 ? expiresAt : null;
-        init => (expiresAt, has) = (value.GetValueOrDefault(), With(Has.ExpiresAt, value.HasValue));
+        get => Get(expiresAt, Has.ExpiresAt);
+        init => expiresAt = Set(value, Has.ExpiresAt);
     }
 
     public bool Paused { get; init; }
@@ -40,7 +40,16 @@ internal sealed record AlertRule(Guid Id, string UserId, string Symbol, AlertCon
     public string? Name { get; init; }
     public string? MessageTemplate { get; init; }
 
-    private Has With(Has flag, bool on) => on ? has | flag : has & ~flag;
+    // The same two steps as AlertCondition's and RuleRuntime's: each type's flags are its own.
+    private T? Get<T>(T value, Has flag)
+        where T : struct => (has & flag) != 0 ? value : null;
+
+    private T Set<T>(T? value, Has flag)
+        where T : struct
+    {
+        has = value.HasValue ? has | flag : has & ~flag;
+        return value.GetValueOrDefault();
+    }
 
     [Flags]
     private enum Has : byte
