@@ -127,6 +127,8 @@ internal sealed class PriceClientsProcess(Process child, string folder) : IPrice
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
         };
+        // The service's collector setting (DOTNET_gcServer=1, as it runs in production) is not the load generator's.
+        start.Environment.Remove("DOTNET_gcServer");
         var clients = new PriceClientsProcess(Process.Start(start)!, folder);
         await clients.AnswerAsync("ready");
         return clients;
