@@ -66,7 +66,7 @@ internal sealed class FanOutFloor : IAsyncDisposable
         // The handshake, answered as SignalR does; then Subscribe, whose symbols are the connection's.
         await ReceiveAsync(socket, buffer);
         await socket.SendAsync("{}\u001e"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
-        var subscribe = JsonDocument.Parse(await ReceiveAsync(socket, buffer));
+        using var subscribe = JsonDocument.Parse(await ReceiveAsync(socket, buffer));
         followers[socket] = subscribe.RootElement.GetProperty("arguments")[0].EnumerateArray().Select(symbol => symbol.GetString()!).ToArray();
         try
         {
