@@ -31,6 +31,18 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public IEnumerable<string> Log => lines;
 
+    /// <summary>
+    /// Each error or critical line of the log with the line the console logger writes under it (the message), so a
+    /// failed assertion says what went wrong, not only which category logged it.
+    /// </summary>
+    public IEnumerable<string> Errors()
+    {
+        var log = lines.ToList();
+        return log.Select((line, index) => (line, index))
+            .Where(entry => entry.line.Contains("fail:", StringComparison.Ordinal) || entry.line.Contains("crit:", StringComparison.Ordinal))
+            .Select(entry => $"{Name}: {entry.line} {(entry.index + 1 < log.Count ? log[entry.index + 1].Trim() : "")}");
+    }
+
     public static HostProcess Start(string name, IReadOnlyDictionary<string, string> environment)
     {
         var dll = Environment.GetEnvironmentVariable("STOCKALERTS_TEST_HOST") is { Length: > 0 } other

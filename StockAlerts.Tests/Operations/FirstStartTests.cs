@@ -45,7 +45,7 @@ public sealed class FirstStartTests
 
                 Assert.That(await CountAsync(connection, "SELECT COUNT(*) FROM prices_instruments"), Is.EqualTo(18), $"round {round}");
                 Assert.That(await CountAsync(connection, "SELECT COUNT(*) - COUNT(DISTINCT MigrationId) FROM prices_migrations"), Is.Zero);
-                Assert.That(hosts.SelectMany(host => host.Log).Where(line => line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal)), Is.Empty);
+                Assert.That(hosts.SelectMany(host => host.Errors()), Is.Empty);
             }
             finally
             {

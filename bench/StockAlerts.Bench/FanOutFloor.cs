@@ -84,10 +84,30 @@ internal sealed class FanOutFloor : IAsyncDisposable
         }
     }
 
+    // One whole message (a frame may come in parts), without its record separator.
     private static async Task<ReadOnlyMemory<byte>> ReceiveAsync(WebSocket socket, byte[] buffer)
     {
-        var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-        return buffer.AsMemory(0, result.Count).TrimEnd((byte)0x1e);
+        var filled = 0;
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer.AsMemory(filled), CancellationToken.None);
+            filled += result.Count;
+        }
+        while (!result.EndOfMessage && filled < buffer.Length);
+
+        return buffer.AsMemory(0, filled).TrimEnd((byte)0x1e);
+    }
+
+    private static async Task SendAsync(WebSocket socket, byte[] frame, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, true, cancellationToken);
+        }
+        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException or IOException)
+        {
+        }
     }
 
     private static byte[] Frame(string[] symbols, Dictionary<string, byte[]> messages)
@@ -112,8 +132,9 @@ internal sealed class FanOutFloor : IAsyncDisposable
         return frame;
     }
 
-    // As the service's stream: the newest quote of each changed symbol, serialized once, every 100 ms; each
-    // connection's in one write, and only a connection whose output is backed up is awaited.
+    // Coalesced as the service's stream is: the newest quote of each changed symbol, serialized once, every 100 ms.
+    // Unlike the service (a write per message, joined by its transport), a connection's messages go as one write.
+    // A connection that fails or closes mid-write is dropped from that flush, not the loop.
     private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
@@ -134,9 +155,9 @@ internal sealed class FanOutFloor : IAsyncDisposable
                 foreach (var (socket, symbols) in followers)
                 {
                     var frame = Frame(symbols, messages);
-                    if (frame.Length > 0 && socket.SendAsync(frame.AsMemory(), WebSocketMessageType.Text, true, cancellationToken) is { IsCompletedSuccessfully: false } writing)
+                    if (frame.Length > 0 && socket.State == WebSocketState.Open && SendAsync(socket, frame, cancellationToken) is { IsCompletedSuccessfully: false } writing)
                     {
-                        writes.Add(writing.AsTask());
+                        writes.Add(writing);
                     }
                 }
 

@@ -55,7 +55,13 @@ internal static class PricesBench
         Console.WriteLine(System.Runtime.GCSettings.IsServerGC
             ? "GC: server, as the service runs"
             : "GC: workstation (the service runs with the server collector: start the bench with DOTNET_gcServer=1 to measure it so)");
-        // --floor 1: the same clients and rounds against FanOutFloor (bare WebSockets, no store) instead of the service.
+        // --floor 1: the same clients and rounds against FanOutFloor (bare WebSockets, no store) instead of the service;
+        // it speaks only what the lean clients need (no negotiate, no MessagePack).
+        if (options.Int("floor", 0) == 1 && protocol != "lean")
+        {
+            Console.Error.WriteLine("prices bench: --floor 1 needs --protocol lean");
+            return 2;
+        }
         var floor = options.Int("floor", 0) == 1 ? await FanOutFloor.StartAsync() : null;
         await using var floorLife = floor;
         await using var app = new BenchApp(settings);
@@ -80,6 +86,7 @@ internal static class PricesBench
         }
 
         var random = new Random(7);
+        var phase = new Random(13);
         // The clients in this process, or (--clients-process 1) in a process of their own, so that the service's CPU
         // and the load generator's are read apart (both still share this machine's cores).
         await using var clients = options.Int("clients-process", 0) == 1
@@ -124,13 +131,16 @@ internal static class PricesBench
             {
                 ingestMilliseconds.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
-            await Task.Delay(100);
+            // The service's rounds drift against its 100 ms flush by their varying ingest time; the floor's take no
+            // time and would keep one phase for a whole run (a near-fixed 0-100 ms of coalescing wait). A random
+            // 50-150 ms between them keeps the mean rate and lets the phase vary.
+            await Task.Delay(floor is null ? 100 : 50 + phase.Next(100));
         }
         await Task.Delay(1500);
         total.Stop();
 
         var ingestSeconds = ingestMilliseconds.Sum() / 1000;
-        Console.WriteLine($"ingest: {symbolCount * rounds:N0} ticks in {ingestSeconds:0.000} s of ingest time = {symbolCount * rounds / ingestSeconds:N0} ticks/s (store + history + PricesUpdated + stream queue)");
+        Console.WriteLine($"ingest: {symbolCount * rounds:N0} ticks in {ingestSeconds:0.000} s of ingest time = {symbolCount * rounds / ingestSeconds:N0} ticks/s ({(floor is null ? "store + history + PricesUpdated + stream queue" : "the floor's queue only")})");
         Console.WriteLine($"ingest per batch of {symbolCount:N0}: {Percentiles.Describe(ingestMilliseconds, "ms")}");
         var summary = await clients.SummaryAsync(prices);
         var serviceCpu = (Process.GetCurrentProcess().TotalProcessorTime - serviceCpuFrom).TotalSeconds;
@@ -140,7 +150,7 @@ internal static class PricesBench
         // Coalescing may merge updates, but no client may be left on an old price.
         Console.WriteLine($"final price correct for {summary.Correct:N0} of {summary.Pairs:N0} client-symbol pairs");
         Console.WriteLine(clientsCpu is { } separate
-            ? $"CPU over the measured rounds: service (and the feed) {serviceCpu:0.0} s ({serviceCpu / total.Elapsed.TotalSeconds:0.00} cores), clients {separate:0.0} s ({separate / total.Elapsed.TotalSeconds:0.00} cores)"
+            ? $"CPU over the measured rounds: {(floor is null ? "service" : "floor server")} (and the feed) {serviceCpu:0.0} s ({serviceCpu / total.Elapsed.TotalSeconds:0.00} cores), clients {separate:0.0} s ({separate / total.Elapsed.TotalSeconds:0.00} cores)"
             : $"CPU over the measured rounds: service, feed and clients together {serviceCpu:0.0} s ({serviceCpu / total.Elapsed.TotalSeconds:0.00} cores)");
         return 0;
     }
