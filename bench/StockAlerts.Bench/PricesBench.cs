@@ -65,23 +65,20 @@ internal static class PricesBench
         var floor = options.Int("floor", 0) == 1 ? await FanOutFloor.StartAsync() : null;
         await using var floorLife = floor;
         await using var app = new BenchApp(settings);
+        var symbols = Enumerable.Range(0, symbolCount).Select(index => $"B{index:D5}").ToList();
         Uri address;
         string token;
-        List<string> symbols;
-        IServiceProvider? services = null;
         if (floor is null)
         {
             app.UseKestrel(0);
             app.StartServer();
-            services = app.Services;
-            symbols = await SeedInstrumentsAsync(services, symbolCount);
+            await SeedInstrumentsAsync(app.Services, symbols);
             Console.WriteLine($"seeded {symbols.Count:N0} instruments");
             (address, token) = (app.ClientOptions.BaseAddress, await SignInAsync(app));
         }
         else
         {
             Console.WriteLine("the fan-out floor, not the service: bare WebSockets, no store, no SignalR");
-            symbols = Enumerable.Range(0, symbolCount).Select(index => $"B{index:D5}").ToList();
             (address, token) = (floor.Address, "none");
         }
 
@@ -117,14 +114,14 @@ internal static class PricesBench
                 return new ProviderQuote(symbol, prices[symbol], DateTime.UtcNow);
             }).ToList();
             var started = Stopwatch.GetTimestamp();
-            if (services is null)
+            if (floor is not null)
             {
                 var now = DateTime.UtcNow;
-                floor!.Enqueue(quotes.Select(quote => new QuoteView(quote.Symbol, quote.Price, null, null, null, now, "bench", false)));
+                floor.Enqueue(quotes.Select(quote => new QuoteView(quote.Symbol, quote.Price, null, null, null, now, "bench", false)));
             }
             else
             {
-                await using var scope = services.CreateAsyncScope();
+                await using var scope = app.Services.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<QuoteIngestor>().IngestAsync("bench", quotes, CancellationToken.None);
             }
             if (round >= 0)
@@ -155,18 +152,16 @@ internal static class PricesBench
         return 0;
     }
 
-    private static async Task<List<string>> SeedInstrumentsAsync(IServiceProvider services, int count)
+    private static async Task SeedInstrumentsAsync(IServiceProvider services, IReadOnlyList<string> symbols)
     {
         await using var scope = services.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<PricesDbContext>();
-        var symbols = Enumerable.Range(0, count).Select(index => $"B{index:D5}").ToList();
         database.Instruments.AddRange(symbols.Select(symbol => new Instrument
         {
             Symbol = symbol, Kind = InstrumentKind.Stock, Currency = "USD", DisplayName = symbol, ReferencePrice = 100m, Provider = "simulated", CreatedAt = DateTime.UtcNow,
         }));
         await database.SaveChangesAsync();
         scope.ServiceProvider.GetRequiredService<InstrumentCatalog>().Invalidate();
-        return symbols;
     }
 
     private static async Task<string> SignInAsync(BenchApp app)

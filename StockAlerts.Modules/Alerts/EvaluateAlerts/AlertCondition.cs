@@ -2,7 +2,7 @@ namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 
 /// <remarks>
 /// Every rule holds one, so its optional values are kept as a value and a flag (a nullable decimal is padded to a
-/// word more): 144 bytes, not 208. Equality, hashing and <c>with</c> are the record's, over these fields.
+/// word more): 144 bytes, not 200. Equality, hashing and <c>with</c> are the record's, over these fields.
 /// </remarks>
 internal sealed record AlertCondition(ConditionType Type)
 {

@@ -2,7 +2,7 @@ namespace StockAlerts.Modules.Alerts.EvaluateAlerts;
 
 /// <summary>
 /// A rule's in-memory state. Every rule has one, so its optional values are kept as a value and a flag (a nullable
-/// decimal or date is padded to a word more): 168 bytes, not 248.
+/// decimal or date is padded to a word more): 176 bytes, not 240.
 /// </summary>
 internal sealed class RuleRuntime
 {

@@ -77,7 +77,7 @@ internal sealed class RuleSlot(AlertRule rule, RuleRuntime runtime, long sequenc
 
 /// <summary>
 /// What decided where a rule sits in its book; when it changes the rule is moved. Every rule holds one, so it is kept
-/// as plain values and flags (56 bytes) rather than nullable ones (112: a nullable decimal or date is padded to a
+/// as plain values and flags (56 bytes) rather than nullable ones (104: a nullable decimal or date is padded to a
 /// word more, and the struct again).
 /// </summary>
 internal readonly record struct RulePlacement
